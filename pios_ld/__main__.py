@@ -1,0 +1,3 @@
+from pios_ld.cli import main
+
+main()

@@ -1,0 +1,256 @@
+"""The wire format of a node's change feed: a Linked Data Event Stream (DESIGN.md §4, a contract).
+
+Pure functions from values to JSON-LD documents, and one reader from quads back to values; no IO.
+
+Every create, update and delete of an initiative is one *version*, numbered by the node in time
+order (``seq`` 1, 2, 3 …) and never changed afterwards. Versions sit on pages of ``page_size``:
+page *n* holds versions ``(n-1)*page_size+1 … n*page_size``. URLs under the base URL ``B``::
+
+    B/feed                                   the ldes:EventStream (start here)
+    B/feed/1, B/feed/2 …                     pages (tree:Node), oldest first
+    B/initiatives/<identifier>/versions/<seq>  one version (a tree:member)
+
+``GET B/feed`` describes the stream and names its view (the first page)::
+
+    <B/feed> a ldes:EventStream ;
+        ldes:timestampPath prov:generatedAtTime ;
+        ldes:versionOfPath dct:isVersionOf ;
+        ldes:versionDeleteObject as:Delete ;
+        tree:view <B/feed/1> .
+
+A page repeats the stream's description, lists its members and, once it is full, links the next
+page. A full page never changes (``ldes:immutable true``, served with ``Cache-Control: immutable``);
+the newest page is the only one that grows::
+
+    <B/feed> tree:member <B/initiatives/x/versions/7>, <B/initiatives/y/versions/8> .
+    <B/feed/1> a tree:Node ; ldes:immutable true ;
+        tree:relation [ a tree:GreaterThanOrEqualToRelation ;
+                        tree:path prov:generatedAtTime ;
+                        tree:value "2026-11-20T10:00:00Z"^^xsd:dateTime ;  # last time on page 1
+                        tree:node <B/feed/2> ] .
+
+A create or update member is the full initiative record with the version IRI as subject, plus
+``dct:isVersionOf <initiative>`` and ``prov:generatedAtTime``; a delete is a tombstone::
+
+    <B/initiatives/x/versions/9> a as:Delete ; dct:isVersionOf <B/initiatives/x> ;
+        prov:generatedAtTime "2026-11-21T08:00:00Z"^^xsd:dateTime .
+
+The JSON-LD form uses the bundled context plus :data:`FEED_CONTEXT` (terms for LDES and TREE that
+do not clash with the protected pios terms); :func:`inline_context` replaces the context URL by
+the bundled context itself for clients that cannot be told about it.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+
+from pios_ld.catalog import base, feed_url
+from pios_ld.jsonld import CONTEXT_URL, context_document
+
+#: How many versions one feed page holds unless the node is configured otherwise.
+DEFAULT_PAGE_SIZE = 100
+
+CREATE, UPDATE, DELETE = "create", "update", "delete"
+
+LDES = "https://w3id.org/ldes#"
+TREE = "https://w3id.org/tree#"
+PROV = "http://www.w3.org/ns/prov#"
+DCT = "http://purl.org/dc/terms/"
+AS = "https://www.w3.org/ns/activitystreams#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
+
+#: Terms the feed adds to the bundled context (none redefines a protected pios term).
+FEED_CONTEXT: dict[str, Any] = {
+    "EventStream": "ldes:EventStream",
+    "Node": "tree:Node",
+    "GreaterThanOrEqualToRelation": "tree:GreaterThanOrEqualToRelation",
+    "Delete": "as:Delete",
+    "timestampPath": {"@id": "ldes:timestampPath", "@type": "@id"},
+    "versionOfPath": {"@id": "ldes:versionOfPath", "@type": "@id"},
+    "versionDeleteObject": {"@id": "ldes:versionDeleteObject", "@type": "@id"},
+    "immutable": {"@id": "ldes:immutable", "@type": "xsd:boolean"},
+    "view": {"@id": "tree:view", "@type": "@id"},
+    "member": {"@id": "tree:member", "@container": "@set"},
+    "relation": {"@id": "tree:relation", "@container": "@set"},
+    "tree:path": {"@type": "@id"},
+    "tree:value": {"@type": "xsd:dateTime"},
+    "tree:node": {"@type": "@id"},
+    "isVersionOf": {"@id": "dct:isVersionOf", "@type": "@id"},
+    "generatedAtTime": {"@id": "prov:generatedAtTime", "@type": "xsd:dateTime"},
+}
+
+
+@dataclass(frozen=True)
+class Version:
+    """One change of one initiative, as the node stores it.
+
+    ``record`` is the initiative in the context's JSON-LD form for a create or update and
+    ``None`` for a delete; ``timestamp`` is an ISO 8601 UTC time (``2026-11-20T10:00:00Z``).
+    """
+
+    seq: int
+    initiative: str
+    action: str
+    timestamp: str
+    record: dict[str, Any] | None = None
+
+
+def stream_url(base_url: str) -> str:
+    """The IRI of the event stream (``B/feed``)."""
+    return feed_url(base_url)
+
+
+def page_url(base_url: str, number: int) -> str:
+    """The URL (and IRI) of feed page *number* (1-based)."""
+    return f"{base(base_url)}/feed/{number}"
+
+
+def version_iri(initiative: str, seq: int) -> str:
+    """The IRI of version *seq* of *initiative*."""
+    return f"{initiative}/versions/{seq}"
+
+
+def page_count(total: int, page_size: int = DEFAULT_PAGE_SIZE) -> int:
+    """How many pages *total* versions fill; there is always one page, and a full last page is
+    followed by an empty one, so that every full page can link onwards and never change."""
+    return total // page_size + 1
+
+
+def page_range(number: int, page_size: int = DEFAULT_PAGE_SIZE) -> tuple[int, int]:
+    """The first and last ``seq`` that page *number* holds (inclusive)."""
+    return (number - 1) * page_size + 1, number * page_size
+
+
+def is_full(number: int, total: int, page_size: int = DEFAULT_PAGE_SIZE) -> bool:
+    """Whether page *number* is full, hence immutable, when the node holds *total* versions."""
+    return total >= number * page_size
+
+
+def _context() -> list[Any]:
+    return [CONTEXT_URL, FEED_CONTEXT]
+
+
+def _stream_description(base_url: str) -> dict[str, Any]:
+    return {
+        "id": stream_url(base_url),
+        "type": "EventStream",
+        "timestampPath": "prov:generatedAtTime",
+        "versionOfPath": "dct:isVersionOf",
+        "versionDeleteObject": "as:Delete",
+    }
+
+
+def stream_document(base_url: str) -> dict[str, Any]:
+    """The document at ``B/feed``: the stream's description and its view (the first page)."""
+    return {"@context": _context(), **_stream_description(base_url), "view": page_url(base_url, 1)}
+
+
+def member(version: Version) -> dict[str, Any]:
+    """One version as a ``tree:member`` object (without ``@context``)."""
+    iri = version_iri(version.initiative, version.seq)
+    if version.action == DELETE or version.record is None:
+        return {"id": iri, "type": "Delete", "isVersionOf": version.initiative,
+                "generatedAtTime": version.timestamp}
+    body = {key: value for key, value in version.record.items() if key not in ("@context", "id")}
+    return {"id": iri, **body, "isVersionOf": version.initiative,
+            "generatedAtTime": version.timestamp}
+
+
+def page_document(
+    base_url: str,
+    number: int,
+    versions: list[Version],
+    total: int,
+    page_size: int = DEFAULT_PAGE_SIZE,
+) -> dict[str, Any]:
+    """Feed page *number* with *versions* (those in :func:`page_range`, in ``seq`` order).
+
+    *total* is how many versions the node holds; a full page gets ``immutable`` and a
+    ``tree:GreaterThanOrEqualToRelation`` to the next page whose value is its last timestamp.
+    """
+    node: dict[str, Any] = {"id": page_url(base_url, number), "type": "Node"}
+    if is_full(number, total, page_size) and versions:
+        node["immutable"] = True
+        node["relation"] = [{
+            "type": "GreaterThanOrEqualToRelation",
+            "tree:path": "prov:generatedAtTime",
+            "tree:value": versions[-1].timestamp,
+            "tree:node": page_url(base_url, number + 1),
+        }]
+    stream = {**_stream_description(base_url), "view": page_url(base_url, 1),
+              "member": [member(v) for v in versions]}
+    return {"@context": _context(), "@graph": [stream, node]}
+
+
+def inline_context(document: dict[str, Any]) -> dict[str, Any]:
+    """*document* with the bundled context written in full instead of its URL.
+
+    For LDES clients that would otherwise try to download ``https://w3id.org/pios/context.jsonld``.
+    """
+    out = copy.copy(document)
+    bundled = context_document()["@context"]
+    context = document.get("@context")
+    items = context if isinstance(context, list) else [context]
+    out["@context"] = [bundled if item == CONTEXT_URL else item for item in items]
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Reading a page back (any RDF syntax, as quads)
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Member:
+    """A version as a reader sees it."""
+
+    iri: str
+    initiative: str
+    timestamp: str
+    deleted: bool
+
+
+@dataclass(frozen=True)
+class Page:
+    """What one feed page says: its members in time order and the pages it links to."""
+
+    members: tuple[Member, ...]
+    next_pages: tuple[str, ...]
+    immutable: bool
+
+
+def read_page(statements: Iterable[ox.Quad | ox.Triple], url: str) -> Page:
+    """Read the members and onward links of the feed page at *url* from its statements."""
+    statements = list(statements)
+    by_subject: dict[str, dict[str, list]] = {}
+    for s in statements:
+        by_subject.setdefault(s.subject.value, {}).setdefault(s.predicate.value, []).append(
+            s.object)
+    member_iris = {s.object.value for s in statements if s.predicate.value == TREE + "member"}
+    members = []
+    for iri in member_iris:
+        props = by_subject.get(iri, {})
+        of = props.get(DCT + "isVersionOf", [])
+        when = props.get(PROV + "generatedAtTime", [])
+        types = {t.value for t in props.get(RDF_TYPE, [])}
+        if of and when:
+            members.append(Member(iri, of[0].value, when[0].value, AS + "Delete" in types))
+    members.sort(key=lambda m: (m.timestamp, _seq(m.iri)))
+    page_props = by_subject.get(url, {})
+    relations = page_props.get(TREE + "relation", [])
+    next_pages = tuple(
+        node.value
+        for rel in relations
+        for node in by_subject.get(rel.value, {}).get(TREE + "node", [])
+    )
+    immutable = any(v.value == "true" for v in page_props.get(LDES + "immutable", []))
+    return Page(tuple(members), next_pages, immutable)
+
+
+def _seq(iri: str) -> int:
+    tail = iri.rsplit("/", 1)[-1]
+    return int(tail) if tail.isdigit() else 0

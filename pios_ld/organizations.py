@@ -4,6 +4,11 @@
 :class:`Organization` values and finds one by name, municipality code or organisation number
 (DESIGN.md §8: ``ORG``). Region Gotland *is* Gotlands kommun: one organisation with two kinds, so
 there are 577 distinct organisations.
+
+:func:`to_rdf` renders them as Turtle (W3C ORG, FOAF, SKOS and the pios terms); the committed
+``vocab/organizations.ttl`` is its output, regenerated with::
+
+    python -m pios_ld.organizations --write
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -96,7 +102,8 @@ def load() -> tuple[Organization, ...]:
     for row in _rows("sweden_agencies.csv"):
         nr = row["organisationsnummer"]
         if nr not in by_nr:
-            by_nr[nr] = Organization(orgnr=nr, name=row["name"], kinds=(AGENCY,), short_name=row["name"])
+            by_nr[nr] = Organization(orgnr=nr, name=row["name"], kinds=(AGENCY,),
+                                     short_name=row["name"])
     return tuple(by_nr.values())
 
 
@@ -140,8 +147,10 @@ def find(query: str) -> Organization:
         return partial[0]
     if partial:
         names = ", ".join(f"{o.name} ({o.orgnr_formatted})" for o in partial[:8])
-        raise NotFoundError(f"{query!r} matches several organisations: {names}. Use the organisation number.",
-                            f"{query!r} matchar flera organisationer: {names}. Ange organisationsnumret.")
+        raise NotFoundError(
+            f"{query!r} matches several organisations: {names}. Use the organisation number.",
+            f"{query!r} matchar flera organisationer: {names}. Ange organisationsnumret.",
+        )
     raise NotFoundError(
         f"No organisation {query!r} among Sweden's municipalities, regions and national agencies. "
         "Give a name, a municipality code (0114) or an organisation number (212000-0019).",
@@ -152,3 +161,79 @@ def find(query: str) -> Organization:
 
 def _fold(text: str) -> str:
     return " ".join(text.casefold().split())
+
+
+# --------------------------------------------------------------------------------------------
+# RDF rendering
+# --------------------------------------------------------------------------------------------
+ORG_TYPE_SCHEME = "https://w3id.org/pios/concept/organization-type/"
+
+_TURTLE_HEADER = """\
+# Sweden's municipalities, regions and national agencies: 577 distinct organisations.
+# Generated from vocab/reference/*.csv by pios_ld.organizations; do not edit by hand.
+# Regenerate with: python -m pios_ld.organizations --write
+
+@prefix dct:     <http://purl.org/dc/terms/> .
+@prefix foaf:    <http://xmlns.com/foaf/0.1/> .
+@prefix org:     <http://www.w3.org/ns/org#> .
+@prefix pios:    <https://w3id.org/pios/vocab#> .
+@prefix skos:    <http://www.w3.org/2004/02/skos/core#> .
+@prefix orgtype: <https://w3id.org/pios/concept/organization-type/> .
+"""
+
+
+def _literal(text: str, lang: str | None = None) -> str:
+    escaped = (text.replace("\\", "\\\\").replace('"', '\\"')
+               .replace("\n", "\\n").replace("\r", "\\r"))
+    return f'"{escaped}"@{lang}' if lang else f'"{escaped}"'
+
+
+def organization_turtle(org: Organization) -> str:
+    """One organisation as a Turtle block (subject, then its properties, one per line)."""
+    lines = [
+        "a org:Organization, foaf:Organization",
+        f"skos:prefLabel {_literal(org.name, 'sv')}",
+        f"foaf:name {_literal(org.name, 'sv')}",
+    ]
+    alternatives = sorted({n for n in (org.short_name, *org.other_names) if n and n != org.name})
+    if alternatives:
+        lines.append("skos:altLabel " + ", ".join(_literal(n, "sv") for n in alternatives))
+    lines += [
+        f"dct:identifier {_literal(org.orgnr)}",
+        f"pios:organizationNumber {_literal(org.orgnr_formatted)}",
+        "pios:organizationType " + ", ".join(f"orgtype:{kind}" for kind in org.kinds),
+    ]
+    if org.municipality_code:
+        lines.append(f"pios:municipalityCode {_literal(org.municipality_code)}")
+    if org.county_code:
+        lines.append(f"pios:countyCode {_literal(org.county_code)}")
+    if org.county_name:
+        lines.append(f"pios:countyName {_literal(org.county_name, 'sv')}")
+    if org.evidence_level:
+        lines.append(f"pios:orgnrEvidenceLevel {_literal(org.evidence_level)}")
+    body = " ;\n    ".join(lines)
+    return f"<{org.iri}>\n    {body} .\n"
+
+
+def to_rdf() -> str:
+    """All reference organisations as Turtle, sorted by organisation number (deterministic)."""
+    blocks = [organization_turtle(o) for o in sorted(load(), key=lambda o: o.orgnr)]
+    return _TURTLE_HEADER + "\n" + "\n".join(blocks)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m pios_ld.organizations [--write]``: print (or write) ``organizations.ttl``."""
+    args = sys.argv[1:] if argv is None else argv
+    text = to_rdf()
+    if "--write" in args:
+        target = vocab_paths.ORGANIZATIONS
+        with open(str(target), "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        print(f"wrote {target}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -7,12 +7,14 @@ URLs under a node's base URL ``B`` (no trailing slash)::
 
     B/.well-known/pios          discovery document (plain JSON)
     B/catalog                   catalog, first page
-    B/catalog/2, B/catalog/3 …  further pages, present when there are more than `page_size`
+    B/catalog-2, B/catalog-3 …  further pages, present when there are more than `page_size`
     B/initiatives/<identifier>  one initiative (its IRI; the record's "id")
     B/feed                      the LDES event stream (see pios_ld.feed)
 
 The same URLs answer JSON-LD, Turtle, N-Triples and HTML by content negotiation, and the suffixes
-``.jsonld``, ``.ttl``, ``.nt``, ``.html`` choose a format explicitly. A node exported as static
+``.jsonld``, ``.ttl``, ``.nt``, ``.html`` choose a format explicitly. Page URLs are flat
+(``catalog-2``, ``feed-3``, ``versions/17``) so that no URL is both a document and a folder: the
+whole site can be written as plain files. A node exported as static
 files (``pios node build``) stores the suffix-less URL as a JSON-LD file, so a reader that gets an
 unknown media type (``application/octet-stream`` from a plain web server) for the catalog or the
 feed should parse it as JSON-LD.
@@ -26,14 +28,14 @@ A catalog page (``application/ld+json``)::
 
     {
       "@context": "https://w3id.org/pios/context.jsonld",
-      "id": "B/catalog",                      # B/catalog/<n> for page n > 1
+      "id": "B/catalog",                      # B/catalog-<n> for page n > 1
       "type": "Catalog",
       "publisher": "http://dataportal.se/organisation/SE2120000019",
       "modified": "2026-11-20T10:00:00Z",     # newest change of any initiative
       "feed": "B/feed",
       "totalItems": 812,                      # initiatives in the whole catalog
       "initiative": [ {"id": "B/initiatives/x", "type": "Initiative", ...}, ... ],
-      "next": "B/catalog/2"                   # only when a further page exists
+      "next": "B/catalog-2"                   # only when a further page exists
     }
 
 Each entry of ``initiative`` is a full record in the context's form (as :mod:`pios_ld.jsonld`
@@ -59,7 +61,7 @@ def catalog_url(base_url: str, page: int = 1) -> str:
     """The URL (and IRI) of catalog page *page* (1-based)."""
     if page < 1:
         raise ValueError("catalog pages are numbered from 1")
-    return f"{base(base_url)}/catalog" if page == 1 else f"{base(base_url)}/catalog/{page}"
+    return f"{base(base_url)}/catalog" if page == 1 else f"{base(base_url)}/catalog-{page}"
 
 
 def feed_url(base_url: str) -> str:

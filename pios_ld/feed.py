@@ -6,9 +6,9 @@ Every create, update and delete of an initiative is one *version*, numbered by t
 order (``seq`` 1, 2, 3 …) and never changed afterwards. Versions sit on pages of ``page_size``:
 page *n* holds versions ``(n-1)*page_size+1 … n*page_size``. URLs under the base URL ``B``::
 
-    B/feed                                   the ldes:EventStream (start here)
-    B/feed/1, B/feed/2 …                     pages (tree:Node), oldest first
-    B/initiatives/<identifier>/versions/<seq>  one version (a tree:member)
+    B/feed                  the ldes:EventStream (start here)
+    B/feed-1, B/feed-2 …    pages (tree:Node), oldest first
+    B/versions/<seq>        one version (a tree:member)
 
 ``GET B/feed`` describes the stream and names its view (the first page)::
 
@@ -16,23 +16,23 @@ page *n* holds versions ``(n-1)*page_size+1 … n*page_size``. URLs under the ba
         ldes:timestampPath prov:generatedAtTime ;
         ldes:versionOfPath dct:isVersionOf ;
         ldes:versionDeleteObject as:Delete ;
-        tree:view <B/feed/1> .
+        tree:view <B/feed-1> .
 
 A page repeats the stream's description, lists its members and, once it is full, links the next
 page. A full page never changes (``ldes:immutable true``, served with ``Cache-Control: immutable``);
 the newest page is the only one that grows::
 
-    <B/feed> tree:member <B/initiatives/x/versions/7>, <B/initiatives/y/versions/8> .
-    <B/feed/1> a tree:Node ; ldes:immutable true ;
+    <B/feed> tree:member <B/versions/7>, <B/versions/8> .
+    <B/feed-1> a tree:Node ; ldes:immutable true ;
         tree:relation [ a tree:GreaterThanOrEqualToRelation ;
                         tree:path prov:generatedAtTime ;
                         tree:value "2026-11-20T10:00:00Z"^^xsd:dateTime ;  # last time on page 1
-                        tree:node <B/feed/2> ] .
+                        tree:node <B/feed-2> ] .
 
 A create or update member is the full initiative record with the version IRI as subject, plus
 ``dct:isVersionOf <initiative>`` and ``prov:generatedAtTime``; a delete is a tombstone::
 
-    <B/initiatives/x/versions/9> a as:Delete ; dct:isVersionOf <B/initiatives/x> ;
+    <B/versions/9> a as:Delete ; dct:isVersionOf <B/initiatives/x> ;
         prov:generatedAtTime "2026-11-21T08:00:00Z"^^xsd:dateTime .
 
 The JSON-LD form uses the bundled context plus :data:`FEED_CONTEXT` (terms for LDES and TREE that
@@ -108,12 +108,12 @@ def stream_url(base_url: str) -> str:
 
 def page_url(base_url: str, number: int) -> str:
     """The URL (and IRI) of feed page *number* (1-based)."""
-    return f"{base(base_url)}/feed/{number}"
+    return f"{base(base_url)}/feed-{number}"
 
 
-def version_iri(initiative: str, seq: int) -> str:
-    """The IRI of version *seq* of *initiative*."""
-    return f"{initiative}/versions/{seq}"
+def version_iri(base_url: str, seq: int) -> str:
+    """The IRI of version *seq* (numbered across the whole node)."""
+    return f"{base(base_url)}/versions/{seq}"
 
 
 def page_count(total: int, page_size: int = DEFAULT_PAGE_SIZE) -> int:
@@ -151,9 +151,9 @@ def stream_document(base_url: str) -> dict[str, Any]:
     return {"@context": _context(), **_stream_description(base_url), "view": page_url(base_url, 1)}
 
 
-def member(version: Version) -> dict[str, Any]:
+def member(base_url: str, version: Version) -> dict[str, Any]:
     """One version as a ``tree:member`` object (without ``@context``)."""
-    iri = version_iri(version.initiative, version.seq)
+    iri = version_iri(base_url, version.seq)
     if version.action == DELETE or version.record is None:
         return {"id": iri, "type": "Delete", "isVersionOf": version.initiative,
                 "generatedAtTime": version.timestamp}
@@ -184,7 +184,7 @@ def page_document(
             "tree:node": page_url(base_url, number + 1),
         }]
     stream = {**_stream_description(base_url), "view": page_url(base_url, 1),
-              "member": [member(v) for v in versions]}
+              "member": [member(base_url, v) for v in versions]}
     return {"@context": _context(), "@graph": [stream, node]}
 
 

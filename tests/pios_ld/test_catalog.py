@@ -36,7 +36,7 @@ def test_catalog_pages_link_onwards_until_the_last():
                                   catalog.paginate(items, n, 2), page=n, total=5, page_size=2)
              for n in (1, 2, 3)]
     assert [p.get("next") for p in pages] == [
-        "https://pios.example.se/catalog/2", "https://pios.example.se/catalog/3", None]
+        "https://pios.example.se/catalog-2", "https://pios.example.se/catalog-3", None]
     assert sum(len(p["initiative"]) for p in pages) == 5
     assert all("@context" not in r for p in pages for r in p["initiative"])
 

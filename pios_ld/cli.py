@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from pios_ld import __version__, rdf, validation
+from pios_ld.demo import demo_command
 from pios_ld.errors import PiosError
 from pios_ld.fetch import Limits, fetch
 
@@ -105,6 +106,9 @@ def validate_command(source: str, output: str, lang: str) -> None:
     else:
         click.echo(report.to_text(lang))
     sys.exit(0 if report.conforms else 1)
+
+
+main.add_command(demo_command, "demo")
 
 
 if __name__ == "__main__":  # pragma: no cover

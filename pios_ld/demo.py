@@ -92,10 +92,11 @@ class Demo:
     def aggregator_instance(self) -> Path:
         return self.root / "aggregator"
 
-    def env(self) -> dict[str, str]:
+    def env(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         env = dict(os.environ)
         env["PIOS_ALLOW_PRIVATE_ADDRESSES"] = "1"
         env["PYTHONUNBUFFERED"] = "1"
+        env.update(extra or {})
         return env
 
     # -- running the CLI -------------------------------------------------------------------
@@ -111,7 +112,7 @@ class Demo:
                             f"'pios {shown}' misslyckades: {reason}")
         return done.stdout
 
-    def spawn(self, name: str, *args: str) -> Child:
+    def spawn(self, name: str, *args: str, env: dict[str, str] | None = None) -> Child:
         """Start ``pios ARGS`` in the background, its output in ``logs/NAME.log``."""
         logs = self.root / "logs"
         logs.mkdir(parents=True, exist_ok=True)
@@ -119,7 +120,7 @@ class Demo:
         with log.open("ab") as out:
             process = subprocess.Popen(
                 [sys.executable, "-m", "pios_ld", *args], stdout=out, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, env=self.env(), start_new_session=True)
+                stdin=subprocess.DEVNULL, env=self.env(env), start_new_session=True)
         child = Child(name, process, log)
         self.children.append(child)
         return child
@@ -149,10 +150,10 @@ class Demo:
             org = organizations.find(orgnr)
             slug = generate.slugify(org.short_name or org.name)
             self.nodes.append(DemoNode(org, count, port, self.root / "nodes" / slug))
+        self.start_aggregator()
         for node in self.nodes:
             self.start_node(node)
         self.seed_nodes()
-        self.start_aggregator()
         self.crawl_all()
         self.change_some()
         self.crawl_all()
@@ -165,7 +166,8 @@ class Demo:
                               "--name", "demo").strip().splitlines()[-1].strip()
         self.create_login(node)
         child = self.spawn(f"node-{node.instance.name}", "node", "serve", str(node.instance),
-                           "--host", "127.0.0.1", "--port", str(node.port))
+                           "--host", "127.0.0.1", "--port", str(node.port),
+                           env={"PIOS_NODE_AGGREGATORS": self.aggregator_url})
         self.wait_until_up(child, node.base_url + ".well-known/pios")
 
     def create_login(self, node: DemoNode) -> None:
@@ -211,7 +213,11 @@ class Demo:
         self.wait_until_up(child, self.aggregator_url)
 
     def crawl_all(self) -> None:
-        """Ask the aggregator to crawl every node (a ping each) and wait until it has them."""
+        """Ask the aggregator to crawl every node (a ping each) and wait until it has them.
+
+        The nodes also ping the aggregator after every change, so their later edits show up in
+        the national graph on their own.
+        """
         for node in self.nodes:
             response = requests.post(self.aggregator_url + "ping", timeout=30,
                                      json={"catalog": node.base_url + "catalog"})

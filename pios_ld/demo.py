@@ -79,6 +79,8 @@ class Demo:
     port: int
     host: str = "127.0.0.1"
     echo: Callable[[str], None] = print
+    #: (organisation number, initiatives) of each node
+    orgs: Sequence[tuple[str, int]] = DEMO_ORGS
     nodes: list[DemoNode] = field(default_factory=list)
     children: list[Child] = field(default_factory=list)
     #: initiatives changed after the first crawl: (IRI, new phase)
@@ -144,7 +146,7 @@ class Demo:
     # -- the federation --------------------------------------------------------------------
     def start(self) -> None:
         taken = {self.port}
-        for orgnr, count in DEMO_ORGS:
+        for orgnr, count in self.orgs:
             port = free_port(self.port + len(taken), taken)
             taken.add(port)
             org = organizations.find(orgnr)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from functools import lru_cache
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -11,7 +14,7 @@ import rdflib
 from rdflib import OWL, RDF, RDFS, SKOS, URIRef
 from rdflib.compare import to_isomorphic
 
-from pios_ld import vocab_paths
+from pios_ld import vocab_paths, vocabdoc
 
 PIOS = "https://w3id.org/pios/vocab#"
 CONCEPT = "https://w3id.org/pios/concept/"
@@ -211,3 +214,51 @@ def test_organisation_types_in_the_organisations_file_are_concepts_of_the_scheme
     for predicate in set(graph.predicates()):
         if str(predicate).startswith(PIOS):
             assert set(vocabulary().objects(predicate, RDF.type)) & TERM_TYPES, predicate
+
+
+# --------------------------------------------------------------------------------------------
+# The generated documentation
+# --------------------------------------------------------------------------------------------
+DOCS = Path(__file__).resolve().parent.parent.parent / "docs"
+
+
+def test_committed_vocabulary_docs_are_up_to_date_with_the_turtle():
+    terms, schemes = vocabdoc.load()
+    assert (DOCS / "vocabulary.md").read_text(encoding="utf-8") == \
+        vocabdoc.render_markdown(terms, schemes), "run python -m pios_ld.vocabdoc"
+    assert (DOCS / "vocabulary.html").read_text(encoding="utf-8") == \
+        vocabdoc.render_html(terms, schemes), "run python -m pios_ld.vocabdoc"
+
+
+def test_docs_show_every_context_term_with_both_languages_and_an_example():
+    text = (DOCS / "vocabulary.md").read_text(encoding="utf-8")
+    graph = vocabulary()
+    for term, iri in context_terms().items():
+        heading = f"### {term} — `{vocabdoc.curie(iri)}`"
+        assert heading in text, heading
+        section = text.split(heading, 1)[1].split("\n### ", 1)[0]
+        for lang in ("sv", "en"):
+            labels = [str(o) for o in graph.objects(URIRef(iri), RDFS.label)
+                      if o.language == lang]
+            assert labels[0] in section, (term, lang)
+        assert "**Domain:**" in section or "class" in section, term
+        assert "**Mappings:**" in section, term
+        assert f'"{term}"' in section, f"{term}: the example uses the term"
+
+
+def test_docs_list_every_concept_of_every_scheme():
+    text = (DOCS / "vocabulary.md").read_text(encoding="utf-8")
+    for concept in vocabulary().subjects(RDF.type, SKOS.Concept):
+        code = str(vocabulary().value(concept, SKOS.notation))
+        assert f"| `{code}` |" in text, code
+
+
+def test_vocabdoc_check_reports_stale_docs_and_rewrites_them(tmp_path):
+    command = [sys.executable, "-m", "pios_ld.vocabdoc", "--docs", str(tmp_path)]
+    stale = subprocess.run([*command, "--check"], capture_output=True, text=True, timeout=120)
+    assert stale.returncode == 1 and "stale" in stale.stderr
+    subprocess.run(command, capture_output=True, timeout=120, check=True)
+    fresh = subprocess.run([*command, "--check"], capture_output=True, text=True, timeout=120)
+    assert fresh.returncode == 0, fresh.stderr
+    assert (tmp_path / "vocabulary.md").read_text(encoding="utf-8") == \
+        (DOCS / "vocabulary.md").read_text(encoding="utf-8")

@@ -269,12 +269,14 @@ INTRO = (
     "`https://w3id.org/pios/context.jsonld`, concepts `https://w3id.org/pios/concept/<scheme>/"
     "<code>`. Terms are reused from DCAT, Dublin Core, PROV, ORG, vCard and schema.org; a `pios:` "
     "term exists only where nothing fits. The examples are taken from "
-    "`vocab/examples/vellinge-catalog.jsonld`."
+    "`vocab/examples/vellinge-catalog.jsonld`; `shapes/pios-shapes.ttl` says which fields are "
+    "required, and `pios validate FILE` checks a document against it."
 )
 INTRO_SV = (
     "Termer för att publicera offentlig sektors digitala utvecklingsinitiativ som länkade data. "
     "Termerna återanvänds från DCAT, Dublin Core, PROV, ORG, vCard och schema.org; en `pios:`-term "
-    "finns bara där inget annat passar. Exemplen kommer från Vellinge kommuns exempelkatalog."
+    "finns bara där inget annat passar. Exemplen kommer från Vellinge kommuns exempelkatalog; "
+    "`pios validate FIL` kontrollerar ett dokument mot reglerna i `shapes/pios-shapes.ttl`."
 )
 GROUPS = (
     ("classes", "Classes · Klasser", lambda t: t.kind == "class"),

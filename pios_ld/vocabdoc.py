@@ -365,7 +365,9 @@ def render_html(terms: list[Term], schemes: list[Scheme]) -> str:
            "<style>body{font-family:system-ui,sans-serif;max-width:70rem;margin:auto;padding:1rem;"
            "line-height:1.5;color:#1a1a1a}table{border-collapse:collapse;width:100%}"
            "th,td{border:1px solid #767676;padding:.3rem .5rem;text-align:left;vertical-align:top}"
-           "pre{background:#f3f3f3;padding:.5rem;overflow-x:auto}code{font-size:.95em}</style>",
+           "pre{background:#f3f3f3;padding:.5rem;overflow-x:auto}code{font-size:.95em}"
+           "dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}"
+           "dt{font-weight:bold}dd{margin:0}</style>",
            "</head>", "<body>", f"<!-- {html.escape(SOURCE)} -->", "<main>",
            f"<h1>{html.escape(TITLE)}</h1>", f"<p>{_inline(INTRO)}</p>",
            f'<p lang="sv">{_inline(INTRO_SV)}</p>', '<nav aria-label="Contents"><ul>']
@@ -386,7 +388,8 @@ def render_html(terms: list[Term], schemes: list[Scheme]) -> str:
                            f'<td>{html.escape(values.get("en", ""))}</td></tr>')
             out += ["</tbody></table>", "<dl>"]
             out += [f"<dt>{html.escape(h)}</dt><dd>{_inline(v)}</dd>" for h, v in _facts(term)]
-            out += ["</dl>", f"<pre><code>{html.escape(term.example)}</code></pre>"]
+            out += ["<dt>Example</dt><dd><pre><code>"
+                    f"{html.escape(term.example)}</code></pre></dd>", "</dl>"]
         out.append("</section>")
     out += ['<section id="concept-schemes">', "<h2>Concept schemes · Begreppsscheman</h2>"]
     for scheme in schemes:

@@ -1,0 +1,119 @@
+"""The node's Flask application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from pios_ld import __version__
+from pios_ld.errors import PiosError
+from pios_ld.organizations import by_iri
+
+from . import auth, i18n, settings
+from .http import FastPath
+from .notify import Notifier
+from .publish import Publisher
+from .store import Store
+
+log = logging.getLogger("pios_ld.node")
+
+
+def create_app(config: settings.Config | Mapping[str, Any]) -> Flask:
+    """A node application for one instance.
+
+    *config* is a resolved :class:`~node.settings.Config`, or a mapping with ``instance`` (the
+    folder) and any settings, resolved like the CLI does (file, environment, then the mapping).
+    """
+    if not isinstance(config, settings.Config):
+        values = dict(config)
+        instance = Path(values.pop("instance"))
+        config = settings.load(instance, values)
+    config.instance.mkdir(parents=True, exist_ok=True)
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=config.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=config.base_url.startswith("https://"),
+        MAX_CONTENT_LENGTH=max(config.max_body_bytes, config.max_upload_bytes),
+        PIOS=config,
+        JSON_SORT_KEYS=False,
+    )
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    store = Store(config.database_path)
+    publisher = Publisher(store, config)
+    app.extensions["pios_store"] = store
+    app.extensions["pios_publisher"] = publisher
+    app.extensions["pios_notifier"] = Notifier(config.aggregator_urls,
+                                               f"{config.base_url}/catalog")
+
+    from .api import bp as api_bp
+    from .editor import bp as editor_bp
+    from .public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(editor_bp)
+    app.register_blueprint(api_bp)
+
+    org = by_iri(config.organization)
+
+    @app.context_processor
+    def template_globals() -> dict[str, Any]:
+        lang = auth.language()
+        return {
+            "lang": lang,
+            "t": lambda key: i18n.t(key, lang),
+            "label": lambda scheme, code: i18n.label(scheme, code, lang),
+            "org_name": org.name if org else config.organization,
+            "config": config,
+            "user": auth.current_user(),
+            "csrf_token": auth.csrf_token,
+            "version": __version__,
+        }
+
+    @app.after_request
+    def remember_language(response):
+        wanted = request.args.get("lang")
+        if wanted in i18n.LANGUAGES:
+            response.set_cookie("lang", wanted, max_age=365 * 24 * 3600, samesite="Lax")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+    @app.errorhandler(PiosError)
+    def pios_error(exc: PiosError):
+        return _error(exc.status, exc.message, exc.message_sv, exc.code)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        messages = {
+            404: ("Not found.", "Finns inte."),
+            405: ("Method not allowed.", "Metoden är inte tillåten."),
+            406: ("None of the formats in the Accept header is available: use JSON-LD, "
+                  "Turtle, N-Triples, N-Quads or HTML.",
+                  "Inget av formaten i Accept-rubriken finns: använd JSON-LD, Turtle, "
+                  "N-Triples, N-Quads eller HTML."),
+            413: ("The request body is too large.", "Innehållet i anropet är för stort."),
+        }
+        en, sv = messages.get(exc.code or 500, (exc.description or exc.name, exc.name))
+        return _error(exc.code or 500, en, sv, exc.name.lower().replace(" ", "-"))
+
+    app.wsgi_app = FastPath(app.wsgi_app, publisher)  # type: ignore[method-assign]
+    return app
+
+
+def _error(status: int, en: str, sv: str, code: str):
+    wants_html = (request.accept_mimetypes.best_match(["application/json", "text/html"])
+                  == "text/html") and not request.path.startswith("/api/")
+    if wants_html:
+        lang = auth.language()
+        return render_template("error.html", status=status,
+                               message=sv if lang == "sv" else en), status
+    response = jsonify({"error": code, "message": en, "message_sv": sv})
+    response.status_code = status
+    return response

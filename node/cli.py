@@ -1,0 +1,250 @@
+"""``pios node …``: set up, run, fill and publish a node.
+
+    pios node init INSTANCE --org ORG --base-url URL
+    pios node serve INSTANCE [--host HOST] [--port PORT]
+    pios node token create INSTANCE [--name NAME]        prints only the token
+    pios node user create INSTANCE --name NAME [--password-stdin]
+    pios node import INSTANCE FILE [--dry-run] [--partial]
+    pios node export INSTANCE FILE                        .xlsx or .csv
+    pios node build INSTANCE OUTDIR                       the static site
+    pios node settings                                    every setting with its default and help
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pios_ld import organizations
+from pios_ld.errors import PiosError
+
+from . import settings
+
+
+def _fail(exc: PiosError) -> None:
+    click.echo(f"pios node: {exc.message_sv}", err=True)
+    if exc.message != exc.message_sv:
+        click.echo(f"pios node: {exc.message}", err=True)
+    sys.exit(2)
+
+
+def reports_errors(command: Callable) -> Callable:
+    @wraps(command)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except PiosError as exc:
+            _fail(exc)
+
+    return wrapped
+
+
+def _config(instance: str, **overrides: Any) -> settings.Config:
+    path = Path(instance)
+    if not (path / settings.CONFIG_FILE).exists() and not any(
+            s.env in os.environ for s in settings.SETTINGS if s.required):
+        raise PiosError(
+            f"{path} is not a node instance (no {settings.CONFIG_FILE}); create it with "
+            f"`pios node init {instance} --org ORG --base-url URL`.",
+            f"{path} är ingen nodinstans ({settings.CONFIG_FILE} saknas); skapa den med "
+            f"`pios node init {instance} --org ORG --base-url URL`.")
+    return settings.load(path, overrides)
+
+
+@click.group("node", context_settings={"help_option_names": ["-h", "--help"]})
+def node() -> None:
+    """Publish an organisation's initiatives: a node with an editing UI, an API and a feed."""
+
+
+@node.command("init")
+@click.argument("instance", type=click.Path(file_okay=False))
+@click.option("--org", help="Organisation: name, municipality code (0114) or organisation "
+              "number (212000-0019).")
+@click.option("--base-url", help="Public base URL, e.g. https://pios.vellinge.se.")
+@click.option("--port", type=int, default=None, help="Port for `serve` (default 8080).")
+@reports_errors
+def init_command(instance: str, org: str | None, base_url: str | None, port: int | None) -> None:
+    """Create a node instance folder: database, config file and secret key."""
+    path = Path(instance)
+    if (path / settings.CONFIG_FILE).exists():
+        raise PiosError(f"{path} is already a node instance.", f"{path} är redan en nodinstans.")
+    if not org:
+        org = click.prompt("Organisation (namn, kommunkod eller organisationsnummer)")
+    found = organizations.find(org)
+    if not base_url:
+        base_url = click.prompt("Publik bas-URL (t.ex. https://pios.example.se)")
+    if not base_url.startswith(("http://", "https://")):
+        raise PiosError(f"The base URL must start with http:// or https://, not {base_url!r}.",
+                        f"Bas-URL:en ska börja med http:// eller https://, inte {base_url!r}.")
+    path.mkdir(parents=True, exist_ok=True)
+    values: dict[str, Any] = {"base_url": base_url.rstrip("/"), "organization": found.iri,
+                              "database": "node.db"}
+    if port:
+        values["port"] = port
+    settings.write_file(path, values)
+    secret = path / settings.SECRET_FILE
+    secret.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+    secret.chmod(0o600)
+    from .store import Store
+
+    Store(path / "node.db")
+    click.echo(f"Skapade en nod för {found.name} ({found.orgnr_formatted}) i {path}.")
+    click.echo(f"Created a node for {found.name} in {path}.")
+    click.echo("")
+    click.echo("Nästa steg / next steps:")
+    click.echo(f"  pios node user create {instance} --name NAMN  # inloggning")
+    click.echo(f"  pios node token create {instance} --name system  # API-nyckel")
+    click.echo(f"  pios node serve {instance}  # starta noden")
+
+
+@node.command("serve")
+@click.argument("instance", type=click.Path(file_okay=False, exists=True))
+@click.option("--host", default=None, help="Address to listen on (setting `host`).")
+@click.option("--port", type=int, default=None, help="Port to listen on (setting `port`).")
+@click.option("--threads", type=int, default=None, help="Worker threads (setting `threads`).")
+@reports_errors
+def serve_command(instance: str, host: str | None, port: int | None,
+                  threads: int | None) -> None:
+    """Run the node with the waitress WSGI server."""
+    import waitress
+
+    from .app import create_app
+
+    config = _config(instance, host=host, port=port, threads=threads)
+    app = create_app(config)
+    click.echo(f"pios node: {config.base_url} serverad på http://{config.host}:{config.port}/ "
+               "(Ctrl-C avslutar)")
+    sys.stdout.flush()
+    waitress.serve(app, host=config.host, port=config.port, threads=config.threads,
+                   ident="pios-node", connection_limit=500, channel_timeout=60,
+                   clear_untrusted_proxy_headers=True)
+
+
+@node.group("token")
+def token_group() -> None:
+    """API tokens for the write API."""
+
+
+@token_group.command("create")
+@click.argument("instance", type=click.Path(file_okay=False, exists=True))
+@click.option("--name", default="api", show_default=True, help="What the token is for.")
+@reports_errors
+def token_create(instance: str, name: str) -> None:
+    """Create an API token and print it (only it) on stdout; only its hash is stored."""
+    from .store import Store
+
+    config = _config(instance)
+    click.echo(Store(config.database_path).create_token(name))
+
+
+@node.group("user")
+def user_group() -> None:
+    """Logins for the editing UI."""
+
+
+@user_group.command("create")
+@click.argument("instance", type=click.Path(file_okay=False, exists=True))
+@click.option("--name", required=True, help="User name.")
+@click.option("--password", default=None, help="The password (prefer --password-stdin or "
+              "the prompt; a command line is visible to other users).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from stdin.")
+@reports_errors
+def user_create(instance: str, name: str, password: str | None, password_stdin: bool) -> None:
+    """Create a login (or set a new password for an existing one)."""
+    from .store import Store
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    if password is None:
+        password = click.prompt("Lösenord / password", hide_input=True,
+                                confirmation_prompt=True)
+    if len(password) < 8:
+        raise PiosError("The password must have at least 8 characters.",
+                        "Lösenordet ska ha minst 8 tecken.")
+    config = _config(instance)
+    Store(config.database_path).create_user(name, password)
+    click.echo(f"Inloggningen {name} är klar. / The login {name} is ready.", err=True)
+
+
+@node.command("import")
+@click.argument("instance", type=click.Path(file_okay=False, exists=True))
+@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@click.option("--dry-run", is_flag=True, help="Report what would happen; save nothing.")
+@click.option("--partial", is_flag=True, help="Save the valid rows even if others are invalid.")
+@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
+@reports_errors
+def import_command(instance: str, file: str, dry_run: bool, partial: bool, lang: str) -> None:
+    """Import initiatives from a spreadsheet (.xlsx or .csv; see docs/node.md for the columns).
+
+    All or nothing unless --partial. Exit 0 when everything went in (or would), 1 when rows
+    were invalid.
+    """
+    from .importer import run_import
+    from .store import Store
+
+    config = _config(instance)
+    store = Store(config.database_path)
+    outcome = run_import(store, config, Path(file).name, Path(file).read_bytes(),
+                         dry_run=dry_run, partial=partial)
+    click.echo(outcome.to_text(lang))
+    if outcome.saved and config.aggregator_urls:
+        from .notify import Notifier
+
+        notifier = Notifier(config.aggregator_urls, f"{config.base_url}/catalog")
+        for target in notifier.targets:
+            notifier._send(target)
+    sys.exit(1 if outcome.invalid else 0)
+
+
+@node.command("export")
+@click.argument("instance", type=click.Path(file_okay=False, exists=True))
+@click.argument("file", type=click.Path(dir_okay=False))
+@reports_errors
+def export_command(instance: str, file: str) -> None:
+    """Export the portfolio to a spreadsheet (.xlsx or .csv), in the import's column layout."""
+    from . import spreadsheet
+    from .store import Store
+
+    config = _config(instance)
+    records = [c.record for c in Store(config.database_path).current()]
+    Path(file).write_bytes(spreadsheet.export(records, Path(file).suffix.lower()))
+    click.echo(f"{len(records)} initiativ → {file}", err=True)
+
+
+@node.command("build")
+@click.argument("instance", type=click.Path(file_okay=False, exists=True))
+@click.argument("outdir", type=click.Path(file_okay=False))
+@click.option("--org", help="Organisation, when INSTANCE is a folder of JSON records.")
+@click.option("--base-url", help="Public base URL, when INSTANCE is a folder of JSON records.")
+@reports_errors
+def build_command(instance: str, outdir: str, org: str | None, base_url: str | None) -> None:
+    """Write the complete public site as static files (from an instance or a folder of JSON)."""
+    from .build import build_from_files, build_site
+
+    path = Path(instance)
+    if (path / settings.CONFIG_FILE).exists():
+        count = build_site(_config(instance), Path(outdir))
+    else:
+        if not org or not base_url:
+            raise PiosError(
+                f"{path} is not a node instance; to build from a folder of JSON records give "
+                "--org and --base-url.",
+                f"{path} är ingen nodinstans; ange --org och --base-url för att bygga från en "
+                "mapp med JSON-poster.")
+        count = build_from_files(path, organizations.find(org).iri, base_url, Path(outdir))
+    click.echo(f"{count} filer skrivna till {outdir} / {count} files written to {outdir}")
+
+
+@node.command("settings")
+def settings_command() -> None:
+    """List every setting with its environment variable, default and help."""
+    for setting in settings.SETTINGS:
+        default = "(required)" if setting.required else repr(setting.default)
+        click.echo(f"{setting.name:18} {setting.env:28} {default}\n    {setting.help}")

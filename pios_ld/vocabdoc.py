@@ -418,6 +418,9 @@ def main(argv: list[str] | None = None) -> int:
     """Write (or with ``--check`` verify) ``docs/vocabulary.md`` and ``docs/vocabulary.html``."""
     args = sys.argv[1:] if argv is None else argv
     docs = Path(args[args.index("--docs") + 1]) if "--docs" in args else default_docs_dir()
+    if docs is None:
+        print("No source tree found next to the vocabulary: give --docs FOLDER.", file=sys.stderr)
+        return 2
     terms, schemes = load()
     outputs = {docs / "vocabulary.md": render_markdown(terms, schemes),
                docs / "vocabulary.html": render_html(terms, schemes)}
@@ -434,9 +437,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def default_docs_dir() -> Path:
-    """``docs/`` of the source tree the vocabulary lives in (an editable install)."""
-    return Path(str(vocab_paths.VOCABULARY)).resolve().parent.parent / "docs"
+def default_docs_dir() -> Path | None:
+    """``docs/`` of the source tree the vocabulary lives in, or None in an installed wheel."""
+    root = Path(str(vocab_paths.VOCABULARY)).resolve().parent.parent
+    return root / "docs" if (root / "pyproject.toml").is_file() else None
 
 
 if __name__ == "__main__":

@@ -125,7 +125,7 @@ def test_catalog_names_real_partners_and_links_reuse_within_and_across_nodes():
     assert all(re.fullmatch(r"mailto:[a-z.-]+@vellinge\.se", m) for m in mailboxes)
 
 
-def test_status_updates_are_dated_in_order_and_spending_never_shrinks():
+def test_status_updates_are_in_order_spending_never_shrinks_and_the_last_gives_the_phase():
     for initiative in catalog()["initiative"]:
         updates = initiative.get("statusUpdate", [])
         dates = [u["date"] for u in updates]
@@ -133,6 +133,13 @@ def test_status_updates_are_dated_in_order_and_spending_never_shrinks():
         spent = [u["spentToDate"]["value"] for u in updates if "spentToDate" in u]
         assert spent == sorted(spent), initiative["identifier"]
         assert all(d <= initiative["modified"][:10] for d in dates), initiative["identifier"]
+        if updates:
+            assert updates[-1]["phase"] == initiative["phase"], initiative["identifier"]
+
+
+def test_catalog_modified_is_the_latest_change_of_its_initiatives():
+    doc = catalog()
+    assert doc["modified"] == max(i["modified"] for i in doc["initiative"])
 
 
 def _graph(path: Path) -> rdflib.Graph:

@@ -77,6 +77,12 @@ def create_app(config: settings.Config | Mapping[str, Any]) -> Flask:
             "version": __version__,
         }
 
+    @app.template_filter("page")
+    def page_link(iri: str) -> str:
+        """Link to a public document's HTML page (``.html`` in a static build)."""
+        static = app.config.get("PIOS_STATIC_BUILD")
+        return f"{iri}.html" if static and str(iri).startswith(config.base_url) else iri
+
     @app.after_request
     def remember_language(response):
         wanted = request.args.get("lang")

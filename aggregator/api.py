@@ -1,0 +1,75 @@
+"""Machine endpoints: ``POST /ping`` from nodes and the local admin calls of the CLI.
+
+``POST /ping`` with ``{"catalog": URL}`` (JSON) or the form field ``catalog`` from a registered
+node answers ``202`` and schedules a crawl of that node at once (rate-limited per node, see
+:class:`~pios_ld.aggregator.service.CrawlService`); an unknown catalog is ``404`` with a message.
+
+``/admin/crawl`` lets ``pios aggregator crawl`` ask the running server (the store's single
+writer) to crawl; it answers only requests from loopback that carry the secret the server wrote
+to ``server.json`` in the instance folder.
+"""
+
+from __future__ import annotations
+
+import hmac
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from pios_ld.errors import InputError, NotFoundError, PiosError
+
+blueprint = Blueprint("api", __name__)
+
+
+class Forbidden(PiosError):
+    status = 403
+    code = "forbidden"
+
+
+@blueprint.route("/ping", methods=["POST"])
+def ping() -> tuple[Response, int]:
+    data = request.get_json(silent=True) if request.is_json else None
+    catalog = (data or {}).get("catalog") if isinstance(data, dict) else None
+    catalog = catalog or request.form.get("catalog")
+    if not catalog or not isinstance(catalog, str):
+        raise InputError(
+            'A ping needs the catalog URL: {"catalog": "https://…/catalog"} as JSON, or the form '
+            "field catalog.",
+            'En ping behöver katalogens adress: {"catalog": "https://…/catalog"} som JSON, eller '
+            "formulärfältet catalog.")
+    state = current_app.extensions["pios"]
+    node = state.instance.registry.by_catalog(catalog)
+    if node is None:
+        raise NotFoundError(
+            f"No registered node publishes the catalog {catalog}; the operator registers nodes "
+            "with `pios aggregator add-node`.",
+            f"Ingen registrerad nod publicerar katalogen {catalog}; operatören registrerar noder "
+            "med `pios aggregator add-node`.")
+    when = state.service.ping(node.id)
+    return jsonify({"accepted": True, "node": node.id, "crawl": when}), 202
+
+
+def _check_admin() -> None:
+    state = current_app.extensions["pios"]
+    token = request.headers.get("X-Pios-Admin", "")
+    if request.remote_addr not in ("127.0.0.1", "::1") or not state.admin_token \
+            or not hmac.compare_digest(token, state.admin_token):
+        raise Forbidden("Admin calls come only from the instance's own command line.",
+                        "Administrativa anrop kommer bara från instansens egen kommandorad.")
+
+
+@blueprint.route("/admin/crawl", methods=["POST"])
+def admin_crawl() -> tuple[Response, int]:
+    _check_admin()
+    state = current_app.extensions["pios"]
+    body = request.get_json(silent=True) or {}
+    job = state.service.request(body.get("nodes"))
+    return jsonify(job.as_dict()), 202
+
+
+@blueprint.route("/admin/crawl/<int:job_id>")
+def admin_job(job_id: int) -> Response:
+    _check_admin()
+    job = current_app.extensions["pios"].service.job(job_id)
+    if job is None:
+        raise NotFoundError(f"No crawl job {job_id}.", f"Inget genomsökningsjobb {job_id}.")
+    return jsonify(job.as_dict())

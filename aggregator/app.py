@@ -1,0 +1,113 @@
+"""Building the Flask application: state, blueprints, error handling, CORS."""
+
+from __future__ import annotations
+
+import atexit
+import threading
+from typing import Any
+
+from flask import Flask, Response, jsonify, request
+from pios_ld.aggregator import api, sparql, web
+from pios_ld.aggregator.crawler import Crawler
+from pios_ld.aggregator.instance import Instance
+from pios_ld.aggregator.queryworker import QueryPool
+from pios_ld.aggregator.service import CrawlService
+from pios_ld.aggregator.store import latest_snapshot
+from pios_ld.aggregator.ui import UI
+
+from pios_ld.errors import PiosError
+
+
+class State:
+    """What the running application holds: the instance, the writer store, the crawl service."""
+
+    def __init__(self, instance: Instance, wait_for_writer: bool) -> None:
+        self.instance = instance
+        self.settings = instance.settings
+        self.store = instance.acquire_writer(wait=wait_for_writer)
+        self.crawler = Crawler(instance.registry, self.store, self.settings)
+        self._snapshot = str(latest_snapshot(instance.snapshots) or "")
+        self._snapshot_lock = threading.Lock()
+        self.service = CrawlService(self.crawler, float(self.settings["ping_interval"]),
+                                    on_commit=self.publish)
+        self.admin_token: str | None = None
+        self._closed = False
+
+    def publish(self) -> None:
+        """Make the store's current state visible to query workers and pages."""
+        path = str(self.store.snapshot())
+        with self._snapshot_lock:
+            self._snapshot = path
+
+    def snapshot(self) -> str:
+        with self._snapshot_lock:
+            return self._snapshot
+
+    def default_graphs(self) -> list[str]:
+        return self.instance.graphs_for_default()
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self.service.stop()
+        self.instance.release_writer()
+        self.instance.registry.close()
+
+
+def build(config: dict[str, Any]) -> Flask:
+    config = dict(config)
+    folder = config.pop("instance")
+    wait = bool(config.pop("wait_for_writer", False))
+    instance = Instance.open(folder, config)
+    app = Flask("pios_ld.aggregator")
+    app.config["PIOS"] = instance.settings
+    app.config["JSON_AS_ASCII"] = False
+    app.json.ensure_ascii = False
+    state = State(instance, wait)
+    pool = QueryPool(int(instance.settings["sparql_workers"]),
+                     float(instance.settings["sparql_timeout"]),
+                     int(instance.settings["sparql_max_results"]))
+    app.extensions["pios"] = state
+    app.extensions["pios_queries"] = pool
+    app.extensions["pios_gate"] = sparql._ClientGate()
+    app.extensions["pios_ui"] = UI(app, state)
+
+    def close() -> None:
+        pool.close()
+        state.close()
+
+    app.extensions["pios_close"] = close
+    atexit.register(close)
+
+    app.register_blueprint(sparql.blueprint)
+    app.register_blueprint(api.blueprint)
+    app.register_blueprint(web.blueprint)
+
+    @app.errorhandler(PiosError)
+    def pios_error(exc: PiosError) -> Response:
+        wants_html = (request.accept_mimetypes.best_match(["application/json", "text/html"])
+                      == "text/html" and not request.path.endswith(".json")
+                      and request.path != "/ping" and not request.path.startswith("/admin"))
+        if wants_html and request.path != "/sparql":
+            ui = app.extensions["pios_ui"]
+            return ui.render("error.html", title=ui.t("Error"), error=exc, data=exc.as_dict(),
+                             status=exc.status)
+        if request.path == "/sparql" and not wants_html:
+            return Response(f"{exc.message}\n{exc.message_sv}\n", status=exc.status,
+                            mimetype="text/plain")
+        response = jsonify(exc.as_dict())
+        response.status_code = exc.status
+        return response
+
+    @app.after_request
+    def cors(response: Response) -> Response:
+        if request.path == "/sparql" or request.path.endswith(".json") \
+                or response.mimetype == "application/json":
+            response.headers["Access-Control-Allow-Origin"] = instance.settings["cors_origin"]
+            response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+            response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+    return app

@@ -1,0 +1,272 @@
+"""``pios aggregator …``: init, add-node, list-nodes, remove-node, crawl, serve, dump."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+import requests
+from pios_ld.aggregator import instance as instance_module
+from pios_ld.aggregator.crawler import Crawler, outcome_line
+from pios_ld.aggregator.instance import Instance, WriterBusy
+
+from pios_ld import organizations
+from pios_ld.errors import PiosError
+from pios_ld.fetch import Limits, fetch
+
+
+def _fail(exc: PiosError) -> None:
+    click.echo(f"pios aggregator: {exc.message}", err=True)
+    if exc.message_sv != exc.message:
+        click.echo(f"({exc.message_sv})", err=True)
+    sys.exit(1)
+
+
+@click.group("aggregator", context_settings={"help_option_names": ["-h", "--help"]})
+def aggregator() -> None:
+    """The national aggregator: crawl every node and serve the national graph."""
+
+
+@aggregator.command("init")
+@click.argument("instance", type=click.Path(file_okay=False))
+def init_command(instance: str) -> None:
+    """Create an aggregator instance folder (settings, registry, store)."""
+    path = instance_module.init(instance)
+    click.echo(f"Created the aggregator instance {path}.")
+    click.echo(f"Register nodes:  pios aggregator add-node {path} URL --org ORG")
+    click.echo(f"Start it:        pios aggregator serve {path}")
+
+
+def discover(url: str) -> dict[str, str | None]:
+    """Read ``/.well-known/pios`` of a node; falls back to the conventional URLs."""
+    base = url if url.endswith("/") else url + "/"
+    try:
+        fetched = fetch(base + ".well-known/pios", headers={"Accept": "application/json"},
+                        limits=Limits(max_bytes=1024 * 1024, deadline=15))
+        if fetched.status == 200:
+            data = json.loads(fetched.content)
+            if isinstance(data, dict) and data.get("catalog"):
+                return {"catalog": data["catalog"], "feed": data.get("feed"),
+                        "publisher": data.get("publisher"), "discovered": "yes"}
+        reason = f"HTTP {fetched.status}"
+    except (PiosError, ValueError) as exc:
+        reason = str(exc)
+    return {"catalog": base + "catalog", "feed": base + "feed", "publisher": None,
+            "discovered": None, "reason": reason}
+
+
+@aggregator.command("add-node")
+@click.argument("instance", type=click.Path(file_okay=False))
+@click.argument("url")
+@click.option("--org", required=True,
+              help="The organisation the node speaks for: name, municipality code or number.")
+@click.option("--prefix", "prefixes", multiple=True,
+              help="An IRI prefix the node may speak for (repeatable); default: URL.")
+def add_node_command(instance: str, url: str, org: str, prefixes: tuple[str, ...]) -> None:
+    """Register the node at URL, found through its /.well-known/pios."""
+    try:
+        inst = Instance.open(instance)
+        organisation = organizations.find(org)
+        found = discover(url)
+        if found["publisher"] and found["publisher"] != organisation.iri:
+            raise PiosError(
+                f"The node at {url} says it publishes for {found['publisher']}, not for "
+                f"{organisation.name} ({organisation.iri}).",
+                f"Noden på {url} anger att den publicerar för {found['publisher']}, inte för "
+                f"{organisation.name} ({organisation.iri}).")
+        node = inst.registry.add(url, organisation.iri, found["catalog"], found["feed"],
+                                 list(prefixes) or None)
+    except PiosError as exc:
+        _fail(exc)
+    if not found["discovered"]:
+        click.echo(f"warning: {url}.well-known/pios could not be read ({found.get('reason')}); "
+                   "using the conventional catalog and feed URLs.", err=True)
+    click.echo(f"Registered node {node.id}: {node.url} for {organisation.name} "
+               f"(catalog {node.catalog_url}, feed {node.feed_url or '-'}).")
+
+
+@aggregator.command("list-nodes")
+@click.argument("instance", type=click.Path(file_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def list_nodes_command(instance: str, as_json: bool) -> None:
+    """List the registered nodes and how their last crawl went."""
+    try:
+        inst = Instance.open(instance)
+    except PiosError as exc:
+        _fail(exc)
+    nodes = inst.registry.nodes()
+    if as_json:
+        click.echo(json.dumps([n.as_dict() for n in nodes], ensure_ascii=False, indent=2))
+        return
+    for n in nodes:
+        org = n.organization
+        s = n.state
+        click.echo(f"{n.id:>4}  {n.url}  {org.name if org else n.org_iri}  "
+                   f"{s.get('last_status') or 'not crawled'}  "
+                   f"{s.get('initiatives') or 0} initiatives")
+    click.echo(f"{len(nodes)} nodes; {len(organizations.load())} organisations in the register.")
+
+
+@aggregator.command("remove-node")
+@click.argument("instance", type=click.Path(file_okay=False))
+@click.argument("node")
+def remove_node_command(instance: str, node: str) -> None:
+    """Forget a node (by id, URL or organisation); its graph goes at the next crawl."""
+    try:
+        inst = Instance.open(instance)
+        found = inst.registry.find(node)
+        inst.registry.remove(found)
+    except PiosError as exc:
+        _fail(exc)
+    click.echo(f"Removed node {found.id} ({found.url}).")
+
+
+def _crawl_here(inst: Instance) -> int:
+    store = inst.acquire_writer()
+    try:
+        crawler = Crawler(inst.registry, store, inst.settings)
+        nodes = inst.registry.nodes()
+        outcomes = []
+        if sys.stdout.isatty():
+            with click.progressbar(length=len(nodes), label="Crawling") as bar:
+                outcomes = crawler.crawl(progress=lambda o: bar.update(1))
+        else:
+            outcomes = crawler.crawl(progress=lambda o: click.echo(outcome_line(o)))
+        if any(o.status != "unchanged" for o in outcomes):
+            store.snapshot()
+        return _summary(outcomes)
+    finally:
+        inst.release_writer()
+
+
+def _summary(outcomes) -> int:
+    counts: dict[str, int] = {}
+    for o in outcomes:
+        counts[o.status] = counts.get(o.status, 0) + 1
+    click.echo("Crawled {} nodes: {}.".format(
+        len(outcomes), ", ".join(f"{v} {k}" for k, v in sorted(counts.items())) or "none"))
+    return counts.get("failed", 0)
+
+
+def _crawl_through_server(inst: Instance, info: dict) -> None:
+    headers = {"X-Pios-Admin": info["token"]}
+    url = info["url"].rstrip("/")
+    response = requests.post(url + "/admin/crawl", json={}, headers=headers, timeout=30)
+    response.raise_for_status()
+    job = response.json()
+    click.echo(f"The aggregator at {url} is running; it crawls (job {job['id']}).")
+    shown = 0
+    bar = click.progressbar(length=max(1, len(inst.registry.nodes())), label="Crawling") \
+        if sys.stdout.isatty() else None
+    while True:
+        job = requests.get(f"{url}/admin/crawl/{job['id']}", headers=headers, timeout=30).json()
+        new = job["lines"][shown:]
+        shown += len(new)
+        if bar:
+            bar.update(len(new))
+        else:
+            for line in new:
+                click.echo(line)
+        if job["finished"]:
+            break
+        time.sleep(0.2)
+    if bar:
+        bar.render_finish()
+    if job.get("error"):
+        raise PiosError(f"The crawl failed: {job['error']}",
+                        f"Genomsökningen misslyckades: {job['error']}")
+    click.echo(f"Crawled {job['done']} nodes.")
+
+
+def _crawl_once(inst: Instance) -> None:
+    try:
+        _crawl_here(inst)
+        return
+    except WriterBusy:
+        info = inst.running_server()
+        if not info:
+            raise
+    _crawl_through_server(inst, info)
+
+
+@aggregator.command("crawl")
+@click.argument("instance", type=click.Path(file_okay=False))
+@click.option("--watch", type=float, metavar="MINUTES",
+              help="Crawl again every MINUTES minutes until interrupted.")
+def crawl_command(instance: str, watch: float | None) -> None:
+    """Crawl every registered node (through the running server if there is one)."""
+    try:
+        inst = Instance.open(instance)
+        while True:
+            _crawl_once(inst)
+            if not watch:
+                return
+            click.echo(f"Next crawl in {watch:g} minutes (Ctrl-C stops).")
+            time.sleep(watch * 60)
+    except PiosError as exc:
+        _fail(exc)
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+    except requests.RequestException as exc:
+        _fail(PiosError(f"The running aggregator did not answer: {exc}",
+                        f"Den körande aggregatorn svarade inte: {exc}"))
+
+
+@aggregator.command("serve")
+@click.argument("instance", type=click.Path(file_okay=False))
+@click.option("--host", help="Address to listen on (setting host).")
+@click.option("--port", type=int, help="Port to listen on (setting port).")
+def serve_command(instance: str, host: str | None, port: int | None) -> None:
+    """Serve the web pages, /sparql and /ping with waitress."""
+    import waitress
+    from pios_ld.aggregator import create_app
+
+    try:
+        instance_module.require_instance(instance)
+        click.echo("Opening the store (waits while a command-line crawl finishes) …")
+        app = create_app({"instance": instance, "host": host, "port": port,
+                          "wait_for_writer": True})
+    except PiosError as exc:
+        _fail(exc)
+    settings = app.config["PIOS"]
+    state = app.extensions["pios"]
+    url = f"http://{settings['host']}:{settings['port']}/"
+    local = f"http://127.0.0.1:{settings['port']}/"
+    state.admin_token = state.instance.announce_server(local)
+    click.echo(f"pios aggregator serving {state.instance.folder} on {url} (Ctrl-C stops)")
+    try:
+        waitress.serve(app, host=settings["host"], port=int(settings["port"]), threads=16,
+                       ident="pios-aggregator", _quiet=True)
+    finally:
+        app.extensions["pios_close"]()
+
+
+@aggregator.command("dump")
+@click.argument("instance", type=click.Path(file_okay=False))
+@click.argument("outfile", type=click.Path(dir_okay=False))
+def dump_command(instance: str, outfile: str) -> None:
+    """Write the national graph as gzipped N-Quads plus a VoID/DCAT description."""
+    from pios_ld.aggregator import dump
+    from pios_ld.aggregator.store import latest_snapshot
+
+    try:
+        inst = Instance.open(instance)
+        try:
+            inst.acquire_writer()  # no server running: publish a fresh snapshot first
+            inst.store.snapshot()
+            inst.release_writer()
+        except WriterBusy:
+            pass  # the running server keeps its snapshot current
+        snapshot = latest_snapshot(inst.snapshots)
+        if snapshot is None:
+            raise PiosError("Nothing to dump yet: crawl first.",
+                            "Inget att dumpa ännu: genomsök först.")
+        graphs = [n.graph for n in inst.registry.nodes()]
+        out, void = dump.write(snapshot, outfile, graphs, inst.settings["public_url"],
+                               keep_copy_in=Path(inst.folder) / "dumps")
+    except PiosError as exc:
+        _fail(exc)
+    click.echo(f"Wrote {out} ({out.stat().st_size:,} bytes) and {void}.")

@@ -1,0 +1,93 @@
+"""Dumps of the national graph: gzipped N-Quads (named graphs kept) plus a VoID/DCAT description.
+
+A dump is read from a store snapshot, never from the live database, so it can be written while
+the server runs. The description is written next to the dump (``<name>.void.ttl``) and is also
+inside the dump as the named graph :data:`VOID_GRAPH`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+from pios_ld.aggregator.crawllog import CRAWL_LOG, HISTORY, REFERENCE
+
+from pios_ld import __version__
+
+VOID_GRAPH = "https://w3id.org/pios/graph/void"
+
+
+def describe(store: ox.Store, node_graphs: list[str], dump_url: str, sparql_url: str | None,
+             issued: str) -> str:
+    """The VoID/DCAT description of a dump, in Turtle."""
+    total = len(store)
+    initiatives = next(iter(store.query(
+        "SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { GRAPH ?g { ?i a "
+        "<https://w3id.org/pios/vocab#Initiative> } FILTER(?g != <" + HISTORY + ">) }")))["n"]
+    subsets = "\n".join(
+        f"<{dump_url}#graph-{i}> a void:Dataset ; sd:name <{g}> .\n"
+        f"<{dump_url}> void:subset <{dump_url}#graph-{i}> ."
+        for i, g in enumerate([*node_graphs, HISTORY, CRAWL_LOG, REFERENCE]))
+    endpoint = f"    void:sparqlEndpoint <{sparql_url}> ;\n" if sparql_url else ""
+    return f"""@prefix void: <http://rdfs.org/ns/void#> .
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+<{dump_url}> a void:Dataset, dcat:Dataset ;
+    dct:title "Sveriges offentliga digitaliseringsinitiativ (PIOS)"@sv,
+        "Digital development initiatives of Sweden's public sector (PIOS)"@en ;
+    dct:description '''Den nationella grafen: en namngiven graf per nod, historik,
+        genomsökningslogg och referensdata.'''@sv,
+        "The national graph: one named graph per node, history, crawl log and reference data."@en ;
+    dct:issued "{issued}"^^xsd:dateTime ;
+    dct:creator "pios-ld {__version__}" ;
+    void:triples {total} ;
+    void:entities {initiatives.value} ;
+    void:dataDump <{dump_url}> ;
+{endpoint}    void:vocabulary <https://w3id.org/pios/vocab#> ;
+    dcat:distribution [ a dcat:Distribution ; dcat:downloadURL <{dump_url}> ;
+        dcat:mediaType "application/n-quads" ; dcat:compressFormat "application/gzip" ] .
+{subsets}
+"""
+
+
+def write(snapshot: str | os.PathLike, outfile: str | os.PathLike, node_graphs: list[str],
+          public_url: str = "", keep_copy_in: str | os.PathLike | None = None) -> tuple[Path, Path]:
+    """Write the dump of *snapshot* to *outfile* (gzipped N-Quads) and its description."""
+    store = ox.Store.read_only(str(snapshot))
+    out = Path(outfile)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    issued = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    base = public_url.rstrip("/")
+    dump_url = f"{base}/dumps/{out.name}" if base else out.resolve().as_uri()
+    void_text = describe(store, node_graphs, dump_url, f"{base}/sparql" if base else None, issued)
+    void_quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(VOID_GRAPH))
+                  for t in ox.parse(void_text, format=ox.RdfFormat.TURTLE)]
+    tmp = out.with_name(out.name + ".part")
+    with gzip.open(tmp, "wb", compresslevel=6) as handle:
+        store.dump(handle, format=ox.RdfFormat.N_QUADS)
+        handle.write(ox.serialize(void_quads, format=ox.RdfFormat.N_QUADS))
+    tmp.replace(out)
+    void_path = out.with_name(out.name.removesuffix(".gz").removesuffix(".nq") + ".void.ttl")
+    void_path.write_text(void_text, encoding="utf-8")
+    if keep_copy_in:
+        folder = Path(keep_copy_in)
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = issued.replace(":", "").replace("-", "")
+        copy = folder / f"pios-{stamp}.nq.gz"
+        if copy.resolve() != out.resolve():
+            try:
+                os.link(out, copy)
+            except OSError:
+                shutil.copyfile(out, copy)
+            (folder / f"pios-{stamp}.void.ttl").write_text(void_text, encoding="utf-8")
+        for old in sorted(folder.glob("pios-*.nq.gz"))[:-3]:
+            old.unlink(missing_ok=True)
+            old.with_name(old.name.removesuffix(".nq.gz") + ".void.ttl").unlink(missing_ok=True)
+    return out, void_path

@@ -1,0 +1,157 @@
+"""Example SPARQL queries a researcher would ask of the national graph (shown on the query page,
+timed by ``benchmarks/aggregator.py``, documented in ``docs/sparql-examples.md``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PREFIXES = """PREFIX pios: <https://w3id.org/pios/vocab#>
+PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX schema: <https://schema.org/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX phase: <https://w3id.org/pios/concept/phase/>
+PREFIX theme: <https://w3id.org/pios/concept/theme/>
+"""
+
+
+@dataclass(frozen=True)
+class Example:
+    id: str
+    title_sv: str
+    title_en: str
+    query: str
+
+    def title(self, lang: str) -> str:
+        return self.title_en if lang == "en" else self.title_sv
+
+
+def _q(body: str) -> str:
+    return PREFIXES + "\n" + body.strip() + "\n"
+
+
+EXAMPLES: tuple[Example, ...] = (
+    Example("per-organisation", "Antal initiativ per organisation",
+            "Initiatives per organisation", _q("""
+SELECT ?organisation ?name (COUNT(?i) AS ?initiatives) WHERE {
+  ?i a pios:Initiative ; pios:responsibleOrganization ?organisation .
+  OPTIONAL { ?organisation skos:prefLabel ?name }
+}
+GROUP BY ?organisation ?name
+ORDER BY DESC(?initiatives)
+LIMIT 50""")),
+    Example("theme-phase", "Initiativ per tema och fas", "Initiatives by theme and phase", _q("""
+SELECT ?theme ?phase (COUNT(?i) AS ?initiatives) WHERE {
+  ?i a pios:Initiative ; pios:theme ?t ; pios:phase ?p .
+  ?t skos:prefLabel ?theme . FILTER(LANG(?theme) = "sv")
+  ?p skos:prefLabel ?phase . FILTER(LANG(?phase) = "sv")
+}
+GROUP BY ?theme ?phase
+ORDER BY ?theme ?phase""")),
+    Example("state", "Planerade, pågående och avslutade initiativ",
+            "Planned, ongoing and completed initiatives", _q("""
+SELECT ?state (COUNT(?i) AS ?initiatives) WHERE {
+  ?i a pios:Initiative ; pios:phase ?p .
+  ?p skos:broader ?top . ?top skos:prefLabel ?state . FILTER(LANG(?state) = "sv")
+}
+GROUP BY ?state
+ORDER BY DESC(?initiatives)""")),
+    Example("budget-theme", "Budget per tema (SEK)", "Budget per theme (SEK)", _q("""
+SELECT ?theme (COUNT(?i) AS ?initiatives) (SUM(?value) AS ?budget) (AVG(?value) AS ?average)
+WHERE {
+  ?i a pios:Initiative ; pios:theme ?t ; pios:budget/schema:value ?value .
+  ?t skos:prefLabel ?theme . FILTER(LANG(?theme) = "sv")
+}
+GROUP BY ?theme
+ORDER BY DESC(?budget)""")),
+    Example("largest-budgets", "De största budgetarna", "The largest budgets", _q("""
+SELECT ?i ?title ?organisation ?budget WHERE {
+  ?i a pios:Initiative ; dct:title ?title ; pios:budget/schema:value ?budget ;
+     pios:responsibleOrganization/skos:prefLabel ?organisation .
+  FILTER(LANG(?title) = "sv")
+}
+ORDER BY DESC(?budget)
+LIMIT 25""")),
+    Example("reuse-across", "Återanvändning mellan organisationer",
+            "Reuse across organisations", _q("""
+SELECT ?original ?title ?owner (COUNT(DISTINCT ?reuser) AS ?reusedBy) WHERE {
+  ?i pios:reuses ?original ; pios:responsibleOrganization ?reuser .
+  ?original pios:responsibleOrganization ?ownerOrg ; dct:title ?title .
+  ?ownerOrg skos:prefLabel ?owner .
+  FILTER(?reuser != ?ownerOrg && LANG(?title) = "sv")
+}
+GROUP BY ?original ?title ?owner
+ORDER BY DESC(?reusedBy)
+LIMIT 25""")),
+    Example("coverage-county", "Täckning per län: organisationer som publicerar",
+            "Coverage per county: organisations that publish", _q("""
+SELECT ?county (COUNT(DISTINCT ?org) AS ?organisations) (COUNT(DISTINCT ?publisher) AS ?publishing)
+WHERE {
+  ?org pios:countyName ?county .
+  OPTIONAL { ?i pios:responsibleOrganization ?org . BIND(?org AS ?publisher) }
+}
+GROUP BY ?county
+ORDER BY ?county""")),
+    Example("per-county-theme", "Initiativ per län och tema", "Initiatives by county and theme",
+            _q("""
+SELECT ?county ?theme (COUNT(?i) AS ?initiatives) WHERE {
+  ?i a pios:Initiative ; pios:theme ?t ; pios:responsibleOrganization/pios:countyName ?county .
+  ?t skos:prefLabel ?theme . FILTER(LANG(?theme) = "sv")
+}
+GROUP BY ?county ?theme
+ORDER BY ?county DESC(?initiatives)""")),
+    Example("phase-changes", "Fasbyten över tid (historiken)", "Phase changes over time (history)",
+            _q("""
+SELECT ?initiative ?when ?phase WHERE {
+  GRAPH <https://w3id.org/pios/graph/history> {
+    ?version dct:isVersionOf ?initiative ; prov:generatedAtTime ?when ; pios:phase ?phase .
+  }
+}
+ORDER BY ?initiative ?when
+LIMIT 200""")),
+    Example("changed-recently", "Senast ändrade initiativ", "Most recently changed initiatives",
+            _q("""
+SELECT ?i ?title ?modified WHERE {
+  ?i a pios:Initiative ; dct:title ?title ; dct:modified ?modified .
+  FILTER(LANG(?title) = "sv")
+}
+ORDER BY DESC(?modified)
+LIMIT 25""")),
+    Example("open-collaboration", "Öppna för samarbete, per tema",
+            "Open for collaboration, by theme", _q("""
+SELECT ?theme (COUNT(?i) AS ?initiatives) WHERE {
+  ?i a pios:Initiative ; pios:openForCollaboration true ; pios:theme ?t .
+  ?t skos:prefLabel ?theme . FILTER(LANG(?theme) = "sv")
+}
+GROUP BY ?theme
+ORDER BY DESC(?initiatives)""")),
+    Example("open-source", "Initiativ med öppen källkod", "Initiatives with open source code",
+            _q("""
+SELECT ?i ?title ?repository WHERE {
+  ?i a pios:Initiative ; dct:title ?title ; pios:codeRepository ?repository .
+  FILTER(LANG(?title) = "sv")
+}
+LIMIT 100""")),
+    Example("org-type", "Initiativ per organisationstyp", "Initiatives per organisation type",
+            _q("""
+SELECT ?type (COUNT(?i) AS ?initiatives) WHERE {
+  ?i a pios:Initiative ; pios:responsibleOrganization/pios:organizationType ?t .
+  ?t skos:prefLabel ?type . FILTER(LANG(?type) = "sv")
+}
+GROUP BY ?type
+ORDER BY DESC(?initiatives)""")),
+    Example("spend-vs-budget", "Förbrukat mot budget per fas", "Spent against budget by phase",
+            _q("""
+SELECT ?phase (SUM(?spent) AS ?spentToDate) (SUM(?budget) AS ?budgeted) WHERE {
+  ?i a pios:Initiative ; pios:phase ?p ; pios:budget/schema:value ?budget ;
+     pios:spentToDate/schema:value ?spent .
+  ?p skos:prefLabel ?phase . FILTER(LANG(?phase) = "sv")
+}
+GROUP BY ?phase
+ORDER BY DESC(?budgeted)""")),
+)
+_BY_ID = {e.id: e for e in EXAMPLES}
+
+
+def by_id(example_id: str) -> Example | None:
+    return _BY_ID.get(example_id)

@@ -1,0 +1,146 @@
+"""An aggregator instance folder and who may write to it.
+
+The folder holds ``aggregator.toml`` (settings), ``registry.sqlite3`` (nodes and crawl state),
+``store/`` (the pyoxigraph database, opened for writing by one process only), ``snapshots/``
+(read-only copies for query workers and dumps) and ``dumps/``.
+
+Exactly one process writes the store: whoever holds the lock on ``writer.lock``. ``pios aggregator
+serve`` takes it for its lifetime and records its address and a secret in ``server.json``; a
+``pios aggregator crawl`` that finds the lock taken asks that server to do the crawl over HTTP
+instead of opening the store (docs/decisions/0004-aggregator-store-and-processes.md).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from pios_ld.aggregator import settings as settings_module
+from pios_ld.aggregator.crawllog import REFERENCE
+from pios_ld.aggregator.registry import FILE as REGISTRY_FILE
+from pios_ld.aggregator.registry import Registry
+from pios_ld.aggregator.store import OxigraphStore, latest_snapshot
+
+from pios_ld import vocab_paths
+from pios_ld.errors import ConfigurationError, PiosError
+
+
+class WriterBusy(PiosError):
+    status = 409
+    code = "writer-busy"
+
+
+def init(folder: str | os.PathLike) -> Path:
+    """Create an instance folder (idempotent: an existing config file is kept)."""
+    path = Path(folder)
+    path.mkdir(parents=True, exist_ok=True)
+    config = path / settings_module.CONFIG_FILE
+    if not config.exists():
+        config.write_text(settings_module.default_file_text(), encoding="utf-8")
+    Registry(path / REGISTRY_FILE).close()
+    return path
+
+
+class Instance:
+    """One aggregator instance: its settings, registry and (for the writer) its store."""
+
+    def __init__(self, settings: dict[str, Any]) -> None:
+        self.settings = settings
+        self.folder: Path = Path(settings["instance"])
+        self.registry = Registry(self.folder / REGISTRY_FILE)
+        self.store: OxigraphStore | None = None
+        self._lock_file = None
+
+    @classmethod
+    def open(cls, folder: str | os.PathLike, overrides: dict[str, Any] | None = None) -> Instance:
+        return cls(settings_module.load(folder, overrides))
+
+    @property
+    def snapshots(self) -> Path:
+        return self.folder / "snapshots"
+
+    @property
+    def server_file(self) -> Path:
+        return self.folder / "server.json"
+
+    # -- the single writer -------------------------------------------------------------------
+    def acquire_writer(self, wait: bool = False) -> OxigraphStore:
+        """Take the writer lock and open the store; :class:`WriterBusy` if another has it."""
+        handle = open(self.folder / "writer.lock", "a+")  # noqa: SIM115 - held for the lifetime
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError as exc:
+            handle.close()
+            raise WriterBusy(
+                f"Another process is writing to {self.folder} (a running `pios aggregator "
+                "serve` or crawl).",
+                f"En annan process skriver till {self.folder} (en körande `pios aggregator "
+                "serve` eller genomsökning).") from exc
+        self._lock_file = handle
+        self.store = OxigraphStore(self.folder / "store", self.snapshots,
+                                   keep=int(self.settings["snapshots_keep"]))
+        self._load_reference()
+        if latest_snapshot(self.snapshots) is None:
+            self.store.snapshot()
+        return self.store
+
+    def release_writer(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+        if self._lock_file is not None:
+            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+            self._lock_file.close()
+            self._lock_file = None
+        self.server_file.unlink(missing_ok=True)
+
+    def _load_reference(self) -> None:
+        """Keep the reference graph (vocabulary, concepts, organisations) in step with the files."""
+        parts = []
+        for path in (vocab_paths.VOCABULARY, vocab_paths.ORGANIZATIONS):
+            if path.is_file():
+                parts.append(path.read_bytes())
+        digest = hashlib.sha256(b"\n".join(parts)).hexdigest()
+        marker = self.folder / "reference.sha256"
+        if marker.exists() and marker.read_text() == digest:
+            return
+        data = b"\n".join(parts)
+        assert self.store is not None
+        self.store.load_graph(REFERENCE, data, ox.RdfFormat.TURTLE)
+        marker.write_text(digest)
+
+    # -- the running server ------------------------------------------------------------------
+    def announce_server(self, url: str) -> str:
+        token = secrets.token_urlsafe(24)
+        self.server_file.write_text(json.dumps({"url": url, "token": token, "pid": os.getpid()}))
+        self.server_file.chmod(0o600)
+        return token
+
+    def running_server(self) -> dict[str, Any] | None:
+        try:
+            info = json.loads(self.server_file.read_text())
+        except (OSError, ValueError):
+            return None
+        try:
+            os.kill(int(info["pid"]), 0)
+        except (OSError, KeyError, ValueError):
+            return None
+        return info
+
+    def graphs_for_default(self) -> list[str]:
+        """The default graph of SPARQL: every node's current graph plus the reference data."""
+        return [n.graph for n in self.registry.nodes()] + [REFERENCE]
+
+
+def require_instance(folder: str | os.PathLike) -> None:
+    if not (Path(folder) / settings_module.CONFIG_FILE).is_file():
+        raise ConfigurationError(
+            f"{folder} is not an aggregator instance; create it with `pios aggregator init "
+            f"{folder}`.",
+            f"{folder} är ingen aggregatorinstans; skapa den med `pios aggregator init {folder}`.")

@@ -1,0 +1,188 @@
+"""SPARQL queries in worker processes that can be stopped.
+
+pyoxigraph's ``Store.query`` has no timeout, and a thread cannot be stopped, so queries run in a
+small pool of worker processes (``spawn``, so no RocksDB handle is inherited). Each worker opens the
+newest store snapshot read-only (:meth:`OxigraphStore.snapshot`) and answers with the serialised
+result, already counted against the result cap. When a query passes its deadline the parent kills
+that worker and starts a fresh one; the other workers keep answering.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from pios_ld.errors import PiosError
+
+
+class QueryTimeout(PiosError):
+    status = 503
+    code = "query-timeout"
+
+
+class TooManyResults(PiosError):
+    status = 413
+    code = "too-many-results"
+
+
+class QuerySyntaxError(PiosError):
+    status = 400
+    code = "query-syntax"
+
+
+class Busy(PiosError):
+    status = 503
+    code = "busy"
+
+
+@dataclass(frozen=True)
+class Answer:
+    media_type: str
+    body: bytes
+    count: int
+
+
+def _worker_main(connection) -> None:  # runs in the child process
+    import pyoxigraph as ox
+    from pios_ld.aggregator import results
+
+    stores: dict[str, Any] = {}
+    while True:
+        try:
+            request = connection.recv()
+        except (EOFError, KeyboardInterrupt):
+            return
+        try:
+            snapshot = request["snapshot"]
+            if snapshot not in stores:
+                stores.clear()
+                stores[snapshot] = ox.Store.read_only(snapshot) if snapshot else ox.Store()
+            store = stores[snapshot]
+            options = {}
+            if request["default_graph"] is not None:
+                options["default_graph"] = [ox.NamedNode(g) for g in request["default_graph"]]
+            answer = store.query(request["query"], **options)
+            cap = request["max_results"]
+            name = results.negotiate(request["accept"], isinstance(answer, ox.QueryTriples),
+                                     request["format"])
+            if isinstance(answer, ox.QueryBoolean):
+                body, count = results.boolean(bool(answer), name), 1
+            elif isinstance(answer, ox.QuerySolutions):
+                variables = [v.value for v in answer.variables]
+                rows = []
+                for solution in answer:
+                    rows.append([solution[i] for i in range(len(variables))])
+                    if len(rows) > cap:
+                        connection.send(("too-many", cap))
+                        break
+                else:
+                    body, count = results.solutions(variables, rows, name), len(rows)
+                    connection.send(("ok", results.media_type(name), body, count))
+                continue
+            else:
+                statements = []
+                for triple in answer:
+                    statements.append(triple)
+                    if len(statements) > cap:
+                        break
+                if len(statements) > cap:
+                    connection.send(("too-many", cap))
+                    continue
+                body, count = results.triples(statements, name), len(statements)
+            connection.send(("ok", results.media_type(name), body, count))
+        except SyntaxError as exc:
+            connection.send(("syntax", str(exc)))
+        except results.NotAcceptable as exc:
+            connection.send(("not-acceptable", str(exc)))
+        except Exception as exc:  # noqa: BLE001 - reported to the client, the worker lives on
+            connection.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+class _Worker:
+    def __init__(self, context) -> None:
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(child,), daemon=True,
+                                       name="pios-sparql-worker")
+        self.process.start()
+        child.close()
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.connection.close()
+
+
+class QueryPool:
+    """A fixed number of query worker processes; :meth:`run` answers one query."""
+
+    def __init__(self, size: int = 2, timeout: float = 15.0, max_results: int = 100_000) -> None:
+        self.timeout = timeout
+        self.max_results = max_results
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: list[_Worker] = []
+        self._lock = threading.Lock()
+        for _ in range(max(1, size)):
+            self._add()
+
+    def _add(self) -> None:
+        worker = _Worker(self._context)
+        with self._lock:
+            self._all.append(worker)
+        self._idle.put(worker)
+
+    def run(self, query: str, snapshot: str | None, default_graph: list[str] | None,
+            accept: str | None, fmt: str | None = None) -> Answer:
+        try:
+            worker = self._idle.get(timeout=self.timeout)
+        except queue.Empty as exc:
+            raise Busy("All query workers are busy; try again shortly.",
+                       "Alla frågearbetare är upptagna; försök igen strax.") from exc
+        worker.connection.send({"query": query, "snapshot": snapshot, "accept": accept,
+                                "format": fmt, "default_graph": default_graph,
+                                "max_results": self.max_results})
+        if not worker.connection.poll(self.timeout):
+            with self._lock:
+                self._all.remove(worker)
+            worker.kill()
+            threading.Thread(target=self._add, daemon=True).start()
+            raise QueryTimeout(
+                f"The query ran longer than {self.timeout:g} s and was stopped. Narrow it down "
+                "(LIMIT, more specific patterns) and try again.",
+                f"Frågan tog längre tid än {self.timeout:g} s och avbröts. Avgränsa den (LIMIT, "
+                "mer specifika mönster) och försök igen.")
+        try:
+            reply = worker.connection.recv()
+        except EOFError as exc:
+            with self._lock:
+                self._all.remove(worker)
+            worker.kill()
+            threading.Thread(target=self._add, daemon=True).start()
+            raise PiosError("The query worker stopped unexpectedly.",
+                            "Frågearbetaren avslutades oväntat.") from exc
+        self._idle.put(worker)
+        kind = reply[0]
+        if kind == "ok":
+            return Answer(reply[1], reply[2], reply[3])
+        if kind == "too-many":
+            raise TooManyResults(
+                f"The answer has more than {reply[1]:,} results; add a LIMIT or narrow the query.",
+                f"Svaret har fler än {reply[1]:,} rader; lägg till LIMIT eller avgränsa frågan.")
+        if kind == "syntax":
+            raise QuerySyntaxError(f"SPARQL syntax error: {reply[1]}",
+                                   f"Syntaxfel i SPARQL-frågan: {reply[1]}")
+        if kind == "not-acceptable":
+            error = PiosError(f"No result format fits {reply[1]!r}.",
+                              f"Inget resultatformat passar {reply[1]!r}.")
+            error.status = 406
+            raise error
+        raise PiosError(f"The query failed: {reply[1]}", f"Frågan misslyckades: {reply[1]}")
+
+    def close(self) -> None:
+        with self._lock:
+            workers, self._all = list(self._all), []
+        for worker in workers:
+            worker.kill()

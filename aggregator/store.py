@@ -1,0 +1,187 @@
+"""The store behind the aggregator: one small interface, an embedded pyoxigraph implementation.
+
+The crawler only ever asks a store for three things (:class:`GraphStore`): the statements of one
+named graph, to *commit* a :class:`Batch` of graph replacements and additions as one transaction,
+and to drop graphs. Readers ask for SPARQL answers. A SPARQL 1.1 server reached over the Graph
+Store Protocol and SPARQL Update can implement the same interface later.
+
+:class:`OxigraphStore` keeps a RocksDB store on disk. pyoxigraph lets one process open a store
+folder for writing, and opening it read-only while another process writes is undefined, so the
+writer publishes *snapshots* (cheap RocksDB checkpoints made of hard links, see
+``docs/decisions/0004-aggregator-store-and-processes.md``): query workers open the newest snapshot
+read-only and never see the live database.
+
+Statements are stored without blank nodes (the crawler skolemises them, see
+:mod:`pios_ld.aggregator.records`), so a replacement is a small difference: the statements that
+went away and the ones that came, in one SPARQL update, which pyoxigraph applies atomically.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+#: Seconds an outdated snapshot stays on disk for readers that still have it open.
+SNAPSHOT_GRACE = 300.0
+
+
+@dataclass
+class Batch:
+    """Changes to commit together: whole graphs replaced, statements appended."""
+
+    replace: dict[str, list[ox.Quad]] = field(default_factory=dict)
+    append: list[ox.Quad] = field(default_factory=list)
+
+    def replace_graph(self, graph: str, statements: Iterable[ox.Quad | ox.Triple]) -> None:
+        name = ox.NamedNode(graph)
+        self.replace[graph] = [ox.Quad(s.subject, s.predicate, s.object, name) for s in statements]
+
+    def add(self, graph: str, statements: Iterable[ox.Quad | ox.Triple]) -> None:
+        name = ox.NamedNode(graph)
+        self.append.extend(ox.Quad(s.subject, s.predicate, s.object, name) for s in statements)
+
+    def __bool__(self) -> bool:
+        return bool(self.replace or self.append)
+
+
+class GraphStore:
+    """What the aggregator needs from a store (DESIGN.md §5)."""
+
+    def graph(self, graph: str) -> list[ox.Quad]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def commit(self, batch: Batch) -> bool:  # pragma: no cover - interface
+        """Apply *batch* in one transaction; True when anything changed."""
+        raise NotImplementedError
+
+    def drop(self, graphs: Iterable[str]) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def query(self, sparql: str, **options):  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+def _data_block(quads: Iterable[ox.Quad]) -> str:
+    by_graph: dict[str, list[str]] = {}
+    for q in quads:
+        by_graph.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
+    return " ".join(f"GRAPH {g} {{ {' '.join(lines)} }}" for g, lines in by_graph.items())
+
+
+class OxigraphStore(GraphStore):
+    """The embedded store: a pyoxigraph RocksDB folder, plus read-only snapshots for readers."""
+
+    def __init__(self, folder: str | os.PathLike, snapshots: str | os.PathLike | None = None,
+                 keep: int = 3) -> None:
+        self.folder = Path(folder)
+        self.snapshots = Path(snapshots) if snapshots else self.folder.parent / "snapshots"
+        self.keep = keep
+        self._store = ox.Store(str(self.folder))
+        self._lock = threading.Lock()
+        #: how many commits changed something since this store was opened
+        self.writes = 0
+
+    # -- reading -----------------------------------------------------------------------------
+    def graph(self, graph: str) -> list[ox.Quad]:
+        return list(self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+    def has_graph(self, graph: str) -> bool:
+        return self._store.contains_named_graph(ox.NamedNode(graph))
+
+    def query(self, sparql: str, **options):
+        return self._store.query(sparql, **options)
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    # -- writing -----------------------------------------------------------------------------
+    def commit(self, batch: Batch) -> bool:
+        """Apply *batch* atomically. Graphs that did not exist yet are loaded in bulk."""
+        with self._lock:
+            removals: list[ox.Quad] = []
+            additions: list[ox.Quad] = list(batch.append)
+            bulk: list[ox.Quad] = []
+            drops: list[str] = []
+            for graph, new in batch.replace.items():
+                old = self.graph(graph)
+                if not old:
+                    bulk.extend(new)
+                    continue
+                new_set = set(new)
+                old_set = set(old)
+                gone = [q for q in old if q not in new_set]
+                if any(isinstance(t, ox.BlankNode) for q in gone for t in (q.subject, q.object)):
+                    drops.append(graph)  # DELETE DATA cannot name blank nodes: replace wholesale
+                    additions.extend(new)
+                    continue
+                removals.extend(gone)
+                additions.extend(q for q in new_set if q not in old_set)
+            if not (removals or additions or bulk or drops):
+                return False
+            if bulk:
+                # New graphs: nothing to lose if interrupted; the next crawl repairs a partial load
+                # (the node's crawl state is recorded only after this commit returns).
+                self._store.bulk_extend(bulk)
+            parts = [f"DROP SILENT GRAPH <{g}>" for g in drops]
+            if removals:
+                parts.append(f"DELETE DATA {{ {_data_block(removals)} }}")
+            if additions:
+                parts.append(f"INSERT DATA {{ {_data_block(additions)} }}")
+            if parts:
+                self._store.update(" ;\n".join(parts))
+            self.writes += 1
+            return True
+
+    def drop(self, graphs: Iterable[str]) -> None:
+        graphs = [g for g in graphs if self.has_graph(g)]
+        if graphs:
+            with self._lock:
+                self._store.update(" ; ".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
+                self.writes += 1
+
+    def load_graph(self, graph: str, data: bytes, fmt: ox.RdfFormat) -> None:
+        """Replace *graph* with a parsed file (reference data) in one transaction."""
+        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
+                 for t in ox.parse(data, format=fmt)]
+        batch = Batch()
+        batch.replace[graph] = quads
+        self.commit(batch)
+
+    # -- snapshots for readers ---------------------------------------------------------------
+    def snapshot(self) -> Path:
+        """Publish the current state as a read-only snapshot; returns its folder."""
+        with self._lock:
+            self.snapshots.mkdir(parents=True, exist_ok=True)
+            self._store.flush()
+            target = self.snapshots / f"{time.time_ns()}"
+            self._store.backup(str(target))
+            self._prune()
+            return target
+
+    def _prune(self) -> None:
+        existing = sorted((p for p in self.snapshots.iterdir() if p.name.isdigit()),
+                          key=lambda p: int(p.name))
+        cutoff = time.time_ns() - int(SNAPSHOT_GRACE * 1e9)
+        for old in existing[:-self.keep]:
+            if int(old.name) < cutoff:  # readers switch on their next query; give them time
+                shutil.rmtree(old, ignore_errors=True)
+
+    def close(self) -> None:
+        self._store.flush()
+        del self._store
+
+
+def latest_snapshot(folder: str | os.PathLike) -> Path | None:
+    """The newest complete snapshot in *folder*, or None."""
+    path = Path(folder)
+    if not path.is_dir():
+        return None
+    found = sorted((p for p in path.iterdir() if p.name.isdigit()), key=lambda p: int(p.name))
+    return found[-1] if found else None

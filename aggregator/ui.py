@@ -1,0 +1,181 @@
+"""Rendering pages: language (Swedish by default, English switchable), translations, JSON twins.
+
+Every page is rendered by :meth:`UI.render` from a template and a ``data`` value; a request for
+the same URL with a ``.json`` suffix or ``Accept: application/json`` gets ``data`` as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from pios_ld.aggregator.views import Views
+
+STRINGS = {
+    "National overview": "Nationell översikt",
+    "Initiatives": "Initiativ",
+    "Nodes": "Noder",
+    "SPARQL query": "SPARQL-fråga",
+    "Error": "Fel",
+    "Skip to content": "Hoppa till innehållet",
+    "Language": "Språk",
+    "initiatives": "initiativ",
+    "organisations publish": "organisationer publicerar",
+    "of": "av",
+    "nodes registered": "registrerade noder",
+    "total budget": "total budget",
+    "By phase": "Per fas",
+    "By state": "Planerat, pågående, avslutat",
+    "By theme": "Per tema",
+    "By county": "Per län",
+    "By organisation type": "Per organisationstyp",
+    "Coverage": "Täckning",
+    "Coverage by organisation type": "Täckning per organisationstyp",
+    "Coverage by county": "Täckning per län",
+    "Organisations that do not publish yet": "Organisationer som ännu inte publicerar",
+    "County": "Län",
+    "Organisations": "Organisationer",
+    "Publishing": "Publicerar",
+    "Share": "Andel",
+    "Kind": "Typ",
+    "Count": "Antal",
+    "municipality": "kommun",
+    "region": "region",
+    "national-agency": "statlig myndighet",
+    "Search": "Sök",
+    "Search initiatives": "Sök initiativ",
+    "Free text": "Fritext",
+    "Phase": "Fas",
+    "Theme": "Tema",
+    "Organisation": "Organisation",
+    "Organisation type": "Organisationstyp",
+    "All": "Alla",
+    "Title": "Titel",
+    "Modified": "Ändrad",
+    "results": "träffar",
+    "Page": "Sida",
+    "Previous": "Föregående",
+    "Next": "Nästa",
+    "stale": "inaktuell",
+    "Stale: the publisher's latest version was refused; this is the last valid one.":
+        "Inaktuell: utgivarens senaste version avvisades; detta är den senaste giltiga.",
+    "Responsible organisation": "Ansvarig organisation",
+    "Description": "Beskrivning",
+    "Goal": "Mål",
+    "Problem": "Problem",
+    "Lessons learned": "Lärdomar",
+    "Budget": "Budget",
+    "Spent to date": "Förbrukat hittills",
+    "Start": "Start",
+    "Planned end": "Planerat slut",
+    "End": "Slut",
+    "Partners": "Partner",
+    "Code repository": "Källkod",
+    "Web page": "Webbsida",
+    "Open for collaboration": "Öppet för samarbete",
+    "yes": "ja",
+    "Keywords": "Nyckelord",
+    "Status updates": "Lägesrapporter",
+    "History": "Historik",
+    "Version": "Version",
+    "Time": "Tid",
+    "deleted": "borttaget",
+    "Reused by": "Återanvänds av",
+    "Reuses": "Återanvänder",
+    "No one has reported reusing it yet.": "Ingen har ännu angett att de återanvänder det.",
+    "No versions read from the feed yet.": "Inga versioner lästa från flödet ännu.",
+    "Date": "Datum",
+    "Health": "Hälsa",
+    "Summary": "Sammanfattning",
+    "Node": "Nod",
+    "Last crawl": "Senaste genomsökning",
+    "Status": "Status",
+    "HTTP": "HTTP",
+    "Quarantined": "I karantän",
+    "Warnings": "Varningar",
+    "Crawls": "Genomsökningar",
+    "Quarantined records": "Poster i karantän",
+    "Dropped statements": "Borttagna påståenden",
+    "Errors": "Fel",
+    "No problems in the latest crawl.": "Inga problem vid senaste genomsökningen.",
+    "Catalog": "Katalog",
+    "Feed": "Flöde",
+    "Query": "Fråga",
+    "Run query": "Kör frågan",
+    "Examples": "Exempel",
+    "Results": "Resultat",
+    "Download": "Ladda ner",
+    "rows": "rader",
+    "Download the whole national graph": "Ladda ner hela den nationella grafen",
+    "No dump has been made yet.": "Ingen dump har gjorts ännu.",
+    "Machine-readable": "Maskinläsbart",
+    "Stale": "Inaktuella",
+    "Not crawled yet": "Inte genomsökt ännu",
+    "Show": "Visa",
+    "never": "aldrig",
+    "Publisher page": "Utgivarsida",
+    "Rule": "Regel",
+    "Message": "Meddelande",
+    "Value": "Värde",
+    "Field": "Fält",
+    "Record": "Post",
+    "Reason": "Orsak",
+    "Initiatives per county": "Initiativ per län",
+}
+
+
+class UI:
+    def __init__(self, app: Flask, state) -> None:
+        self.app = app
+        self.state = state
+        self.views = Views(state)
+
+    def lang(self) -> str:
+        chosen = request.args.get("lang") or request.cookies.get("lang") or "sv"
+        return "en" if chosen == "en" else "sv"
+
+    def t(self, text: str) -> str:
+        return STRINGS.get(text, text) if self.lang() == "sv" else text
+
+    def wants_json(self) -> bool:
+        if request.path.endswith(".json") or request.args.get("format") == "json":
+            return True
+        best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+        return best == "application/json" and not request.accept_mimetypes.accept_html
+
+    def render(self, template: str, data: Any, status: int = 200, **context: Any) -> Response:
+        if self.wants_json():
+            response = jsonify(data)
+            response.status_code = status
+            return response
+        lang = self.lang()
+        html = render_template(template, t=self.t, lang=lang, data=data, views=self.views,
+                               json_url=self.json_url(), lang_url=self.lang_url, **context)
+        response = Response(html, status=status, mimetype="text/html")
+        if request.args.get("lang") in ("sv", "en"):
+            response.set_cookie("lang", lang, max_age=365 * 86400, samesite="Lax")
+        response.vary.add("Accept")
+        return response
+
+    def json_url(self) -> str:
+        path = request.path.rstrip("/") or ""
+        path = (path or "/index") + ".json"
+        return path + (("?" + request.query_string.decode()) if request.query_string else "")
+
+    def lang_url(self, lang: str) -> str:
+        args = request.args.to_dict()
+        args["lang"] = lang
+        from urllib.parse import urlencode
+
+        return request.path + "?" + urlencode(args)
+
+    @staticmethod
+    def table_from_json(body: bytes) -> dict[str, Any]:
+        data = json.loads(body)
+        if "boolean" in data:
+            return {"vars": ["boolean"], "rows": [[{"type": "literal",
+                                                    "value": str(data["boolean"]).lower()}]]}
+        names = data["head"]["vars"]
+        rows = [[b.get(v) for v in names] for b in data["results"]["bindings"]]
+        return {"vars": names, "rows": rows}

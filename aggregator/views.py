@@ -1,0 +1,308 @@
+"""What the web pages show, as plain data (each page's JSON twin is exactly this).
+
+Everything is read from the writer's store in-process with small SPARQL queries over the default
+graph (the union of the node graphs and the reference data); results are cached until the store
+changes. Organisations' kind and county come from :mod:`pios_ld.organizations`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter, defaultdict
+from typing import Any
+
+import pyoxigraph as ox
+from pios_ld.aggregator.crawllog import HISTORY
+from pios_ld.aggregator.records import AGG
+
+from pios_ld import organizations
+
+P = """PREFIX pios: <https://w3id.org/pios/vocab#>
+PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX schema: <https://schema.org/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+"""
+PHASE = "https://w3id.org/pios/concept/phase/"
+THEME = "https://w3id.org/pios/concept/theme/"
+KINDS = (organizations.MUNICIPALITY, organizations.REGION, organizations.AGENCY)
+PAGE_SIZE = 50
+
+
+def _v(term) -> Any:
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value if term.datatype else ""
+        if dt.endswith(("#integer", "#int", "#long")):
+            return int(term.value)
+        if dt.endswith(("#decimal", "#double", "#float")):
+            return float(term.value)
+        if dt.endswith("#boolean"):
+            return term.value == "true"
+    return term.value
+
+
+def code(iri: str | None) -> str | None:
+    return iri.rsplit("/", 1)[-1] if iri else None
+
+
+class Views:
+    def __init__(self, state) -> None:
+        self.state = state
+        self._cache: dict[Any, Any] = {}
+        self._cache_key = None
+        self._lock = threading.Lock()
+
+    # -- plumbing ----------------------------------------------------------------------------
+    def rows(self, query: str, graphs: list[str] | None = None) -> list[dict[str, Any]]:
+        store = self.state.store
+        default = [ox.NamedNode(g) for g in (graphs or self.state.default_graphs())]
+        result = store.query(P + query, default_graph=default)
+        names = [v.value for v in result.variables]
+        return [{n: _v(s[n]) for n in names} for s in result]
+
+    def cached(self, key: Any, make):
+        with self._lock:
+            if self._cache_key != self.state.store.writes:
+                self._cache = {}
+                self._cache_key = self.state.store.writes
+            if key in self._cache:
+                return self._cache[key]
+        value = make()
+        with self._lock:
+            self._cache[key] = value
+        return value
+
+    def labels(self) -> dict[str, dict[str, str]]:
+        """Concept IRI → {"sv": label, "en": label}."""
+        def make():
+            out: dict[str, dict[str, str]] = defaultdict(dict)
+            for r in self.rows("SELECT ?c ?l (LANG(?l) AS ?lang) WHERE { ?c skos:inScheme ?s ; "
+                               "skos:prefLabel ?l }"):
+                out[r["c"]][r["lang"]] = r["l"]
+            for r in self.rows("SELECT ?c ?l (LANG(?l) AS ?lang) WHERE { ?c skos:topConceptOf ?s ;"
+                               " skos:prefLabel ?l }"):
+                out[r["c"]][r["lang"]] = r["l"]
+            return dict(out)
+        return self.cached("labels", make)
+
+    def label(self, iri: str | None, lang: str) -> str:
+        if not iri:
+            return ""
+        found = self.labels().get(iri, {})
+        return found.get(lang) or found.get("sv") or code(iri) or iri
+
+    def broader(self) -> dict[str, str]:
+        def make():
+            return {r["c"]: r["b"] for r in self.rows(
+                "SELECT ?c ?b WHERE { ?c skos:broader ?b ; skos:inScheme "
+                "<https://w3id.org/pios/concept/phase> }")}
+        return self.cached("broader", make)
+
+    # -- pages -------------------------------------------------------------------------------
+    def per_org(self) -> dict[str, int]:
+        return self.cached("per_org", lambda: {r["o"]: r["n"] for r in self.rows(
+            "SELECT ?o (COUNT(?i) AS ?n) WHERE { ?i a pios:Initiative ; "
+            "pios:responsibleOrganization ?o } GROUP BY ?o")})
+
+    def overview(self, lang: str) -> dict[str, Any]:
+        def make():
+            phases = self.rows("SELECT ?p (COUNT(?i) AS ?n) WHERE { ?i a pios:Initiative ; "
+                               "pios:phase ?p } GROUP BY ?p ORDER BY DESC(?n)")
+            themes = self.rows("SELECT ?t (COUNT(?i) AS ?n) WHERE { ?i a pios:Initiative ; "
+                               "pios:theme ?t } GROUP BY ?t ORDER BY DESC(?n)")
+            money = self.rows("SELECT (SUM(?b) AS ?budget) (COUNT(?b) AS ?n) WHERE { "
+                              "?i a pios:Initiative ; pios:budget/schema:value ?b }")
+            return phases, themes, money
+        phases, themes, money = self.cached("overview", make)
+        per_org = self.per_org()
+        orgs = organizations.load()
+        by_kind: Counter = Counter()
+        by_county: Counter = Counter()
+        coverage_kind: dict[str, dict[str, int]] = {k: {"total": 0, "publishing": 0} for k in KINDS}
+        coverage_county: dict[str, dict[str, Any]] = {}
+        silent: dict[str, list[dict[str, str]]] = defaultdict(list)
+        for org in orgs:
+            count = per_org.get(org.iri, 0)
+            for kind in org.kinds:
+                coverage_kind[kind]["total"] += 1
+                coverage_kind[kind]["publishing"] += 1 if count else 0
+                by_kind[kind] += count
+            county = org.county_name or ("Statliga myndigheter" if lang == "sv"
+                                         else "National agencies")
+            entry = coverage_county.setdefault(county, {"county": county, "total": 0,
+                                                        "publishing": 0, "initiatives": 0})
+            entry["total"] += 1
+            entry["publishing"] += 1 if count else 0
+            entry["initiatives"] += count
+            if org.county_name:
+                by_county[org.county_name] += count
+            if not count:
+                silent[county].append({"name": org.name, "iri": org.iri, "kind": org.kind})
+        states: Counter = Counter()
+        broader = self.broader()
+        for r in phases:
+            states[broader.get(r["p"], r["p"])] += r["n"]
+        total = sum(per_org.values())
+        return {
+            "initiatives": total,
+            "organisations": len(orgs),
+            "publishing": sum(1 for o in orgs if per_org.get(o.iri)),
+            "nodes": len(self.state.instance.registry.nodes()),
+            "budget": _v(money[0]["budget"]) if money and money[0]["budget"] else 0,
+            "byState": [{"iri": k, "label": self.label(k, lang), "count": v}
+                        for k, v in states.most_common()],
+            "byPhase": [{"iri": r["p"], "code": code(r["p"]), "label": self.label(r["p"], lang),
+                         "count": r["n"]} for r in phases],
+            "byTheme": [{"iri": r["t"], "code": code(r["t"]), "label": self.label(r["t"], lang),
+                         "count": r["n"]} for r in themes],
+            "byKind": [{"kind": k, "count": by_kind[k]} for k in KINDS],
+            "byCounty": [{"county": c, "count": n} for c, n in sorted(by_county.items())],
+            "coverageByKind": [{"kind": k, **v} for k, v in coverage_kind.items()],
+            "coverageByCounty": sorted(coverage_county.values(), key=lambda e: e["county"]),
+            "notPublishing": {c: sorted(v, key=lambda o: o["name"])
+                              for c, v in sorted(silent.items())},
+        }
+
+    def search(self, lang: str, q: str = "", phase: str = "", theme: str = "", org: str = "",
+               county: str = "", kind: str = "", page: int = 1) -> dict[str, Any]:
+        filters, values = [], ""
+        if q:
+            needle = q.lower().replace("\\", "\\\\").replace('"', '\\"')
+            filters.append(f'FILTER(CONTAINS(LCASE(STR(?title)), "{needle}") || EXISTS {{ '
+                           f'?i dct:description ?d FILTER(CONTAINS(LCASE(STR(?d)), "{needle}"))'
+                           " })")
+        if phase:
+            filters.append(f"?i pios:phase <{PHASE}{_safe(phase)}> .")
+        if theme:
+            filters.append(f"?i pios:theme <{THEME}{_safe(theme)}> .")
+        wanted = None
+        if org:
+            wanted = {org}
+        if county or kind:
+            chosen = {o.iri for o in organizations.load()
+                      if (not county or o.county_name == county) and (not kind or kind in o.kinds)}
+            wanted = chosen if wanted is None else wanted & chosen
+        if wanted is not None:
+            if not wanted:
+                return {"total": 0, "page": 1, "pages": 1, "items": []}
+            values = "VALUES ?o { " + " ".join(f"<{_safe_iri(w)}>" for w in wanted) + " }"
+        body = (f"{values} ?i a pios:Initiative ; dct:title ?title ; "
+                f"pios:responsibleOrganization ?o ; pios:phase ?p ; dct:modified ?m . "
+                f"{' '.join(filters)}")
+        total = self.rows(f"SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE {{ {body} }}")[0]["n"]
+        pages = max(1, -(-total // PAGE_SIZE))
+        page = min(max(1, page), pages)
+        rows = self.rows(
+            f"SELECT ?i (SAMPLE(?title) AS ?t) (SAMPLE(?o) AS ?org) (SAMPLE(?p) AS ?phase) "
+            f"(MAX(?m) AS ?modified) (MAX(?stale) AS ?isStale) WHERE {{ {body} "
+            f"OPTIONAL {{ ?i <{AGG}stale> ?stale }} "
+            f"}} GROUP BY ?i ORDER BY DESC(?modified) LIMIT {PAGE_SIZE} "
+            f"OFFSET {(page - 1) * PAGE_SIZE}")
+        items = []
+        for r in rows:
+            o = organizations.by_iri(r["org"])
+            items.append({"iri": r["i"], "title": r["t"], "organization": r["org"],
+                          "organizationName": o.name if o else r["org"],
+                          "phase": code(r["phase"]), "phaseLabel": self.label(r["phase"], lang),
+                          "modified": r["modified"], "stale": bool(r["isStale"])})
+        return {"total": total, "page": page, "pages": pages, "items": items}
+
+    def initiative(self, iri: str, lang: str) -> dict[str, Any] | None:
+        safe = _safe_iri(iri)
+        props = self.rows(f"SELECT ?p ?o (LANG(?o) AS ?lang) WHERE {{ <{safe}> ?p ?o }}")
+        if not props:
+            return None
+        fields: dict[str, list] = defaultdict(list)
+        for r in props:
+            fields[r["p"]].append({"value": r["o"], "lang": r["lang"] or None})
+        amounts = {r["p"]: r for r in self.rows(
+            f"SELECT ?p ?v ?c WHERE {{ <{safe}> ?p ?a . ?a schema:value ?v . "
+            f"OPTIONAL {{ ?a schema:currency ?c }} }}")}
+        history = self.rows(
+            f"SELECT ?v ?when ?phase ?title ?deleted WHERE {{ GRAPH <{HISTORY}> {{ "
+            f"?v dct:isVersionOf <{safe}> ; prov:generatedAtTime ?when . "
+            f"OPTIONAL {{ ?v pios:phase ?phase }} "
+            f"OPTIONAL {{ ?v dct:title ?title FILTER(LANG(?title) = 'sv') }} "
+            f"BIND(EXISTS {{ ?v a <https://www.w3.org/ns/activitystreams#Delete> }} AS ?deleted)"
+            f" }} }} ORDER BY ?when", graphs=[HISTORY])
+        reused_by = self.rows(
+            f"SELECT ?i ?title ?o WHERE {{ ?i pios:reuses <{safe}> ; "
+            f"pios:responsibleOrganization ?o . OPTIONAL {{ ?i dct:title ?title "
+            f"FILTER(LANG(?title) = 'sv') }} }}")
+        reuses = self.rows(
+            f"SELECT ?r ?title WHERE {{ <{safe}> pios:reuses ?r . OPTIONAL {{ ?r dct:title "
+            f"?title FILTER(LANG(?title) = 'sv') }} }}")
+        status_updates = self.rows(
+            f"SELECT ?date ?phase ?health ?summary WHERE {{ <{safe}> pios:hasStatusUpdate ?u . "
+            f"OPTIONAL {{ ?u dct:date ?date }} OPTIONAL {{ ?u pios:phase ?phase }} "
+            f"OPTIONAL {{ ?u pios:health ?health }} OPTIONAL {{ ?u pios:summary ?summary }} }} "
+            f"ORDER BY DESC(?date)")
+
+        def text(prop: str) -> str | None:
+            values = fields.get(prop, [])
+            for want in (lang, "sv", "en", None):
+                for v in values:
+                    if v["lang"] == want:
+                        return v["value"]
+            return values[0]["value"] if values else None
+
+        def iris(prop: str) -> list[str]:
+            return [v["value"] for v in fields.get(prop, [])]
+
+        org_iri = text(P_PIOS + "responsibleOrganization")
+        org = organizations.by_iri(org_iri or "")
+        return {
+            "iri": iri,
+            "title": text(DCT + "title"), "description": text(DCT + "description"),
+            "goal": text(P_PIOS + "goal"), "problemStatement": text(P_PIOS + "problemStatement"),
+            "lessonsLearned": text(P_PIOS + "lessonsLearned"),
+            "organization": org_iri, "organizationName": org.name if org else org_iri,
+            "county": org.county_name if org else None,
+            "phase": code(text(P_PIOS + "phase")), "phaseLabel": self.label(text(P_PIOS + "phase"),
+                                                                             lang),
+            "themes": [{"code": code(t), "label": self.label(t, lang)}
+                       for t in iris(P_PIOS + "theme")],
+            "startDate": text(P_PIOS + "startDate"), "endDate": text(P_PIOS + "endDate"),
+            "plannedEndDate": text(P_PIOS + "plannedEndDate"),
+            "modified": text(DCT + "modified"),
+            "budget": _amount(amounts.get(P_PIOS + "budget")),
+            "spentToDate": _amount(amounts.get(P_PIOS + "spentToDate")),
+            "participants": [{"iri": p, "name": (organizations.by_iri(p).name
+                                                 if organizations.by_iri(p) else p)}
+                             for p in iris(P_PIOS + "participant")],
+            "codeRepository": text(P_PIOS + "codeRepository"),
+            "landingPage": text("http://www.w3.org/ns/dcat#landingPage"),
+            "openForCollaboration": text(P_PIOS + "openForCollaboration") == "true",
+            "keywords": [v["value"] for v in fields.get("http://www.w3.org/ns/dcat#keyword", [])],
+            "stale": text(AGG + "stale") == "true",
+            "statusUpdates": [{**r, "phaseLabel": self.label(r["phase"], lang),
+                               "health": code(r["health"])} for r in status_updates],
+            "history": [{"version": r["v"], "time": r["when"], "phase": code(r["phase"]),
+                         "phaseLabel": self.label(r["phase"], lang) if r["phase"] else "",
+                         "title": r["title"], "deleted": bool(r["deleted"])} for r in history],
+            "reusedBy": [{"iri": r["i"], "title": r["title"], "organization": r["o"],
+                          "organizationName": (organizations.by_iri(r["o"]).name
+                                               if organizations.by_iri(r["o"]) else r["o"])}
+                         for r in reused_by],
+            "reuses": [{"iri": r["r"], "title": r["title"]} for r in reuses],
+        }
+
+
+P_PIOS = "https://w3id.org/pios/vocab#"
+DCT = "http://purl.org/dc/terms/"
+
+
+def _amount(row: dict | None) -> dict | None:
+    if not row:
+        return None
+    return {"value": row["v"], "currency": code(row["c"]) if row["c"] else "SEK"}
+
+
+def _safe(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum() or ch in "-_")
+
+
+def _safe_iri(text: str) -> str:
+    return "".join(ch for ch in text if ch not in '<>"{}|^`\\ \n\t')

@@ -1,0 +1,112 @@
+"""The web pages: national overview, search, initiative, nodes and publisher pages, dumps.
+
+Each page answers HTML (Swedish by default, ``?lang=en`` for English) and has a JSON twin: the
+same path with ``.json`` (``/initiatives.json?theme=education``) or ``Accept: application/json``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, redirect, request, send_file, url_for
+from pios_ld.aggregator.views import KINDS
+
+from pios_ld import organizations
+from pios_ld.errors import NotFoundError
+
+blueprint = Blueprint("web", __name__)
+
+
+def _ui():
+    return current_app.extensions["pios_ui"]
+
+
+def _state():
+    return current_app.extensions["pios"]
+
+
+@blueprint.route("/")
+@blueprint.route("/index.json")
+def overview() -> Response:
+    ui = _ui()
+    data = ui.views.overview(ui.lang())
+    data["dump"] = latest_dump_name()
+    return ui.render("overview.html", data=data, title=ui.t("National overview"))
+
+
+@blueprint.route("/initiatives")
+@blueprint.route("/initiatives.json")
+def initiatives() -> Response:
+    ui = _ui()
+    args = {k: request.args.get(k, "").strip() for k in ("q", "phase", "theme", "org", "county",
+                                                          "kind")}
+    try:
+        page = int(request.args.get("page", "1"))
+    except ValueError:
+        page = 1
+    data = ui.views.search(ui.lang(), page=page, **args)
+    data["filters"] = args
+    overview = ui.views.overview(ui.lang())
+    counties = sorted({o.county_name for o in organizations.load() if o.county_name})
+    publishing = [o for o in organizations.load() if ui.views.per_org().get(o.iri)]
+    return ui.render("initiatives.html", data=data, title=ui.t("Initiatives"),
+                     phases=overview["byPhase"], themes=overview["byTheme"], counties=counties,
+                     kinds=KINDS, orgs=sorted(publishing, key=lambda o: o.name))
+
+
+@blueprint.route("/initiative")
+@blueprint.route("/initiative.json")
+def initiative() -> Response:
+    ui = _ui()
+    iri = request.args.get("iri", "")
+    data = ui.views.initiative(iri, ui.lang()) if iri else None
+    if data is None:
+        raise NotFoundError(f"No initiative {iri!r} in the national graph.",
+                            f"Inget initiativ {iri!r} i den nationella grafen.")
+    return ui.render("initiative.html", data=data, title=data["title"] or iri)
+
+
+@blueprint.route("/nodes")
+@blueprint.route("/nodes.json")
+def nodes() -> Response:
+    ui = _ui()
+    data = [n.as_dict() for n in _state().instance.registry.nodes()]
+    return ui.render("nodes.html", data=data, title=ui.t("Nodes"))
+
+
+@blueprint.route("/nodes/<int:node_id>")
+@blueprint.route("/nodes/<int:node_id>.json")
+def node(node_id: int) -> Response:
+    ui = _ui()
+    registry = _state().instance.registry
+    found = registry.get(node_id)
+    crawls = registry.crawls(node_id)
+    latest = next((c for c in crawls if c["status"] in ("updated", "refused", "failed")), None)
+    data = {**found.as_dict(), "crawls": crawls, "latest": latest}
+    org = found.organization
+    return ui.render("node.html", data=data, title=org.name if org else found.url)
+
+
+def latest_dump_name() -> str | None:
+    folder = Path(_state().instance.folder) / "dumps"
+    dumps = sorted(folder.glob("*.nq.gz")) if folder.is_dir() else []
+    return dumps[-1].name if dumps else None
+
+
+@blueprint.route("/dumps/latest")
+def latest_dump() -> Response:
+    name = latest_dump_name()
+    if not name:
+        raise NotFoundError("No dump has been made yet (`pios aggregator dump`).",
+                            "Ingen dump har gjorts ännu (`pios aggregator dump`).")
+    return redirect(url_for("web.dump_file", name=name))
+
+
+@blueprint.route("/dumps/<name>")
+def dump_file(name: str) -> Response:
+    folder = Path(_state().instance.folder) / "dumps"
+    path = folder / Path(name).name
+    if not path.is_file():
+        raise NotFoundError(f"No dump {name}.", f"Ingen dump {name}.")
+    mimetype = "application/gzip" if name.endswith(".gz") else "text/turtle"
+    return send_file(path, mimetype=mimetype, as_attachment=name.endswith(".gz"))

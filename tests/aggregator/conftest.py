@@ -1,0 +1,77 @@
+"""Fixtures for the aggregator tests: nodes served on loopback, an instance, a crawler."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pios_ld.aggregator import instance as instance_module
+from pios_ld.aggregator.crawler import Crawler
+from pios_ld.aggregator.instance import Instance
+from sites import Site  # tests/aggregator is on sys.path (pytest's rootdir-relative conftest)
+
+from pios_ld import organizations
+
+
+@pytest.fixture(autouse=True)
+def _allow_loopback(monkeypatch):
+    monkeypatch.setenv("PIOS_ALLOW_PRIVATE_ADDRESSES", "1")
+
+
+@pytest.fixture
+def make_site(tmp_path):
+    sites = []
+
+    def make(org: str = "0114", count: int = 3, seed: int = 1) -> Site:
+        site = Site(tmp_path / f"site-{len(sites)}", organizations.find(org))
+        if count:
+            site.generate(count, seed=seed)
+        site.publish()
+        sites.append(site)
+        return site
+
+    yield make
+    for site in sites:
+        site.close()
+
+
+class Harness:
+    """An instance with its store open for writing and a crawler, as the CLI uses them."""
+
+    def __init__(self, folder: Path) -> None:
+        instance_module.init(folder)
+        self.instance = Instance.open(folder)
+        self.store = self.instance.acquire_writer()
+        self.crawler = Crawler(self.instance.registry, self.store, self.instance.settings)
+
+    def register(self, site: Site, org: str | None = None):
+        return self.instance.registry.add(site.base_url, org or site.org.iri,
+                                          site.base_url + "catalog", site.base_url + "feed")
+
+    def crawl(self):
+        outcomes = self.crawler.crawl()
+        return {o.node.url: o for o in outcomes}
+
+    def select(self, query: str, graphs: list[str] | None = None) -> list[dict]:
+        import pyoxigraph as ox
+
+        default = [ox.NamedNode(g) for g in (graphs or self.instance.graphs_for_default())]
+        result = self.store.query(query, default_graph=default)
+        names = [v.value for v in result.variables]
+        return [{n: (s[n].value if s[n] is not None else None) for n in names} for s in result]
+
+    def titles(self) -> dict[str, str]:
+        rows = self.select("SELECT ?i ?t WHERE { ?i a <https://w3id.org/pios/vocab#Initiative> ; "
+                           "<http://purl.org/dc/terms/title> ?t FILTER(LANG(?t) = 'sv') }")
+        return {r["i"]: r["t"] for r in rows}
+
+    def close(self) -> None:
+        self.instance.release_writer()
+        self.instance.registry.close()
+
+
+@pytest.fixture
+def harness(tmp_path):
+    h = Harness(tmp_path / "aggregator")
+    yield h
+    h.close()

@@ -92,14 +92,16 @@ def _normalise(data: Any, base_url: str, organization: str, modified: str,
     if not isinstance(data, dict):
         raise InputError("The body must be one JSON object: an initiative.",
                          "Innehållet ska vara ett JSON-objekt: ett initiativ.")
+    jsonld.inline_contexts(data)  # refuses any @context but the bundled one, before anything
     record = {k: v for k, v in data.items() if v not in (None, "", [], {})}
     identifier = identifier or record.get("identifier")
     if isinstance(identifier, list) and len(identifier) == 1:
         identifier = identifier[0]
     identifier = str(identifier or "").strip()
-    iri = catalog.initiative_iri(base_url, identifier or "_")
+    valid = bool(IDENTIFIER.match(identifier))
+    iri = catalog.initiative_iri(base_url, identifier if valid else "_")
     problems: list[Result] = []
-    if not IDENTIFIER.match(identifier):
+    if not valid:
         problems.append(node_result(
             iri, "identifier", DCT_IDENTIFIER, identifier or None,
             "Identifieraren ska bestå av små bokstäver a–z, siffror och bindestreck (högst 100 "

@@ -239,7 +239,7 @@ def serve_command(instance: str, host: str | None, port: int | None) -> None:
     click.echo(f"pios aggregator serving {state.instance.folder} on {url} (Ctrl-C stops)")
     try:
         waitress.serve(app, host=settings["host"], port=int(settings["port"]), threads=16,
-                       ident="pios-aggregator", _quiet=True)
+                       ident="pios-aggregator")
     finally:
         app.extensions["pios_close"]()
 

@@ -75,3 +75,56 @@ def harness(tmp_path):
     h = Harness(tmp_path / "aggregator")
     yield h
     h.close()
+
+
+class Server:
+    """The aggregator application served by waitress on a free loopback port, in a thread."""
+
+    def __init__(self, folder: Path, **settings) -> None:
+        import threading
+
+        import waitress
+        from pios_ld.aggregator import create_app
+
+        instance_module.init(folder)
+        self.app = create_app({"instance": folder, **settings})
+        self.server = waitress.create_server(self.app, host="127.0.0.1", port=0, threads=8)
+        self.url = f"http://127.0.0.1:{self.server.effective_port}/"
+        state = self.app.extensions["pios"]
+        state.admin_token = state.instance.announce_server(self.url)
+        self.state = state
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+
+    def register(self, site: Site):
+        return self.state.instance.registry.add(site.base_url, site.org.iri,
+                                                site.base_url + "catalog", site.base_url + "feed")
+
+    def crawl(self) -> None:
+        """Crawl every node through the crawl service and wait for it (bounded)."""
+        import time
+
+        job = self.state.service.request(None)
+        for _ in range(600):
+            if job.finished:
+                return
+            time.sleep(0.05)
+        raise AssertionError("crawl did not finish")
+
+    def close(self) -> None:
+        self.server.close()
+        self.app.extensions["pios_close"]()
+
+
+@pytest.fixture
+def make_server(tmp_path):
+    servers = []
+
+    def make(**settings) -> Server:
+        server = Server(tmp_path / f"aggregator-{len(servers)}", **settings)
+        servers.append(server)
+        return server
+
+    yield make
+    for server in servers:
+        server.close()

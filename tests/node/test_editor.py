@@ -1,0 +1,134 @@
+"""The editing UI over real HTTP: login and CSRF enforced, messages beside the fields."""
+
+from __future__ import annotations
+
+import re
+
+import requests
+from nodehelpers import PASSWORD, record
+
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf(session: requests.Session, url: str) -> str:
+    return TOKEN.search(session.get(url, timeout=10).text).group(1)
+
+
+def logged_in(live) -> requests.Session:
+    session = requests.Session()
+    token = csrf(session, f"{live.url}/login")
+    response = session.post(f"{live.url}/login", timeout=10, data={
+        "csrf_token": token, "username": "anna", "password": PASSWORD})
+    assert response.status_code == 200 and "anna" in response.text
+    return session
+
+
+def form(**values) -> dict:
+    data = {"identifier": "digital-tillsyn", "title_sv": "Digital tillsyn",
+            "description_sv": "Kameror ersätter nattliga besök.", "phase": "pilot",
+            "theme": ["elderly-care"], "budget": "1 200 000"}
+    data.update(values)
+    return data
+
+
+def test_editing_pages_need_a_login(live):
+    response = requests.get(f"{live.url}/edit", timeout=10, allow_redirects=False)
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+    session = requests.Session()
+    token = csrf(session, f"{live.url}/login")
+    wrong = session.post(f"{live.url}/login", timeout=10, data={
+        "csrf_token": token, "username": "anna", "password": "fel-lösenord"})
+    assert wrong.status_code == 401
+    assert "Fel användarnamn eller lösenord." in wrong.text
+
+
+def test_a_form_without_the_csrf_token_changes_nothing(live):
+    session = logged_in(live)
+    response = session.post(f"{live.url}/edit/new", data=form(), timeout=10)
+    assert response.status_code == 400
+    forged = session.post(f"{live.url}/edit/new", data={**form(), "csrf_token": "x" * 43},
+                          timeout=10)
+    assert forged.status_code == 400
+    assert live.store.count() == 0
+
+
+def test_create_through_the_form_and_see_it_published(live):
+    session = logged_in(live)
+    token = csrf(session, f"{live.url}/edit/new")
+    response = session.post(f"{live.url}/edit/new", data={**form(), "csrf_token": token},
+                            timeout=10)
+    assert response.status_code == 200
+    assert "Sparat." in response.text
+    published = requests.get(f"{live.url}/initiatives/digital-tillsyn",
+                             headers={"Accept": "application/ld+json"}, timeout=10).json()
+    assert published["budget"] == {"value": 1200000, "currency": "SEK"}
+    assert published["theme"] == ["elderly-care"]
+
+
+def test_a_mistake_is_explained_beside_its_field_in_swedish_and_nothing_is_saved(live):
+    session = logged_in(live)
+    token = csrf(session, f"{live.url}/edit/new")
+    response = session.post(f"{live.url}/edit/new", timeout=10, data={
+        **form(title_sv="", budget="-5", endDate="2020-01-01", startDate="2021-01-01"),
+        "csrf_token": token})
+    assert response.status_code == 422
+    html = response.text
+    title_row = html[html.index('for="f-title_sv"'):html.index('id="f-title_sv"')]
+    assert "Initiativet saknar titel." in title_row
+    budget_row = html[html.index('for="f-budget"'):html.index('id="f-budget"')]
+    assert "negativt" in budget_row
+    assert 'aria-invalid="true"' in html
+    assert 'href="#f-title_sv"' in html          # the summary links to the field
+    assert live.store.count() == 0
+
+
+def test_the_form_speaks_english_when_asked(live):
+    session = logged_in(live)
+    token = csrf(session, f"{live.url}/edit/new?lang=en")
+    response = session.post(f"{live.url}/edit/new", timeout=10, data={
+        **form(title_sv=""), "csrf_token": token})
+    assert '<html lang="en">' in response.text
+    assert "The form has errors" in response.text
+
+
+def test_status_update_is_recorded_and_the_phase_moves(live):
+    live.post(record())
+    session = logged_in(live)
+    url = f"{live.url}/edit/digital-tillsyn/status"
+    token = csrf(session, url)
+    response = session.post(url, timeout=10, data={
+        "csrf_token": token, "date": "2026-11-20", "phase": "implementation",
+        "health": "at-risk", "summary": "Piloten är klar.", "spentToDate": "400000"})
+    assert response.status_code == 200
+    stored = live.store.get("digital-tillsyn").record
+    assert stored["phase"] == "implementation"
+    assert stored["statusUpdate"][-1]["summary"] == {"sv": "Piloten är klar."}
+    assert stored["spentToDate"]["value"] == 400000
+
+
+def test_delete_through_the_ui_asks_first_then_removes(live):
+    live.post(record())
+    session = logged_in(live)
+    url = f"{live.url}/edit/digital-tillsyn/delete"
+    page = session.get(url, timeout=10)
+    assert "Vill du ta bort initiativet?" in page.text
+    token = TOKEN.search(page.text).group(1)
+    session.post(url, data={"csrf_token": token}, timeout=10)
+    assert live.store.get("digital-tillsyn") is None
+    assert live.store.history("digital-tillsyn")[-1].action == "delete"
+
+
+def test_editing_keeps_what_the_form_does_not_show(live):
+    live.post(record(statusUpdate=[{"type": "StatusUpdate", "date": "2026-01-01",
+                                    "summary": {"sv": "Start."}}],
+                     goal={"sv": "Mål", "en": "Goal"}))
+    session = logged_in(live)
+    url = f"{live.url}/edit/digital-tillsyn"
+    token = csrf(session, url)
+    session.post(url, timeout=10, data={**form(title_sv="Ny titel", goal_sv="Nytt mål"),
+                                        "csrf_token": token})
+    stored = live.store.get("digital-tillsyn").record
+    assert stored["title"]["sv"] == "Ny titel"
+    assert stored["goal"] == {"sv": "Nytt mål", "en": "Goal"}
+    assert len(stored["statusUpdate"]) == 1

@@ -11,15 +11,18 @@ term ``field`` that a form shows it beside), the severity and the messages in Sw
 
 from __future__ import annotations
 
+import gc
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
 import pyoxigraph as ox
 
-from pios_ld import vocab_paths
+from pios_ld import shacl, vocab_paths
 from pios_ld.errors import PiosError
+from pios_ld.terms import TermGraph
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -295,6 +298,120 @@ def _report_from_rdflib(graph, owner: dict[str, str]) -> Report:
     return Report(tuple(sorted(results, key=sort_key)))
 
 
-def validate(statements: Iterable[ox.Quad | ox.Triple]) -> Report:
-    """Validate *statements* against the bundled shapes."""
-    return validate_reference(statements)
+# --------------------------------------------------------------------------------------------
+# The fast route: the compiled engine of pios_ld.shacl
+# --------------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _plan() -> shacl.Plan | None:
+    """The bundled shapes compiled once, or None when they need pySHACL itself."""
+    try:
+        return shacl.compile_shapes(_shapes_rdflib())
+    except shacl.Unsupported:
+        return None
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: building many small tuples otherwise triggers it
+    again and again, and none of them form cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def validate(statements: Iterable[ox.Quad | ox.Triple] | TermGraph) -> Report:
+    """Validate *statements* (or a :class:`~pios_ld.terms.TermGraph`) against the bundled shapes.
+
+    Uses the compiled engine (:mod:`pios_ld.shacl`), which reports exactly what pySHACL reports;
+    when the shapes or the data need something it does not evaluate, runs pySHACL instead.
+    """
+    plan = _plan()
+    if not isinstance(statements, TermGraph):
+        statements = list(statements)
+    if plan is None:
+        return validate_reference(_as_statements(statements))
+    with _gc_paused():
+        graph = statements if isinstance(statements, TermGraph) else \
+            TermGraph.from_statements(statements)
+        try:
+            raw = plan.evaluate(graph)
+        except shacl.Unsupported:
+            raw = None
+        if raw is not None:
+            return _report_from_raw(raw, graph)
+    return validate_reference(_as_statements(statements))
+
+
+def validate_document(data: bytes | str, fmt: str = "jsonld", base_iri: str | None = None) -> Report:
+    """Parse and validate a document in one step, on the fastest route for its format.
+
+    *fmt* is a format name, suffix or media type (see :func:`pios_ld.rdf.format_for`). Raises
+    :class:`~pios_ld.errors.ParseError` (and the other input errors) as parsing does.
+    """
+    from pios_ld import jsonld, rdf
+
+    with _gc_paused():
+        if rdf.format_for(fmt) is rdf.JSON_LD:
+            graph = jsonld.read_terms(data, base_iri=base_iri)
+        else:
+            graph = TermGraph.from_statements(rdf.parse(data, fmt, base_iri=base_iri))
+    return validate(graph)
+
+
+def _as_statements(statements: list | TermGraph) -> list:
+    return statements.to_triples() if isinstance(statements, TermGraph) else statements
+
+
+def term_owners(graph: TermGraph) -> dict[str, str]:
+    """:func:`owners` for a :class:`~pios_ld.terms.TermGraph`."""
+    children: dict[str, list[str]] = {}
+    for by_subject in graph.index.values():
+        for subject, objects in by_subject.items():
+            for obj in objects:
+                if isinstance(obj, str) and obj.startswith("_:"):
+                    children.setdefault(subject, []).append(obj)
+    owner: dict[str, str] = {}
+    for subject, types in graph.subjects_objects(RDF_TYPE).items():
+        if INITIATIVE not in types or not isinstance(subject, str):
+            continue
+        owner[subject] = subject
+        stack = list(children.get(subject, ()))
+        while stack:
+            node = stack.pop()
+            if node in owner:
+                continue
+            owner[node] = subject
+            stack.extend(children.get(node, ()))
+    return owner
+
+
+def _report_from_raw(raw: list[shacl.Raw], graph: TermGraph) -> Report:
+    if not raw:
+        return Report()
+    messages = shape_messages()
+    terms = context_terms()
+    owner = term_owners(graph)
+    results = []
+    for focus_term, path, severity, component, shape, value in raw:
+        focus = shacl.text_of(focus_term)
+        if isinstance(focus_term, str) and focus_term.startswith("_:"):
+            focus = focus_term
+        sv, en = messages.get(shape, ("", ""))
+        blank = isinstance(value, str) and value.startswith("_:")
+        results.append(Result(
+            initiative=owner.get(focus),
+            focus=focus,
+            path=path,
+            severity=severity,
+            component=component,
+            shape=shape,
+            value=None if value is None or blank else shacl.text_of(value),
+            message_sv=sv,
+            message_en=en,
+            field=terms.get(path) if path is not None else None,
+        ))
+    return Report(tuple(sorted(results, key=sort_key)))

@@ -1,0 +1,127 @@
+"""RDF terms as plain Python values, and a small indexed graph of them.
+
+The fast validation route (:mod:`pios_ld.shacl`) works on these instead of pyoxigraph objects,
+because building one Python object per quad costs more than validating it. A term is:
+
+- an IRI: a ``str`` (``"https://w3id.org/pios/vocab#Initiative"``);
+- a blank node: a ``str`` starting with ``"_:"`` (an IRI never does: it needs a scheme);
+- a literal: a ``tuple`` ``(lexical form, datatype IRI, language tag or None)``; language-tagged
+  strings carry the datatype ``rdf:langString``.
+
+A :class:`TermGraph` is built either from pyoxigraph statements (:meth:`TermGraph.from_statements`)
+or directly by the JSON-LD reader in :mod:`pios_ld.jsonld` (:func:`pios_ld.jsonld.read_terms`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import pyoxigraph as ox
+
+Literal = tuple[str, str, str | None]
+Term = str | Literal
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_STRING = XSD + "string"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+class UnsupportedTerm(ValueError):
+    """A statement uses a term this model does not represent (an RDF 1.2 triple term)."""
+
+
+def is_blank(term: Term) -> bool:
+    return isinstance(term, str) and term.startswith("_:")
+
+
+def is_iri(term: Term) -> bool:
+    return isinstance(term, str) and not term.startswith("_:")
+
+
+def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Term:
+    """The plain form of a pyoxigraph term."""
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    if isinstance(term, ox.Literal):
+        language = term.language
+        if language:
+            return (term.value, RDF_LANGSTRING, language)
+        return (term.value, term.datatype.value, None)
+    raise UnsupportedTerm(f"unsupported RDF term {term!r}")
+
+
+def to_ox(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """The pyoxigraph form of a plain term."""
+    if isinstance(term, tuple):
+        lexical, datatype, language = term
+        if language:
+            return ox.Literal(lexical, language=language)
+        return ox.Literal(lexical, datatype=ox.NamedNode(datatype))
+    if term.startswith("_:"):
+        return ox.BlankNode(term[2:])
+    return ox.NamedNode(term)
+
+
+def text(term: Term) -> str:
+    """A term as a string: the IRI, ``_:label``, or the lexical form of a literal."""
+    return term[0] if isinstance(term, tuple) else term
+
+
+class TermGraph:
+    """Statements indexed by predicate, then subject: ``index[p][s] -> [o, ...]``.
+
+    Graph names are ignored (validation sees the union, as pySHACL does). Duplicates may be
+    stored; readers of the index treat the objects of one subject and predicate as a set.
+    """
+
+    __slots__ = ("index",)
+
+    def __init__(self) -> None:
+        self.index: dict[str, dict[Term, list[Term]]] = {}
+
+    def add(self, subject: Term, predicate: str, obj: Term) -> None:
+        self.index.setdefault(predicate, {}).setdefault(subject, []).append(obj)
+
+    def objects(self, subject: Term, predicate: str) -> list[Term]:
+        return self.index.get(predicate, {}).get(subject, [])
+
+    def subjects_objects(self, predicate: str) -> dict[Term, list[Term]]:
+        return self.index.get(predicate, {})
+
+    def triples(self) -> Iterator[tuple[Term, str, Term]]:
+        for predicate, by_subject in self.index.items():
+            for subject, objects in by_subject.items():
+                for obj in objects:
+                    yield subject, predicate, obj
+
+    def __len__(self) -> int:
+        return sum(len(objects) for by_s in self.index.values() for objects in by_s.values())
+
+    def to_triples(self) -> list[ox.Triple]:
+        """The graph as pyoxigraph triples (for comparisons and serialisation)."""
+        return [ox.Triple(to_ox(s), ox.NamedNode(p), to_ox(o)) for s, p, o in self.triples()]
+
+    @classmethod
+    def from_statements(cls, statements: Iterable[ox.Quad | ox.Triple]) -> TermGraph:
+        """Index pyoxigraph quads or triples (the graph name is dropped)."""
+        graph = cls()
+        index = graph.index
+        named, blank = ox.NamedNode, ox.BlankNode
+        for statement in statements:
+            s = statement.subject
+            subject = s.value if isinstance(s, named) else ("_:" + s.value if isinstance(s, blank)
+                                                            else from_ox(s))
+            o = statement.object
+            obj = o.value if isinstance(o, named) else from_ox(o)
+            by_subject = index.get(statement.predicate.value)
+            if by_subject is None:
+                by_subject = index[statement.predicate.value] = {}
+            objects = by_subject.get(subject)
+            if objects is None:
+                by_subject[subject] = [obj]
+            else:
+                objects.append(obj)
+        return graph

@@ -150,7 +150,7 @@ class Views:
             "organisations": len(orgs),
             "publishing": sum(1 for o in orgs if per_org.get(o.iri)),
             "nodes": len(self.state.instance.registry.nodes()),
-            "budget": _v(money[0]["budget"]) if money and money[0]["budget"] else 0,
+            "budget": (money[0]["budget"] or 0) if money else 0,
             "byState": [{"iri": k, "label": self.label(k, lang), "count": v}
                         for k, v in states.most_common()],
             "byPhase": [{"iri": r["p"], "code": code(r["p"]), "label": self.label(r["p"], lang),

@@ -107,6 +107,7 @@ class Server:
         job = self.state.service.request(None)
         for _ in range(600):
             if job.finished:
+                assert job.error is None, job.error
                 return
             time.sleep(0.05)
         raise AssertionError("crawl did not finish")

@@ -330,7 +330,7 @@ def outcome_line(outcome: Outcome) -> str:
     name = org.name if org else outcome.node.org_iri
     extra = f", {len(outcome.quarantined)} quarantined" if outcome.quarantined else ""
     extra += f", {len(outcome.stale)} stale" if outcome.stale else ""
-    extra += f": {outcome.errors[0].message_en}" if outcome.errors else ""
+    extra += (": " + "; ".join(e.message_en for e in outcome.errors)) if outcome.errors else ""
     return (f"{name} ({outcome.node.url}): {outcome.status}, HTTP {outcome.http_status}, "
             f"{outcome.initiatives} initiatives{extra}")
 

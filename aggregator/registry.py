@@ -203,8 +203,8 @@ class Registry:
     def find(self, key: str) -> Node:
         """A node by id, URL, catalog URL or organisation (name, number, IRI)."""
         key = key.strip()
-        if key.isdigit() and len(key) < 6:
-            return self.get(int(key))
+        if key.isdigit() and len(key) < 6 and not key.startswith("0"):
+            return self.get(int(key))  # an id; municipality codes start with 0
         for node in self.nodes():
             if key in (node.url, node.catalog_url, node.url.rstrip("/")):
                 return node

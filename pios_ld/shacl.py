@@ -18,7 +18,9 @@ ever silently skipped.
 
 from __future__ import annotations
 
+import logging
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -41,6 +43,11 @@ COMPONENTS = frozenset(SH + name for name in (
 STRUCTURE = frozenset(SH + name for name in (
     "property", "path", "targetClass", "targetObjectsOf", "severity", "message", "name",
     "description", "order", "group", "defaultValue"))
+
+
+# rdflib logs a traceback for every ill-typed literal it meets (and pySHACL makes it meet them):
+# an ill-typed date is a validation result here, not an error to print.
+logging.getLogger("rdflib.term").addHandler(logging.NullHandler())
 
 
 class Unsupported(Exception):
@@ -69,7 +76,9 @@ def rdflib_term(term: Term) -> Any:
         lexical, datatype, language = term
         if language:
             return rdflib.Literal(lexical, lang=language)
-        return rdflib.Literal(lexical, datatype=rdflib.URIRef(datatype))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "Parsing weird boolean": a result, not a warning
+            return rdflib.Literal(lexical, datatype=rdflib.URIRef(datatype))
     if term.startswith("_:"):
         return rdflib.BNode(term[2:])
     return rdflib.URIRef(term)
@@ -385,9 +394,22 @@ def _language_in(languages: list[Any]) -> Callable[[Term], bool]:
 
 
 def _or(shape: Shape, alternatives: list[Shape]) -> Callable[[TermGraph, Term, list, list], None]:
+    simple = all(a.path is None and not a.group_checks and not a.properties
+                 for a in alternatives)
+    cache: dict[Term, bool] = {}
+
+    def passes(graph: TermGraph, v: Term) -> bool:
+        if not simple:  # nested shapes with paths or their own nested shapes
+            return any(alternative.conforms(graph, v) for alternative in alternatives)
+        found = cache.get(v)
+        if found is None:
+            found = cache[v] = any(all(ok(v) for _, ok in alternative.value_checks)
+                                   for alternative in alternatives)
+        return found
+
     def check(graph: TermGraph, focus: Term, values: list, out: list) -> None:
         for v in values:
-            if not any(alternative.conforms(graph, v) for alternative in alternatives):
+            if not passes(graph, v):
                 out.append((focus, shape.path, shape.severity, "Or", shape.node, v))
 
     return check

@@ -359,7 +359,7 @@ def validate_document(data: bytes | str, fmt: str = "jsonld", base_iri: str | No
             graph = jsonld.read_terms(data, base_iri=base_iri)
         else:
             graph = TermGraph.from_statements(rdf.parse(data, fmt, base_iri=base_iri))
-    return validate(graph)
+        return validate(graph)
 
 
 def _as_statements(statements: list | TermGraph) -> list:

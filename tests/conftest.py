@@ -1,0 +1,33 @@
+"""Fixtures shared by every test folder: small and generic on purpose."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable
+
+import pytest
+
+
+def _free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago (the OS picks it: bind to port 0)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def free_port() -> int:
+    """A free loopback port for one server in a test."""
+    return _free_port()
+
+
+@pytest.fixture
+def free_ports() -> Callable[[], int]:
+    """Call it for each further free loopback port a test needs."""
+    return _free_port
+
+
+@pytest.fixture
+def allow_private_addresses(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let the fetcher reach 127.0.0.1 (PIOS_ALLOW_PRIVATE_ADDRESSES=1) for this test only."""
+    monkeypatch.setenv("PIOS_ALLOW_PRIVATE_ADDRESSES", "1")

@@ -109,9 +109,10 @@ def load_json(data: bytes | str) -> Any:
             f"Inte giltig JSON: {exc.msg} på rad {exc.lineno}, kolumn {exc.colno}.",
         ) from exc
     except UnicodeDecodeError as exc:
-        raise ParseError("The document is not UTF-8 text.", "Dokumentet är inte UTF-8-text.") from exc
+        raise ParseError("The document is not UTF-8 text.",
+                         "Dokumentet är inte UTF-8-text.") from exc
     except RecursionError as exc:
-        raise ParseError("The JSON is nested too deeply.", "JSON-dokumentet är för djupt nästlat.") from exc
+        raise _too_deep() from exc
 
 
 def parse_jsonld(data: bytes | str | dict | list, base_iri: str | None = None) -> list[ox.Quad]:
@@ -124,7 +125,11 @@ def parse_jsonld(data: bytes | str | dict | list, base_iri: str | None = None) -
     except SyntaxError as exc:
         raise ParseError(f"Not valid JSON-LD: {exc}", f"Inte giltig JSON-LD: {exc}") from exc
     except RecursionError as exc:
-        raise ParseError("The JSON is nested too deeply.", "JSON-dokumentet är för djupt nästlat.") from exc
+        raise _too_deep() from exc
+
+
+def _too_deep() -> ParseError:
+    return ParseError("The JSON is nested too deeply.", "JSON-dokumentet är för djupt nästlat.")
 
 
 def document_loader(url: str, options: dict | None = None) -> dict[str, Any]:
@@ -157,7 +162,8 @@ def frame(quads: list[ox.Quad] | list[ox.Triple], type_name: str = "Initiative")
             _pyld_options(omitGraph=False, embed="@always"),
         )
     except pyld_jsonld.JsonLdError as exc:
-        raise ParseError(f"JSON-LD framing failed: {exc}", f"JSON-LD-inramning misslyckades: {exc}") from exc
+        raise ParseError(f"JSON-LD framing failed: {exc}",
+                         f"JSON-LD-inramning misslyckades: {exc}") from exc
     return [{"@context": CONTEXT_URL, **obj} for obj in framed.get("@graph", [])]
 
 
@@ -176,7 +182,8 @@ def compact(document: dict | list) -> dict:
     try:
         return pyld_jsonld.compact(document, CONTEXT_URL, _pyld_options())
     except pyld_jsonld.JsonLdError as exc:
-        raise ParseError(f"JSON-LD compaction failed: {exc}", f"JSON-LD-kompaktering misslyckades: {exc}") from exc
+        raise ParseError(f"JSON-LD compaction failed: {exc}",
+                         f"JSON-LD-kompaktering misslyckades: {exc}") from exc
 
 
 def _as_quad(statement: ox.Quad | ox.Triple) -> ox.Quad:

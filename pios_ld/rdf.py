@@ -68,8 +68,10 @@ def format_for(name_or_type: str) -> Format:
     if key.endswith(".json"):
         return JSON_LD
     raise InputError(
-        f"Unknown RDF format {name_or_type!r}: use JSON-LD, Turtle, N-Triples, N-Quads or TriG.",
-        f"Okänt RDF-format {name_or_type!r}: använd JSON-LD, Turtle, N-Triples, N-Quads eller TriG.",
+        f"Unknown RDF format {name_or_type!r}: use JSON-LD, Turtle, N-Triples, N-Quads or "
+        "TriG.",
+        f"Okänt RDF-format {name_or_type!r}: använd JSON-LD, Turtle, N-Triples, N-Quads eller "
+        "TriG.",
     )
 
 

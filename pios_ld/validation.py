@@ -102,8 +102,10 @@ class Report:
         if not self.results:
             return "Inga fel hittades." if lang == "sv" else "No problems found."
         labels = {
-            "sv": {VIOLATION: "FEL", WARNING: "VARNING", INFO: "INFO", None: "(utanför initiativ)"},
-            "en": {VIOLATION: "ERROR", WARNING: "WARNING", INFO: "INFO", None: "(outside initiatives)"},
+            "sv": {VIOLATION: "FEL", WARNING: "VARNING", INFO: "INFO",
+                   None: "(utanför initiativ)"},
+            "en": {VIOLATION: "ERROR", WARNING: "WARNING", INFO: "INFO",
+                   None: "(outside initiatives)"},
         }["sv" if lang == "sv" else "en"]
         lines = []
         for initiative, results in sorted(self.by_initiative().items(), key=lambda kv: kv[0] or ""):
@@ -136,7 +138,8 @@ class Report:
                 ox.Triple(node, ox.NamedNode(RDF_TYPE), sh("ValidationResult")),
                 ox.Triple(node, sh("focusNode"), _term(r.focus)),
                 ox.Triple(node, sh("resultSeverity"), sh(r.severity)),
-                ox.Triple(node, sh("sourceConstraintComponent"), sh(r.component + "ConstraintComponent")),
+                ox.Triple(node, sh("sourceConstraintComponent"),
+                          sh(r.component + "ConstraintComponent")),
                 ox.Triple(node, sh("sourceShape"), _term(r.shape)),
                 ox.Triple(node, sh("resultMessage"), ox.Literal(r.message_sv, language="sv")),
                 ox.Triple(node, sh("resultMessage"), ox.Literal(r.message_en, language="en")),
@@ -233,7 +236,8 @@ def shape_messages() -> dict[str, tuple[str, str]]:
     for shape, message in graph.subject_objects(rdflib.URIRef(SH + "message")):
         if isinstance(message, rdflib.Literal):
             messages.setdefault(str(shape), {})[message.language or "en"] = str(message)
-    return {s: (m.get("sv", m.get("en", "")), m.get("en", m.get("sv", ""))) for s, m in messages.items()}
+    return {s: (m.get("sv", m.get("en", "")), m.get("en", m.get("sv", "")))
+            for s, m in messages.items()}
 
 
 def validate_reference(statements: Iterable[ox.Quad | ox.Triple]) -> Report:
@@ -244,14 +248,16 @@ def validate_reference(statements: Iterable[ox.Quad | ox.Triple]) -> Report:
     statements = list(statements)
     data = rdflib.Graph()
     for s in statements:  # term by term, so that blank-node labels survive into the results
-        data.add((_rdflib_term(s.subject), rdflib.URIRef(s.predicate.value), _rdflib_term(s.object)))
+        data.add((_rdflib_term(s.subject), rdflib.URIRef(s.predicate.value),
+                  _rdflib_term(s.object)))
     try:
         _, results_graph, _ = pyshacl.validate(
             data, shacl_graph=_shapes_rdflib(), inference="none", meta_shacl=False,
             advanced=False, allow_warnings=True,
         )
     except Exception as exc:  # pySHACL raises many kinds; it is the boundary to translate at
-        raise ValidationError(f"Validation could not run: {exc}", f"Valideringen kunde inte köras: {exc}") from exc
+        raise ValidationError(f"Validation could not run: {exc}",
+                              f"Valideringen kunde inte köras: {exc}") from exc
     return _report_from_rdflib(results_graph, owners(statements))
 
 
@@ -346,7 +352,8 @@ def validate(statements: Iterable[ox.Quad | ox.Triple] | TermGraph) -> Report:
     return validate_reference(_as_statements(statements))
 
 
-def validate_document(data: bytes | str, fmt: str = "jsonld", base_iri: str | None = None) -> Report:
+def validate_document(data: bytes | str, fmt: str = "jsonld",
+                      base_iri: str | None = None) -> Report:
     """Parse and validate a document in one step, on the fastest route for its format.
 
     *fmt* is a format name, suffix or media type (see :func:`pios_ld.rdf.format_for`). Raises

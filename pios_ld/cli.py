@@ -96,8 +96,7 @@ def validate_command(source: str, output: str, lang: str) -> None:
     """
     try:
         data, fmt, base = read_source(source)
-        statements = rdf.parse(data, fmt, base_iri=base)
-        report = validation.validate(statements)
+        report = validation.validate_document(data, fmt.media_type, base_iri=base)
     except PiosError as exc:
         click.echo(f"pios validate: {exc.text(lang)}", err=True)
         sys.exit(2)

@@ -71,7 +71,11 @@ def _inline_context_value(value: Any) -> Any:
         imported = value.get("@import")
         if imported is not None and imported != CONTEXT_URL:
             raise _refuse(imported)
-        return {key: inline_contexts(item) for key, item in value.items()}
+        local = {key: inline_contexts(item) for key, item in value.items() if key != "@import"}
+        if imported is None:
+            return local
+        # JSON-LD 1.1 @import: the imported context, then the local definitions over it
+        return {**copy.deepcopy(_context_object()), **local}
     return value
 
 
@@ -162,8 +166,8 @@ def frame(quads: list[ox.Quad] | list[ox.Triple], type_name: str = "Initiative")
             _pyld_options(omitGraph=False, embed="@always"),
         )
     except pyld_jsonld.JsonLdError as exc:
-        raise ParseError(f"JSON-LD framing failed: {exc}",
-                         f"JSON-LD-inramning misslyckades: {exc}") from exc
+        raise _refusal_in(exc) or ParseError(
+            f"JSON-LD framing failed: {exc}", f"JSON-LD-inramning misslyckades: {exc}") from exc
     return [{"@context": CONTEXT_URL, **obj} for obj in framed.get("@graph", [])]
 
 
@@ -182,8 +186,21 @@ def compact(document: dict | list) -> dict:
     try:
         return pyld_jsonld.compact(document, CONTEXT_URL, _pyld_options())
     except pyld_jsonld.JsonLdError as exc:
-        raise ParseError(f"JSON-LD compaction failed: {exc}",
-                         f"JSON-LD-kompaktering misslyckades: {exc}") from exc
+        raise _refusal_in(exc) or ParseError(
+            f"JSON-LD compaction failed: {exc}",
+            f"JSON-LD-kompaktering misslyckades: {exc}") from exc
+
+
+def _refusal_in(exc: BaseException | None, depth: int = 0) -> RemoteContextError | None:
+    """The refused remote context behind a pyld error (pyld wraps its loader's errors)."""
+    while exc is not None and depth < 20:
+        if isinstance(exc, RemoteContextError):
+            return exc
+        found = _refusal_in(getattr(exc, "cause", None), depth + 1)
+        if found is not None:
+            return found
+        exc, depth = exc.__cause__ or exc.__context__, depth + 1
+    return None
 
 
 def _as_quad(statement: ox.Quad | ox.Triple) -> ox.Quad:

@@ -167,20 +167,25 @@ def test_fast_route_equals_pyshacl_on_jsonld_edge_case(name: str):
 
 TURTLE_CASES = {
     "start-date-vs-end-datetime": TURTLE_INITIATIVE + """;
-        pios:startDate "2026-05-01"^^xsd:date ; pios:endDate "2026-01-01T00:00:00Z"^^xsd:dateTime .""",
+        pios:startDate "2026-05-01"^^xsd:date ;
+        pios:endDate "2026-01-01T00:00:00Z"^^xsd:dateTime .""",
     "start-string-vs-end-date": TURTLE_INITIATIVE + """;
         pios:startDate "2026-05-01" ; pios:endDate "2026-01-01"^^xsd:date .""",
-    "start-iri": TURTLE_INITIATIVE + """; pios:startDate ex:x ; pios:endDate "2026-01-01"^^xsd:date .""",
+    "start-iri": TURTLE_INITIATIVE + """;
+        pios:startDate ex:x ; pios:endDate "2026-01-01"^^xsd:date .""",
     "date-holding-a-datetime": TURTLE_INITIATIVE + """;
         pios:startDate "2026-05-01T10:00:00Z"^^xsd:date .""",
-    "modified-twice-same-instant": TURTLE_INITIATIVE + """, "2026-11-20T10:00:00+00:00"^^xsd:dateTime .""",
+    "modified-twice-same-instant": TURTLE_INITIATIVE + """,
+        "2026-11-20T10:00:00+00:00"^^xsd:dateTime .""",
     "modified-twice": TURTLE_INITIATIVE + """, "2026-11-21T10:00:00Z"^^xsd:dateTime .""",
     "amounts": TURTLE_INITIATIVE + """;
         pios:budget [ schema:value "-0.5"^^xsd:decimal ; schema:currency "SEK" ] ;
-        pios:spentToDate [ schema:value "1.5E0"^^xsd:double, "2.5E0"^^xsd:double ; schema:currency "SEK" ] .
+        pios:spentToDate [ schema:value "1.5E0"^^xsd:double, "2.5E0"^^xsd:double ;
+            schema:currency "SEK" ] .
         ex:j a pios:Initiative ; pios:budget [ schema:value "01"^^xsd:integer, "1"^^xsd:integer ;
             schema:currency "SEK" ] ; pios:spentToDate [ schema:value "abc"^^xsd:integer ] .
-        ex:k a pios:Initiative ; pios:budget [ schema:value "-0"^^xsd:integer ; schema:currency "SEK" ],
+        ex:k a pios:Initiative ;
+            pios:budget [ schema:value "-0"^^xsd:integer ; schema:currency "SEK" ],
             [ schema:value "+7"^^xsd:integer ; schema:currency "SEK"^^xsd:token ] .""",
     "organisation-literal": TURTLE_INITIATIVE + """;
         pios:responsibleOrganization "http://dataportal.se/organisation/SE2120000019" .""",
@@ -208,11 +213,12 @@ def test_fast_route_equals_pyshacl_on_turtle_edge_case(name: str):
 
 
 def test_same_triple_in_two_named_graphs_counts_once():
-    nquads = """
-<https://x.se/i> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/pios/vocab#Initiative> <https://g/1> .
-<https://x.se/i> <http://purl.org/dc/terms/identifier> "i" <https://g/1> .
-<https://x.se/i> <http://purl.org/dc/terms/identifier> "i" <https://g/2> .
-"""
+    rdf_type = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    nquads = "\n".join([
+        f"<https://x.se/i> {rdf_type} <https://w3id.org/pios/vocab#Initiative> <https://g/1> .",
+        '<https://x.se/i> <http://purl.org/dc/terms/identifier> "i" <https://g/1> .',
+        '<https://x.se/i> <http://purl.org/dc/terms/identifier> "i" <https://g/2> .',
+    ])
     report = assert_same_as_pyshacl(rdf.parse(nquads, "nquads"))
     assert not [r for r in report.results if r.shape == SHAPES + "InitiativeIdentifierRequired"]
 

@@ -1,0 +1,246 @@
+"""JSON-LD in: only the bundled context resolves, nothing touches the network, and the fast
+reader gives the same triples as the standard parser."""
+
+from __future__ import annotations
+
+import copy
+import json
+import socket
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import to_isomorphic
+
+from pios_ld import jsonld, rdf
+from pios_ld.errors import ParseError, RemoteContextError
+from pios_ld.terms import TermGraph
+
+ROOT = Path(__file__).resolve().parents[2]
+
+RECORD = {
+    "@context": jsonld.CONTEXT_URL,
+    "id": "https://pios.example.se/initiatives/digital-tillsyn",
+    "type": "Initiative",
+    "identifier": "digital-tillsyn",
+    "title": {"sv": "Digital tillsyn i hemtjänsten", "en": "Digital night checks"},
+    "description": {"sv": "Kameror ersätter nattliga besök."},
+    "responsibleOrganization": "http://dataportal.se/organisation/SE2120000019",
+    "phase": "pilot",
+    "theme": ["elderly-care", "https://w3id.org/pios/concept/theme/health-care"],
+    "budget": {"value": 1200000, "currency": "SEK"},
+    "keyword": {"sv": ["trygghet", "kamera"], "en": "safety"},
+    "openForCollaboration": True,
+    "statusUpdate": [{"type": "StatusUpdate", "date": "2026-01-01", "phase": "pilot",
+                      "health": "on-track", "summary": {"sv": "Bra."}}],
+    "modified": "2026-11-20T10:00:00Z",
+}
+
+
+def as_rdflib(triples) -> Graph:
+    graph = Graph()
+    graph.parse(data="\n".join(f"{t} ." for t in triples), format="nt")
+    return graph
+
+
+def assert_same_graph(a: TermGraph, b: TermGraph) -> None:
+    assert to_isomorphic(as_rdflib(a.to_triples())) == to_isomorphic(as_rdflib(b.to_triples()))
+
+
+def tree_signature(graph: TermGraph) -> Counter:
+    """The triples with each blank node replaced by a digest of what hangs below it: equal
+    signatures mean isomorphic graphs for tree-shaped data (what JSON documents give), and
+    this is quick where rdflib's general isomorphism test is slow on many blank nodes."""
+    below: dict = {}
+    for s, p, o in graph.triples():
+        below.setdefault(s, []).append((p, o))
+    memo: dict = {}
+
+    def sig(term, depth=0):
+        if not (isinstance(term, str) and term.startswith("_:")):
+            return term
+        if term not in memo:
+            assert depth < 50
+            memo[term] = "_:" + repr(sorted(repr((p, sig(o, depth + 1)))
+                                            for p, o in set(below.get(term, ()))))
+        return memo[term]
+
+    return Counter((sig(s), p, sig(o)) for s, p, o in set(graph.triples()))
+
+
+def standard(data: str | bytes) -> TermGraph:
+    return TermGraph.from_statements(jsonld.parse_jsonld(data))
+
+
+# --- the fast reader equals the standard parser --------------------------------------------
+def variant(**changes: object) -> dict:
+    doc = copy.deepcopy(RECORD)
+    doc.update(changes)
+    return doc
+
+
+def member(doc: dict) -> dict:
+    return {k: v for k, v in doc.items() if k != "@context"}
+
+
+READER_CASES = {
+    "record": RECORD,
+    "catalog": {"@context": jsonld.CONTEXT_URL, "type": "Catalog",
+                "publisher": "http://dataportal.se/organisation/SE2120000019",
+                "initiative": [member(RECORD),
+                               member(variant(id="https://pios.example.se/initiatives/b"))]},
+    "catalog-members-with-context": {"@context": jsonld.CONTEXT_URL, "type": "Catalog",
+                                     "initiative": [RECORD]},
+    "compact-iris-and-keywords": variant(**{"@type": ["Initiative", "pios:Thing"],
+                                           "dct:subject": "text",
+                                           "http://example.org/p": {"@id": "pios:x"}}),
+    "blank-node-ids": variant(reuses=["_:b1"], budget={"@id": "_:b1", "value": 5}),
+    "title-plain-string": variant(title="Utan språk"),
+    "upper-case-language": variant(title={"SV": "Stor", "en-GB": "Big"}),
+    "phase-term-and-iri": variant(phase="Initiative", theme=["x:y", "pios:z"]),
+    "native-values": variant(openForCollaboration=False, modified=5, startDate=True,
+                             identifier=7, budget={"value": -3, "currency": "SEK"}),
+    "float-declines": variant(budget={"value": 1.5, "currency": "SEK"}),
+    "null-declines": variant(goal=None),
+    "value-object-declines": variant(identifier={"@value": "x", "@type": "pios:Code"}),
+    "unknown-key-declines": variant(unknown="dropped by JSON-LD"),
+    "relative-iri-declines": variant(landingPage="../relative"),
+    "invalid-iri-declines": variant(landingPage="http://exa mple.se/"),
+    "bad-language-declines": variant(title={"sv_SE": "x"}),
+    "graph-declines": {"@context": jsonld.CONTEXT_URL, "@graph": [RECORD]},
+    "nested-bundled-context-declines": variant(budget={"@context": jsonld.CONTEXT_URL,
+                                                       "value": 1}),
+    "emoji-declines": variant(title={"sv": "Glad \U0001F600"}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(READER_CASES))
+def test_fast_reader_gives_the_same_triples_as_the_standard_parser(name: str):
+    doc = READER_CASES[name]
+    for text in (json.dumps(doc), json.dumps(doc, ensure_ascii=False)):
+        assert_same_graph(jsonld.read_terms(text), standard(text))
+        assert_same_graph(jsonld.read_terms(text.encode()), standard(text))
+
+
+def test_fast_reader_takes_the_fast_path_for_the_context_form():
+    for name in ("record", "catalog", "native-values", "blank-node-ids"):
+        jsonld._read_document(json.loads(json.dumps(READER_CASES[name])))  # does not decline
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "vocab" / "examples").glob("*.jsonld"))
+                         + sorted((ROOT / "tests" / "data" / "invalid").glob("*.jsonld")),
+                         ids=lambda p: p.name)
+def test_fast_reader_equals_the_standard_parser_on_every_example(path: Path):
+    data = path.read_bytes()
+    assert_same_graph(jsonld.read_terms(data), standard(data))
+
+
+def test_fast_reader_equals_the_standard_parser_on_a_generated_catalog():
+    generate = pytest.importorskip("pios_ld.generate")
+    from pios_ld import organizations
+
+    catalog = generate.catalog(organizations.load()[0], 300, seed=7)
+    text = json.dumps(catalog, ensure_ascii=False)
+    jsonld._read_document(json.loads(text))
+    assert tree_signature(jsonld.read_terms(text)) == tree_signature(standard(text))
+
+
+# --- remote contexts are refused without any connection -------------------------------------
+@pytest.fixture
+def listener():
+    """A listening socket on 127.0.0.1: the test asserts that nobody connected to it."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    sock.setblocking(False)
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}/evil.jsonld", sock
+    sock.close()
+
+
+def assert_no_connection(sock: socket.socket) -> None:
+    with pytest.raises(BlockingIOError):
+        sock.accept()
+
+
+def remote_documents(url: str) -> dict[str, dict]:
+    body = {"id": "https://pios.example.se/initiatives/x", "type": "Initiative"}
+    return {
+        "top": {"@context": url, **body},
+        "array": {"@context": [jsonld.CONTEXT_URL, url], **body},
+        "nested": {"@context": jsonld.CONTEXT_URL, **body, "budget": {"@context": url, "value": 1}},
+        "import": {"@context": {"@import": url}, **body},
+        "scoped-term": {"@context": [jsonld.CONTEXT_URL, {"x": {"@id": "pios:x", "@context": url}}],
+                        **body},
+        "type-scoped": {"@context": [{"T": {"@id": "https://ex.se/T", "@context": [url]}}],
+                        "@type": "T"},
+        "deep-in-array": {"@context": jsonld.CONTEXT_URL, "@graph": [[{"@context": url}]]},
+    }
+
+
+@pytest.mark.parametrize("where", ["top", "array", "nested", "import", "scoped-term",
+                                   "type-scoped", "deep-in-array"])
+def test_remote_context_is_refused_anywhere_without_a_connection(listener, where):
+    url, sock = listener
+    text = json.dumps(remote_documents(url)[where])
+    for parse in (jsonld.parse_jsonld, jsonld.read_terms, lambda t: rdf.parse(t, "jsonld")):
+        with pytest.raises(RemoteContextError) as caught:
+            parse(text)
+        assert url in str(caught.value) and "vägras" in caught.value.message_sv
+    with pytest.raises(RemoteContextError):
+        jsonld.compact({"@context": url, "@id": "https://ex.se/x"})
+    assert_no_connection(sock)
+
+
+def test_document_loader_serves_only_the_bundled_context(listener):
+    url, sock = listener
+    assert jsonld.document_loader(jsonld.CONTEXT_URL)["document"]["@context"]["id"] == "@id"
+    with pytest.raises(RemoteContextError):
+        jsonld.document_loader(url)
+    assert_no_connection(sock)
+
+
+def test_import_of_the_bundled_context_is_served_from_the_bundle():
+    doc = {"@context": {"@import": jsonld.CONTEXT_URL, "extra": "https://ex.se/extra"},
+           "@id": "https://ex.se/x", "title": {"sv": "Titel"}, "extra": "e"}
+    triples = {str(q.predicate.value) for q in jsonld.parse_jsonld(json.dumps(doc))}
+    assert triples == {"http://purl.org/dc/terms/title", "https://ex.se/extra"}
+
+
+# --- malformed input --------------------------------------------------------------------------
+def test_invalid_json_names_line_and_column():
+    with pytest.raises(ParseError) as caught:
+        jsonld.read_terms('{\n  "id": "https://ex.se/x",\n  "title": }')
+    assert "line 3, column 12" in str(caught.value)
+    assert "rad 3, kolumn 12" in caught.value.message_sv
+
+
+def test_deep_nesting_is_refused():
+    doc: dict = {"@context": jsonld.CONTEXT_URL, "@id": "https://ex.se/x"}
+    inner = doc
+    for _ in range(jsonld.MAX_DEPTH + 5):
+        inner["https://ex.se/p"] = {}
+        inner = inner["https://ex.se/p"]
+    for parse in (jsonld.parse_jsonld, jsonld.read_terms):
+        with pytest.raises(ParseError, match="nested"):
+            parse(json.dumps(doc))
+
+
+def test_absurdly_deep_json_is_a_parse_error_not_a_crash():
+    with pytest.raises(ParseError):
+        jsonld.read_terms("[" * 100_000 + "]" * 100_000)
+
+
+def test_non_utf8_bytes_are_a_parse_error():
+    with pytest.raises(ParseError):
+        jsonld.read_terms(b'{"title": "\xff"}')
+
+
+# --- out again: compaction and framing ------------------------------------------------------
+def test_frame_nests_blank_nodes_and_round_trips():
+    quads = jsonld.parse_jsonld(json.dumps(RECORD))
+    [framed] = jsonld.frame(quads)
+    assert framed["@context"] == jsonld.CONTEXT_URL
+    assert framed["budget"]["currency"] == "SEK"
+    again = jsonld.parse_jsonld(json.dumps(framed))
+    assert to_isomorphic(as_rdflib(again)) == to_isomorphic(as_rdflib(quads))

@@ -152,9 +152,10 @@ class Demo:
             org = organizations.find(orgnr)
             slug = generate.slugify(org.short_name or org.name)
             self.nodes.append(DemoNode(org, count, port, self.root / "nodes" / slug))
-        self.start_aggregator()
+        self.cli("aggregator", "init", str(self.aggregator_instance))
         for node in self.nodes:
             self.start_node(node)
+        self.start_aggregator()
         self.seed_nodes()
         self.crawl_all()
         self.change_some()
@@ -207,12 +208,11 @@ class Demo:
     def start_aggregator(self) -> None:
         self.echo(f"  starting the aggregator on {self.aggregator_url}")
         instance = str(self.aggregator_instance)
-        self.cli("aggregator", "init", instance)
         for node in self.nodes:
             self.cli("aggregator", "add-node", instance, node.base_url, "--org", node.org.orgnr)
         child = self.spawn("aggregator", "aggregator", "serve", instance, "--host", self.host,
                            "--port", str(self.port))
-        self.wait_until_up(child, self.aggregator_url)
+        self.wait_until_up(child, self.aggregator_url + "sparql?query=ASK%7B%7D")
 
     def crawl_all(self) -> None:
         """Ask the aggregator to crawl every node (a ping each) and wait until it has them.

@@ -38,23 +38,29 @@ DCT = "http://purl.org/dc/terms/"
 QUERIES = {
     "initiatives per phase": f"""
         SELECT ?phase (COUNT(DISTINCT ?i) AS ?n) WHERE {{
-          GRAPH ?g {{ ?i a <{PIOS}Initiative> ; <{PIOS}phase> ?phase }} }}
+          ?i a <{PIOS}Initiative> ; <{PIOS}phase> ?phase }}
         GROUP BY ?phase ORDER BY DESC(?n)""",
     "most reused solutions": f"""
-        SELECT ?target (COUNT(?i) AS ?n) WHERE {{ GRAPH ?g {{ ?i <{PIOS}reuses> ?target }} }}
+        SELECT ?target (COUNT(?i) AS ?n) WHERE {{ ?i <{PIOS}reuses> ?target }}
         GROUP BY ?target ORDER BY DESC(?n) LIMIT 20""",
     "largest elderly-care budgets": f"""
-        SELECT ?i ?v WHERE {{ GRAPH ?g {{
+        SELECT ?i ?v WHERE {{
           ?i <{PIOS}theme> <https://w3id.org/pios/concept/theme/elderly-care> ;
-             <{PIOS}budget> ?b . ?b <https://schema.org/value> ?v }} }}
+             <{PIOS}budget> ?b . ?b <https://schema.org/value> ?v }}
         ORDER BY DESC(?v) LIMIT 20""",
     "title search 'hemtjänst'": f"""
-        SELECT ?i ?t WHERE {{ GRAPH ?g {{ ?i a <{PIOS}Initiative> ; <{DCT}title> ?t }}
+        SELECT ?i ?t WHERE {{ ?i a <{PIOS}Initiative> ; <{DCT}title> ?t
           FILTER(CONTAINS(LCASE(STR(?t)), "hemtjänst")) }} LIMIT 50""",
     "open for collaboration per organisation": f"""
-        SELECT ?org (COUNT(?i) AS ?n) WHERE {{ GRAPH ?g {{
-          ?i <{PIOS}openForCollaboration> true ; <{PIOS}responsibleOrganization> ?org }} }}
+        SELECT ?org (COUNT(?i) AS ?n) WHERE {{
+          ?i <{PIOS}openForCollaboration> true ; <{PIOS}responsibleOrganization> ?org }}
         GROUP BY ?org ORDER BY DESC(?n) LIMIT 20""",
+    "phase changes in the history": f"""
+        SELECT ?initiative ?when ?phase WHERE {{
+          GRAPH <https://w3id.org/pios/graph/history> {{
+            ?v <{DCT}isVersionOf> ?initiative ; <http://www.w3.org/ns/prov#generatedAtTime> ?when ;
+               <{PIOS}phase> ?phase }} }}
+        ORDER BY ?initiative ?when LIMIT 200""",
 }
 
 
@@ -145,7 +151,7 @@ def folder_size(path: Path) -> int:
 def visible(demo: Demo, iri: str, title: str) -> bool:
     """Whether the aggregator's SPARQL endpoint shows *title* for the initiative *iri*."""
     literal = json.dumps(title, ensure_ascii=False)
-    query = f"SELECT ?g WHERE {{ GRAPH ?g {{ <{iri}> <{DCT}title> {literal}@sv }} }} LIMIT 1"
+    query = f"SELECT (1 AS ?x) WHERE {{ <{iri}> <{DCT}title> {literal}@sv }}"
     return bool(demo.sparql(query))
 
 

@@ -236,8 +236,8 @@ class Demo:
                         f"Aggregatorn samlade inte in {expected} initiativ i tid.")
 
     def national_count(self) -> int:
-        query = ("SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { GRAPH ?g { ?i a "
-                 "<https://w3id.org/pios/vocab#Initiative> } }")
+        query = ("SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a "
+                 "<https://w3id.org/pios/vocab#Initiative> }")
         rows = self.sparql(query)
         return int(rows[0]["n"]["value"]) if rows else 0
 
@@ -265,8 +265,8 @@ class Demo:
 
     def _changes_visible(self) -> bool:
         for iri, phase in self.changed:
-            rows = self.sparql(f"SELECT ?p WHERE {{ GRAPH ?g {{ <{iri}> "
-                               f"<https://w3id.org/pios/vocab#phase> ?p }} }}")
+            rows = self.sparql(f"SELECT ?p WHERE {{ <{iri}> "
+                               f"<https://w3id.org/pios/vocab#phase> ?p }}")
             if not any(r["p"]["value"].endswith("/" + phase) for r in rows):
                 return False
         return True

@@ -8,26 +8,26 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import waitress
 from nodehelpers import PASSWORD, LiveNode, make_instance
 from pios_ld.node import create_app
 from pios_ld.node.store import Store
+from werkzeug.serving import make_server
 
 
 @pytest.fixture
 def start_node(tmp_path: Path):
-    """Start nodes (real waitress servers on free loopback ports); stopped after the test."""
+    """Start nodes (real threaded WSGI servers on free loopback ports), stopped after the test."""
     servers = []
 
     def start(name: str = "node", **values: Any) -> LiveNode:
         holder: dict[str, Any] = {}
-        server = waitress.create_server(lambda env, start_response: holder["app"](
-            env, start_response), host="127.0.0.1", port=0, threads=4)
-        url = f"http://127.0.0.1:{server.effective_port}"
+        server = make_server("127.0.0.1", 0, lambda env, start_response: holder["app"](
+            env, start_response), threaded=True)
+        url = f"http://127.0.0.1:{server.port}"
         instance = make_instance(tmp_path / name, url, **values)
         app = create_app({"instance": instance})
         holder["app"] = app
-        thread = threading.Thread(target=server.run, daemon=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         servers.append((server, thread))
         store: Store = app.extensions["pios_store"]
@@ -36,7 +36,8 @@ def start_node(tmp_path: Path):
 
     yield start
     for server, thread in servers:
-        server.close()
+        server.shutdown()
+        server.server_close()
         thread.join(timeout=5)
 
 

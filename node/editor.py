@@ -100,9 +100,8 @@ def _summary(errors: dict[str, list[FieldMessage]]) -> list[tuple[str, FieldMess
 def _form_data() -> MultiDict:
     data = MultiDict(request.form)
     data.setdefault("openForCollaboration", "")
-    data.setdefault("theme", "")
-    if data.getlist("theme") == [""]:
-        data.setlist("theme", [])
+    if "theme" not in data:  # no box ticked: the form still manages the themes (none)
+        data.add("theme", "")
     return data
 
 
@@ -146,7 +145,7 @@ def new():
 def _form_values() -> dict[str, Any]:
     data = _form_data()
     values = data.to_dict()
-    values["theme"] = data.getlist("theme")
+    values["theme"] = [code for code in data.getlist("theme") if code]
     return values
 
 

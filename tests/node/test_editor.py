@@ -83,6 +83,26 @@ def test_a_mistake_is_explained_beside_its_field_in_swedish_and_nothing_is_saved
     assert live.store.count() == 0
 
 
+def test_a_form_with_no_theme_ticked_is_answered_not_crashed(live):
+    session = logged_in(live)
+    token = csrf(session, f"{live.url}/edit/new")
+    data = {**form(budget="-100"), "csrf_token": token}
+    del data["theme"]
+    response = session.post(f"{live.url}/edit/new", data=data, timeout=10)
+    assert response.status_code == 422
+    assert "Beloppet får inte vara negativt." in response.text
+
+
+def test_unticking_every_theme_removes_the_themes(live):
+    live.post(record())
+    session = logged_in(live)
+    url = f"{live.url}/edit/digital-tillsyn"
+    data = {**form(), "csrf_token": csrf(session, url)}
+    del data["theme"]
+    session.post(url, data=data, timeout=10)
+    assert "theme" not in live.store.get("digital-tillsyn").record
+
+
 def test_the_form_speaks_english_when_asked(live):
     session = logged_in(live)
     token = csrf(session, f"{live.url}/edit/new?lang=en")

@@ -24,7 +24,8 @@ VOID_GRAPH = "https://w3id.org/pios/graph/void"
 def describe(store: ox.Store, node_graphs: list[str], dump_url: str, sparql_url: str | None,
              issued: str) -> str:
     """The VoID/DCAT description of a dump, in Turtle."""
-    total = len(store)
+    total = sum(1 for _ in store.quads_for_pattern(None, None, None)) - sum(
+        1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     initiatives = next(iter(store.query(
         "SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { GRAPH ?g { ?i a "
         "<https://w3id.org/pios/vocab#Initiative> } FILTER(?g != <" + HISTORY + ">) }")))["n"]
@@ -71,7 +72,14 @@ def write(snapshot: str | os.PathLike, outfile: str | os.PathLike, node_graphs: 
                   for t in ox.parse(void_text, format=ox.RdfFormat.TURTLE)]
     tmp = out.with_name(out.name + ".part")
     with gzip.open(tmp, "wb", compresslevel=6) as handle:
-        store.dump(handle, format=ox.RdfFormat.N_QUADS)
+        for graph in store.named_graphs():  # the default graph only mirrors the node graphs
+            chunk: list[ox.Quad] = []
+            for quad in store.quads_for_pattern(None, None, None, graph):
+                chunk.append(quad)
+                if len(chunk) >= 50_000:
+                    handle.write(ox.serialize(chunk, format=ox.RdfFormat.N_QUADS))
+                    chunk = []
+            handle.write(ox.serialize(chunk, format=ox.RdfFormat.N_QUADS))
         handle.write(ox.serialize(void_quads, format=ox.RdfFormat.N_QUADS))
     tmp.replace(out)
     void_path = out.with_name(out.name.removesuffix(".gz").removesuffix(".nq") + ".void.ttl")

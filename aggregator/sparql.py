@@ -3,8 +3,8 @@
 - ``GET /sparql?query=…``, ``POST`` with ``application/x-www-form-urlencoded`` (``query=``) or
   ``application/sparql-query``; ``default-graph-uri`` / ``named-graph-uri`` choose the dataset.
 - The default graph is the union of every node's current graph plus the reference data
-  (organisations, concept labels); the history and the crawl log are named graphs
-  (``GRAPH <https://w3id.org/pios/graph/history>``).
+  (organisations, concept labels), kept by the store as its default graph; the history and the
+  crawl log are named graphs (``GRAPH <https://w3id.org/pios/graph/history>``).
 - Updates are refused (``403``), so is ``SERVICE`` — before anything runs.
 - Queries run in worker processes with a timeout (``503``) and a result cap (``413``); one client
   address may run ``sparql_per_client`` queries at once (``429``).
@@ -75,9 +75,7 @@ def run_query(query: str, accept: str | None, fmt: str | None = None,
               default_graphs: list[str] | None = None):
     """Check and run *query* in a worker; returns a :class:`queryworker.Answer`."""
     app = current_app
-    inspected = sparqlcheck.inspect(query)
-    if default_graphs is None and not inspected.has_dataset:
-        default_graphs = app.extensions["pios"].default_graphs()
+    sparqlcheck.inspect(query)  # refuses updates and SERVICE before anything runs
     client = request.remote_addr or "?"
     settings = app.config["PIOS"]
     with app.extensions["pios_gate"].enter(client, int(settings["sparql_per_client"])):

@@ -14,6 +14,12 @@ read-only and never see the live database.
 Statements are stored without blank nodes (the crawler skolemises them, see
 :mod:`pios_ld.aggregator.records`), so a replacement is a small difference: the statements that
 went away and the ones that came, in one SPARQL update, which pyoxigraph applies atomically.
+
+Every replaced graph (the nodes' current state, the reference data) is also mirrored into the
+store's *default graph*, so that SPARQL over the national union needs no dataset clause: on
+pyoxigraph that is 10-50 times faster than naming hundreds of graphs as the default graph. The
+mirror is exact because no two nodes can assert the same statement (the authority check keeps
+only subjects under each node's own prefixes). History and crawl log are not mirrored.
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+#: Above this many added statements (and nothing removed) a commit loads in bulk.
+BULK_THRESHOLD = 20_000
 #: Seconds an outdated snapshot stays on disk for readers that still have it open.
 SNAPSHOT_GRACE = 300.0
 
@@ -68,11 +76,17 @@ class GraphStore:
         raise NotImplementedError
 
 
+def _in_default(quad: ox.Quad) -> ox.Quad:
+    return ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph())
+
+
 def _data_block(quads: Iterable[ox.Quad]) -> str:
     by_graph: dict[str, list[str]] = {}
     for q in quads:
-        by_graph.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
-    return " ".join(f"GRAPH {g} {{ {' '.join(lines)} }}" for g, lines in by_graph.items())
+        name = "" if isinstance(q.graph_name, ox.DefaultGraph) else str(q.graph_name)
+        by_graph.setdefault(name, []).append(f"{q.subject} {q.predicate} {q.object} .")
+    return " ".join(f"GRAPH {g} {{ {' '.join(lines)} }}" if g else " ".join(lines)
+                    for g, lines in by_graph.items())
 
 
 class OxigraphStore(GraphStore):
@@ -103,56 +117,71 @@ class OxigraphStore(GraphStore):
 
     # -- writing -----------------------------------------------------------------------------
     def commit(self, batch: Batch) -> bool:
-        """Apply *batch* atomically. Graphs that did not exist yet are loaded in bulk."""
+        """Apply *batch*: replaced graphs by their difference, mirrored into the default graph.
+
+        A batch that removes statements is one SPARQL update (atomic). A batch that only adds
+        (a first crawl, new history) is written with ``extend`` (atomic) or, when large,
+        ``bulk_extend``: if that is interrupted, nothing that was there is lost and the node's
+        crawl state is not recorded, so the next crawl writes the same statements again.
+        """
         with self._lock:
             removals: list[ox.Quad] = []
             additions: list[ox.Quad] = list(batch.append)
-            bulk: list[ox.Quad] = []
-            drops: list[str] = []
             for graph, new in batch.replace.items():
                 old = self.graph(graph)
-                if not old:
-                    bulk.extend(new)
-                    continue
                 new_set = set(new)
                 old_set = set(old)
                 gone = [q for q in old if q not in new_set]
-                if any(isinstance(t, ox.BlankNode) for q in gone for t in (q.subject, q.object)):
-                    drops.append(graph)  # DELETE DATA cannot name blank nodes: replace wholesale
-                    additions.extend(new)
-                    continue
-                removals.extend(gone)
-                additions.extend(q for q in new_set if q not in old_set)
-            if not (removals or additions or bulk or drops):
+                came = [q for q in new_set if q not in old_set]
+                if any(isinstance(t, ox.BlankNode) for q in gone + came
+                       for t in (q.subject, q.object)):
+                    raise ValueError("graphs are stored skolemised, without blank nodes")
+                removals += gone + [_in_default(q) for q in gone]
+                additions += came + [_in_default(q) for q in came]
+            if not (removals or additions):
                 return False
-            if bulk:
-                # New graphs: nothing to lose if interrupted; the next crawl repairs a partial load
-                # (the node's crawl state is recorded only after this commit returns).
-                self._store.bulk_extend(bulk)
-            parts = [f"DROP SILENT GRAPH <{g}>" for g in drops]
             if removals:
-                parts.append(f"DELETE DATA {{ {_data_block(removals)} }}")
-            if additions:
-                parts.append(f"INSERT DATA {{ {_data_block(additions)} }}")
-            if parts:
+                parts = [f"DELETE DATA {{ {_data_block(removals)} }}"]
+                if additions:
+                    parts.append(f"INSERT DATA {{ {_data_block(additions)} }}")
                 self._store.update(" ;\n".join(parts))
+            elif len(additions) > BULK_THRESHOLD:
+                self._store.bulk_extend(additions)
+            else:
+                self._store.extend(additions)
             self.writes += 1
             return True
 
     def drop(self, graphs: Iterable[str]) -> None:
-        graphs = [g for g in graphs if self.has_graph(g)]
-        if graphs:
+        """Remove whole graphs (of nodes no longer registered) and their default-graph copy."""
+        batch = Batch()
+        for graph in graphs:
+            if self.has_graph(graph):
+                batch.replace[graph] = []
+        if batch.replace:
+            self.commit(batch)
             with self._lock:
-                self._store.update(" ; ".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
-                self.writes += 1
+                for graph in batch.replace:
+                    self._store.remove_graph(ox.NamedNode(graph))
 
     def load_graph(self, graph: str, data: bytes, fmt: ox.RdfFormat) -> None:
-        """Replace *graph* with a parsed file (reference data) in one transaction."""
-        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
+        """Replace *graph* with a parsed file (reference data), blank nodes skolemised."""
+        base = graph.rstrip("/") + "/.well-known/genid/"
+
+        def term(t):
+            return ox.NamedNode(base + t.value) if isinstance(t, ox.BlankNode) else t
+
+        quads = [ox.Quad(term(t.subject), t.predicate, term(t.object), ox.NamedNode(graph))
                  for t in ox.parse(data, format=fmt)]
         batch = Batch()
         batch.replace[graph] = quads
         self.commit(batch)
+
+    def quads(self) -> Iterable[ox.Quad]:
+        """Every stored statement of the named graphs (the default graph is their mirror)."""
+        for quad in self._store:
+            if not isinstance(quad.graph_name, ox.DefaultGraph):
+                yield quad
 
     # -- snapshots for readers ---------------------------------------------------------------
     def snapshot(self) -> Path:

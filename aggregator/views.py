@@ -57,8 +57,8 @@ class Views:
     # -- plumbing ----------------------------------------------------------------------------
     def rows(self, query: str, graphs: list[str] | None = None) -> list[dict[str, Any]]:
         store = self.state.store
-        default = [ox.NamedNode(g) for g in (graphs or self.state.default_graphs())]
-        result = store.query(P + query, default_graph=default)
+        options = {"default_graph": [ox.NamedNode(g) for g in graphs]} if graphs else {}
+        result = store.query(P + query, **options)
         names = [v.value for v in result.variables]
         return [{n: _v(s[n]) for n in names} for s in result]
 

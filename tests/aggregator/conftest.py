@@ -55,8 +55,8 @@ class Harness:
     def select(self, query: str, graphs: list[str] | None = None) -> list[dict]:
         import pyoxigraph as ox
 
-        default = [ox.NamedNode(g) for g in (graphs or self.instance.graphs_for_default())]
-        result = self.store.query(query, default_graph=default)
+        options = {"default_graph": [ox.NamedNode(g) for g in graphs]} if graphs else {}
+        result = self.store.query(query, **options)
         names = [v.value for v in result.variables]
         return [{n: (s[n].value if s[n] is not None else None) for n in names} for s in result]
 

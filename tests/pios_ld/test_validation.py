@@ -308,3 +308,72 @@ def test_ill_typed_date_is_a_datatype_violation_with_its_value():
     [result] = report.violations
     assert (result.component, result.value, result.field) == ("Datatype", "2026-13-45",
                                                               "startDate")
+
+
+# --- the engine's fast paths agree with rdflib ------------------------------------------------
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _lexical_forms() -> list[tuple[str, str]]:
+    import random
+
+    rng = random.Random(5)
+    forms = []
+    for _ in range(400):
+        y, m, d = rng.randint(1, 9999), rng.randint(0, 13), rng.randint(0, 32)
+        hh, mm, ss = rng.randint(0, 25), rng.randint(0, 61), rng.randint(0, 61)
+        zone = rng.choice(["", "Z", "+01:00", "-05:30", "+14:00", "+25:00"])
+        forms += [(f"{y:04d}-{m:02d}-{d:02d}", XSD + "date"),
+                  (f"{y:04d}-{m:02d}-{d:02d}T{hh:02d}:{mm:02d}:{ss:02d}{zone}", XSD + "dateTime"),
+                  (str(rng.randint(-10**20, 10**20)), XSD + "integer")]
+    forms += [(s, XSD + "integer") for s in ("0", "-0", "01", "+5", "1_000", " 7", "٣", "1.0")]
+    forms += [(s, XSD + "boolean") for s in ("true", "false", "1", "0", "TRUE", "yes")]
+    forms += [(s, XSD + "date") for s in ("2026-02-29", "2024-02-29", "0000-01-01", "2026-1-1")]
+    return forms
+
+
+@pytest.mark.parametrize("datatype", [XSD + "date", XSD + "dateTime", XSD + "integer",
+                                      XSD + "boolean"])
+def test_datatype_fast_path_agrees_with_rdflib(datatype: str):
+    from pios_ld import shacl_components as components
+
+    fast = components.datatype_check(datatype)
+    for lexical, dt in _lexical_forms():
+        term = (lexical, dt, None)
+        literal = components.rdflib_term(term)
+        expected = dt == datatype and getattr(literal, "ill_typed", None) is not True and \
+            components._actual_type_ok(literal.value, datatype)
+        assert fast(term) == expected, term
+
+
+def test_canonical_form_agrees_with_rdflib_equality():
+    from pios_ld import shacl_components as components
+
+    forms = _lexical_forms()
+    for a in forms[:300]:
+        for b in (a, ("0" + a[0], a[1]), (a[0] + " ", a[1])):
+            same = components.rdflib_term((*a, None)) == components.rdflib_term((*b, None))
+            assert (components.canonical((*a, None)) == components.canonical((*b, None))) == same
+
+
+def test_order_fast_paths_agree_with_pyshacl_comparisons():
+    import random
+
+    import rdflib
+    from pyshacl.rdfutil.compare import compare_literal
+
+    from pios_ld import shacl_components as components
+
+    rng = random.Random(9)
+    zero = rdflib.Literal(0)
+    at_least_zero = components.value_range(zero, lambda c: c >= 0)
+    for _ in range(300):
+        n = str(rng.randint(-10**6, 10**6))
+        term = (n, XSD + "integer", None)
+        assert at_least_zero(term) == (compare_literal(components.rdflib_term(term), zero) >= 0)
+        a = (f"20{rng.randint(10, 30)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+             XSD + "date", None)
+        b = (f"20{rng.randint(10, 30)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+             XSD + "date", None)
+        slow = components.rdflib_term(a) <= components.rdflib_term(b)
+        assert components._ltoe(a, b) == slow

@@ -97,10 +97,10 @@ class _Maker:
         self.scope = {MUNICIPALITY: "kommunen", REGION: "regionen"}.get(org.kind, "landet")
 
     # -- text ------------------------------------------------------------------------------
-    def title(self, theme: Theme, steps: Sequence[str]) -> tuple[str, str, str]:
-        """A title unique within the organisation and fitting its path: (sv, en, object)."""
+    def title(self, theme: Theme, phase: str) -> tuple[str, str, str]:
+        """A title unique within the organisation and fitting its phase: (sv, en, object)."""
         rng = self.rng
-        patterns = [(sv, en) for sv, en, needs in TITLE_PATTERNS if not needs or needs & set(steps)]
+        patterns = [(sv, en) for sv, en, fits in TITLE_PATTERNS if not fits or phase in fits]
         for attempt in range(40):
             obj_sv, obj_en = rng.choice(theme.objects)
             pattern_sv, pattern_en = rng.choice(patterns)
@@ -172,7 +172,7 @@ class _Maker:
         theme = THEMES[theme_code]
         final = rng.choices(FINAL_PHASE_NAMES, weights=FINAL_PHASE_WEIGHTS)[0]
         steps = self.path(final)
-        sv_title, en_title, obj = self.title(theme, steps)
+        sv_title, en_title, obj = self.title(theme, final)
         identifier = self.identifier(sv_title)
         problem = rng.choice(theme.problems)
         days = self.dates(steps)
@@ -284,17 +284,22 @@ THEME_WEIGHTS = {
     AGENCY: {"administration": 3, "digital-infrastructure": 3, "citizen-services": 2,
              "elderly-care": 0.3, "education": 0.6, "housing": 0.5},
 }
-#: Title patterns (sv, en, phases of which the path must contain one; empty: any path).
+#: Title patterns (sv, en, the phases an initiative may be in today to carry it; empty: any).
 TITLE_PATTERNS = (
     ("{Obj}", "{Obj}", frozenset()), ("{Obj}", "{Obj}", frozenset()),
-    ("Införande av {obj}", "Introducing {obj}", frozenset({"implementation", "planning"})),
-    ("Utveckling av {obj}", "Developing {obj}", frozenset({"development"})),
-    ("Förstudie om {obj}", "Pre-study on {obj}", frozenset({"prestudy"})),
-    ("Pilot med {obj}", "Pilot of {obj}", frozenset({"pilot"})),
+    ("Införande av {obj}", "Introducing {obj}",
+     frozenset({"implementation", "operation", "scaling", "closed"})),
+    ("Utveckling av {obj}", "Developing {obj}",
+     frozenset({"development", "pilot", "paused", "discontinued"})),
+    ("Förstudie om {obj}", "Pre-study on {obj}",
+     frozenset({"idea", "prestudy", "planning", "discontinued"})),
+    ("Pilot med {obj}", "Pilot of {obj}",
+     frozenset({"pilot", "implementation", "paused", "discontinued"})),
     ("Samverkan kring {obj}", "Collaboration on {obj}", frozenset()),
     ("{Obj} i hela {scope}", "{Obj} across the organisation",
-     frozenset({"scaling", "implementation"})),
-    ("Vidareutveckling av {obj}", "Further development of {obj}", frozenset({"operation"})),
+     frozenset({"implementation", "operation", "scaling"})),
+    ("Vidareutveckling av {obj}", "Further development of {obj}",
+     frozenset({"operation", "scaling", "closed"})),
 )
 STAGES = (("etapp 2", "phase 2"), ("etapp 3", "phase 3"), ("steg 2", "step 2"),
           ("fördjupning", "extension"), ("breddinförande", "wide roll-out"),

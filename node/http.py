@@ -20,6 +20,14 @@ CORS = [
     ("Access-Control-Allow-Origin", "*"),
     ("Access-Control-Expose-Headers", "ETag, Last-Modified, Link, Location"),
 ]
+#: The answer to a CORS preflight for a public document (conditional GETs need one).
+PREFLIGHT = [
+    *CORS,
+    ("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS"),
+    ("Access-Control-Allow-Headers", "Accept, Accept-Language, If-None-Match, If-Modified-Since"),
+    ("Access-Control-Max-Age", "86400"),
+    ("Content-Length", "0"),
+]
 
 
 def _etag_matches(header: str, etag: str) -> bool:
@@ -78,6 +86,9 @@ class FastPath:
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
+        if method == "OPTIONS" and self._public(environ.get("PATH_INFO", "")):
+            start_response("204 No Content", PREFLIGHT)
+            return [b""]
         if method in ("GET", "HEAD") and not environ.get("QUERY_STRING"):
             path = environ.get("PATH_INFO", "")
             answer = self._answer(path, environ, method == "HEAD")
@@ -86,6 +97,11 @@ class FastPath:
                 start_response(status, headers)
                 return [body]
         return self.app(environ, start_response)
+
+    @staticmethod
+    def _public(path: str) -> bool:
+        return path in ("/.well-known/pios", "/context.jsonld") or route(
+            negotiate.split_suffix(path)[0]) is not None
 
     def _answer(self, path: str, environ: dict, head: bool):
         headers = _EnvironHeaders(environ)

@@ -141,6 +141,20 @@ def schema_org(record: dict[str, Any], lang: str) -> dict[str, Any]:
     return {k: v for k, v in project.items() if v}
 
 
+def item_list(catalog: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A schema.org ``ItemList`` of the catalog page's initiatives, for search engines."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "ItemList",
+        "@id": catalog.get("id"),
+        "numberOfItems": catalog.get("totalItems"),
+        "itemListElement": [
+            {"@type": "ListItem", "position": index, "url": record.get("id"),
+             "name": _title(record, lang)}
+            for index, record in enumerate(catalog.get("initiative", []), start=1)],
+    }
+
+
 def render_html(document: Document, lang: str) -> str:
     """The HTML page of a public document (called by :class:`~node.publish.Publisher`)."""
     data = document.data
@@ -149,10 +163,12 @@ def render_html(document: Document, lang: str) -> str:
               "money": lambda v: overview.money(v, lang),
               "org_label": _org_label}
     if document.kind == "initiative":
-        return render_template("initiative.html", record=data,
+        history = current_app.extensions["pios_store"].history(document.arg)
+        return render_template("initiative.html", record=data, history=history,
                                schema=_script(schema_org(data, lang)), **common)
     if document.kind == "catalog":
-        return render_template("catalog.html", catalog=data, **common)
+        return render_template("catalog.html", catalog=data,
+                               schema=_script(item_list(data, lang)), **common)
     if document.kind == "version":
         return render_template("version.html", member=data, **common)
     if document.kind == "stream":

@@ -102,6 +102,7 @@ class Publisher:
         self.base = config.base_url
         self._cache: OrderedDict[tuple, Entry] = OrderedDict()
         self._lock = threading.Lock()
+        self._well_known: Entry | None = None
 
     # -- documents ------------------------------------------------------------------------
     def well_known(self) -> dict[str, str]:
@@ -200,8 +201,10 @@ class Publisher:
         return make_entry(body, media, document.last_modified, document.immutable)
 
     def well_known_entry(self) -> Entry:
-        body = json.dumps(self.well_known(), indent=1).encode()
-        return make_entry(body, "application/json", None, False)
+        if self._well_known is None:
+            body = json.dumps(self.well_known(), indent=1).encode()
+            self._well_known = make_entry(body, "application/json", None, False)
+        return self._well_known
 
 
 def bundled_context_entry() -> Entry:

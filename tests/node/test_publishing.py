@@ -160,6 +160,16 @@ def test_html_page_embeds_its_json_ld_and_a_schema_org_project(live):
     assert documents[1]["@type"] == "Project"
     assert documents[1]["name"] == "Digital tillsyn i hemtjänsten"
     assert "Digital tillsyn i hemtjänsten" in html
+    assert f'href="{live.url}/versions/1"' in html          # its history links each version
+
+
+def test_catalog_html_lists_the_initiatives_for_search_engines_too(live):
+    live.post(record())
+    html = requests.get(f"{live.url}/catalog.html", timeout=10).text
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    items = json.loads(blocks[1])
+    assert items["@type"] == "ItemList"
+    assert items["itemListElement"][0]["url"] == f"{live.url}/initiatives/digital-tillsyn"
 
 
 def test_english_is_chosen_with_lang_and_remembered_in_a_cookie(live):
@@ -176,3 +186,12 @@ def test_overview_shows_counts_budget_and_charts(live):
     assert "1 500 000 kr" in html
     assert "<svg" in html and 'role="img"' in html
     assert "Digital tillsyn i hemtjänsten" in html
+
+
+def test_cors_preflight_allows_conditional_reads_from_any_origin(live):
+    response = requests.options(f"{live.url}/catalog", timeout=10, headers={
+        "Origin": "https://example.org", "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "if-none-match"})
+    assert response.status_code == 204
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "If-None-Match" in response.headers["Access-Control-Allow-Headers"]

@@ -197,9 +197,7 @@ def import_command(instance: str, file: str, dry_run: bool, partial: bool, lang:
     if outcome.saved and config.aggregator_urls:
         from .notify import Notifier
 
-        notifier = Notifier(config.aggregator_urls, f"{config.base_url}/catalog")
-        for target in notifier.targets:
-            notifier._send(target)
+        Notifier(config.aggregator_urls, f"{config.base_url}/catalog").ping_now()
     sys.exit(1 if outcome.invalid else 0)
 
 

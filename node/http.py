@@ -41,7 +41,7 @@ def not_modified(entry: Entry, if_none_match: str | None, if_modified_since: str
     """Whether a conditional GET may be answered ``304`` (If-None-Match wins, RFC 9110 §13.2.2)."""
     if if_none_match:
         return _etag_matches(if_none_match, entry.etag)
-    if if_modified_since and entry.last_modified:
+    if if_modified_since and entry.last_modified and entry.date_validates:
         try:
             since = parsedate_to_datetime(if_modified_since)
             return parsedate_to_datetime(entry.last_modified) <= since

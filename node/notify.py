@@ -44,6 +44,11 @@ class Notifier:
                 self._thread = threading.Thread(target=self._run, name="pios-ping", daemon=True)
                 self._thread.start()
 
+    def ping_now(self) -> None:
+        """Ping every aggregator now, on this thread (for command-line tools)."""
+        for target in self.targets:
+            self._send(target)
+
     def _run(self) -> None:
         while True:
             with self._lock:

@@ -16,7 +16,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from email.utils import format_datetime
 from typing import Any
@@ -73,6 +73,9 @@ class Entry:
     etag: str
     last_modified: str | None  # HTTP-date
     cache_control: str
+    #: False when an earlier, different representation had the same (whole-second) date, so
+    #: If-Modified-Since cannot tell them apart; If-None-Match still can.
+    date_validates: bool = True
 
 
 HtmlRenderer = Callable[[Document, str], str]
@@ -103,6 +106,7 @@ class Publisher:
         self._cache: OrderedDict[tuple, Entry] = OrderedDict()
         self._lock = threading.Lock()
         self._well_known: Entry | None = None
+        self._previous: dict[tuple, Entry] = {}
 
     # -- documents ------------------------------------------------------------------------
     def well_known(self) -> dict[str, str]:
@@ -117,7 +121,7 @@ class Publisher:
             if arg > catalog.page_count(len(current), size):
                 return None
             records = [ordered(c.record) for c in catalog.paginate(current, arg, size)]
-            modified = max((c.modified for c in current), default=None)
+            modified = store.last_modified()  # deletions change the catalog too
             data = catalog.catalog_page(self.base, self.config.organization, modified, records,
                                         page=arg, total=len(current), page_size=size)
             return Document(kind, arg, data, modified)
@@ -174,6 +178,13 @@ class Publisher:
             return None
         entry = self.render(document, choice, lang, html)
         with self._lock:
+            previous = self._previous.get(variant)
+            if previous and previous.etag != entry.etag and \
+                    previous.last_modified == entry.last_modified:
+                entry = replace(entry, date_validates=False)
+            self._previous[variant] = entry
+            if len(self._previous) > CACHE_ENTRIES:
+                self._previous.pop(next(iter(self._previous)))
             self._cache[("immutable", *variant) if document.immutable else key] = entry
             while len(self._cache) > CACHE_ENTRIES:
                 self._cache.popitem(last=False)

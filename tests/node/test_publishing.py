@@ -113,6 +113,18 @@ def test_catalog_returns_304_when_unchanged_and_200_after_a_change(live):
     assert len(changed.json()["initiative"]) == 2
 
 
+def test_a_deletion_moves_the_catalogs_last_modified_on(live):
+    live.post(record())
+    live.post(record("annat"))
+    headers = {"Accept": "application/ld+json"}
+    before = requests.get(f"{live.url}/catalog", headers=headers, timeout=10)
+    requests.delete(f"{live.url}/api/initiatives/annat", headers=live.auth(), timeout=10)
+    after = requests.get(f"{live.url}/catalog", timeout=10, headers={
+        **headers, "If-Modified-Since": before.headers["Last-Modified"]})
+    assert after.status_code == 200
+    assert [r["identifier"] for r in after.json()["initiative"]] == ["digital-tillsyn"]
+
+
 def test_large_documents_are_gzipped_when_the_client_accepts_it(live):
     for i in range(5):
         live.post(record(f"initiativ-{i}"))

@@ -50,6 +50,7 @@ def create_app(config: settings.Config | Mapping[str, Any]) -> Flask:
     publisher = Publisher(store, config)
     app.extensions["pios_store"] = store
     app.extensions["pios_publisher"] = publisher
+    app.extensions["pios_login_throttle"] = auth.LoginThrottle()
     app.extensions["pios_notifier"] = Notifier(config.aggregator_urls,
                                                f"{config.base_url}/catalog")
 
@@ -89,6 +90,9 @@ def create_app(config: settings.Config | Mapping[str, Any]) -> Flask:
         if wanted in i18n.LANGUAGES:
             response.set_cookie("lang", wanted, max_age=365 * 24 * 3600, samesite="Lax")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if response.mimetype == "text/html":
+            response.headers.setdefault("X-Frame-Options", "DENY")
+            response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
 
     @app.errorhandler(PiosError)
@@ -105,6 +109,7 @@ def create_app(config: settings.Config | Mapping[str, Any]) -> Flask:
                   "Inget av formaten i Accept-rubriken finns: använd JSON-LD, Turtle, "
                   "N-Triples, N-Quads eller HTML."),
             413: ("The request body is too large.", "Innehållet i anropet är för stort."),
+            429: ("Too many requests.", "För många anrop."),
         }
         en, sv = messages.get(exc.code or 500, (exc.description or exc.name, exc.name))
         return _error(exc.code or 500, en, sv, exc.name.lower().replace(" ", "-"))

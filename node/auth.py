@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import threading
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -26,6 +28,40 @@ from .i18n import LANGUAGES
 class Unauthorized(PiosError):
     status = 401
     code = "unauthorized"
+
+
+class TooManyAttempts(PiosError):
+    status = 429
+    code = "too-many-attempts"
+
+
+class LoginThrottle:
+    """At most *limit* failed logins per user name and address in *window* seconds."""
+
+    def __init__(self, limit: int = 5, window: float = 600) -> None:
+        self.limit, self.window = limit, window
+        self._failures: dict[tuple[str, str], list[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: tuple[str, str], now: float) -> list[float]:
+        times = [t for t in self._failures.get(key, []) if now - t < self.window]
+        self._failures[key] = times
+        return times
+
+    def check(self, name: str, address: str) -> None:
+        """Raise :class:`TooManyAttempts` when the key has failed too often lately."""
+        with self._lock:
+            if len(self._recent((name, address), time.monotonic())) >= self.limit:
+                raise TooManyAttempts(
+                    "Too many failed logins; wait ten minutes and try again.",
+                    "För många misslyckade inloggningar; vänta tio minuter och försök igen.")
+
+    def failed(self, name: str, address: str) -> None:
+        with self._lock:
+            now = time.monotonic()
+            self._recent((name, address), now).append(now)
+            if len(self._failures) > 10000:
+                self._failures.clear()
 
 
 class CsrfError(PiosError):

@@ -60,12 +60,16 @@ def login():
         target = url_for("editor.index")
     if request.method == "POST":
         name = request.form.get("username", "").strip()
+        throttle: auth.LoginThrottle = current_app.extensions["pios_login_throttle"]
+        address = request.remote_addr or ""
+        throttle.check(name, address)
         if _store().check_user(name, request.form.get("password", "")):
             csrf = session.get("csrf")
             session.clear()
             session["user"] = name
             session["csrf"] = csrf or auth.csrf_token()
             return redirect(target)
+        throttle.failed(name, address)
         failed = True
     status = 401 if failed else 200
     return render_template("login.html", failed=failed, target=target), status

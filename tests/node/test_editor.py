@@ -43,6 +43,18 @@ def test_editing_pages_need_a_login(live):
     assert "Fel användarnamn eller lösenord." in wrong.text
 
 
+def test_repeated_wrong_passwords_are_slowed_down(live):
+    session = requests.Session()
+    token = csrf(session, f"{live.url}/login")
+    for _ in range(5):
+        session.post(f"{live.url}/login", timeout=10, data={
+            "csrf_token": token, "username": "anna", "password": "gissning"})
+    blocked = session.post(f"{live.url}/login", timeout=10, data={
+        "csrf_token": token, "username": "anna", "password": PASSWORD})
+    assert blocked.status_code == 429
+    assert "För många misslyckade inloggningar" in blocked.text
+
+
 def test_a_form_without_the_csrf_token_changes_nothing(live):
     session = logged_in(live)
     response = session.post(f"{live.url}/edit/new", data=form(), timeout=10)

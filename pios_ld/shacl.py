@@ -80,33 +80,46 @@ class Shape:
     target_classes: list[str] = field(default_factory=list)
     target_objects_of: list[str] = field(default_factory=list)
 
-    def focus_nodes(self, graph: TermGraph) -> list[Term]:
+    def focus_nodes(self, graph: TermGraph,
+                    instances: dict[Term, list[Term]] | None = None) -> list[Term]:
+        """The target nodes in *graph* (*instances*: subjects by rdf:type, if already built)."""
+        if instances is None:
+            instances = instances_by_class(graph)
         found: dict[Any, Term] = {}
         for cls in self.target_classes:
             classes = {cls}
             subclass_of = graph.subjects_objects(RDFS_SUBCLASSOF)
             if subclass_of:
                 classes |= _subclasses(subclass_of, cls)
-            for subject, types in graph.subjects_objects(RDF_TYPE).items():
-                if not classes.isdisjoint(types):
-                    found.setdefault(canonical(subject), subject)
+            for each in classes:
+                for subject in instances.get(each, ()):
+                    found.setdefault(subject, subject)  # subjects are IRIs or blank nodes
         for predicate in self.target_objects_of:
             for objects in graph.subjects_objects(predicate).values():
                 for obj in objects:
                     found.setdefault(canonical(obj), obj)
         return list(found.values())
 
-    def validate(self, graph: TermGraph, focus: list[Term], out: list[Raw]) -> None:
+    def validate(self, graph: TermGraph, focus: list[Term], out: list[Raw],
+                 focus_set: set[Term] | None = None) -> None:
         """Append the results of *focus* against this shape to *out*."""
         path, node, severity = self.path, self.node, self.severity
-        by_subject = graph.subjects_objects(path) if path is not None else None
         min_count, max_count = self.min_count, self.max_count
         value_checks, group_checks = self.value_checks, self.group_checks
-        for f in focus:
-            if by_subject is None:
-                values = [f]
-            else:
-                values = by_subject.get(f) if not isinstance(f, tuple) else None
+        if path is None:
+            pairs: Any = ((f, [f]) for f in focus)
+        else:
+            by_subject = graph.subjects_objects(path)
+            if min_count:
+                pairs = ((f, None if isinstance(f, tuple) else by_subject.get(f)) for f in focus)
+            else:  # only focus nodes that have values can fail: walk the smaller side
+                if focus_set is None:
+                    focus_set = set(focus)
+                pairs = ((f, vs) for f, vs in by_subject.items() if f in focus_set) \
+                    if len(by_subject) < len(focus) else \
+                    ((f, by_subject.get(f)) for f in focus if not isinstance(f, tuple))
+        for f, values in pairs:
+            if path is not None:
                 if not values:
                     if min_count:
                         out.append((f, path, severity, "MinCount", node, None))
@@ -123,8 +136,52 @@ class Shape:
                         out.append((f, path, severity, component, node, v))
             for check in group_checks:
                 check(graph, f, values, out)
+        if self.properties:
+            if focus_set is None and len(focus) > 1:
+                focus_set = set(focus)
+            self._validate_properties(graph, focus, out, focus_set)
+
+    def _validate_properties(self, graph: TermGraph, focus: list[Term], out: list[Raw],
+                             focus_set: set[Term] | None) -> None:
+        """The property shapes, those on one path together: the values are looked up and made
+        distinct once per focus node and path, not once per property shape."""
+        groups: dict[str, list[Shape]] = {}
         for prop in self.properties:
-            prop.validate(graph, focus, out)
+            if prop.path is None or prop.properties:
+                prop.validate(graph, focus, out, focus_set)
+            else:
+                groups.setdefault(prop.path, []).append(prop)
+        for path, members in groups.items():
+            by_subject = graph.subjects_objects(path)
+            counted = [m for m in members if m.min_count or m.max_count is not None]
+            required = [m for m in members if m.min_count]
+            checked = [(m, m.value_checks, m.group_checks) for m in members
+                       if m.value_checks or m.group_checks]
+            if required or focus_set is None or len(by_subject) >= len(focus):
+                pairs: Any = ((f, None if isinstance(f, tuple) else by_subject.get(f))
+                              for f in focus)
+            else:
+                pairs = ((f, vs) for f, vs in by_subject.items() if f in focus_set)
+            for f, values in pairs:
+                if not values:
+                    for m in required:
+                        out.append((f, path, m.severity, "MinCount", m.node, None))
+                    continue
+                if len(values) > 1:
+                    values = distinct(values)
+                n = len(values)
+                for m in counted:
+                    if m.min_count and n < m.min_count:
+                        out.append((f, path, m.severity, "MinCount", m.node, None))
+                    if m.max_count is not None and n > m.max_count:
+                        out.append((f, path, m.severity, "MaxCount", m.node, None))
+                for m, value_checks, group_checks in checked:
+                    for component, ok in value_checks:
+                        for v in values:
+                            if not ok(v):
+                                out.append((f, path, m.severity, component, m.node, v))
+                    for check in group_checks:
+                        check(graph, f, values, out)
 
     def conforms(self, graph: TermGraph, focus: Term) -> bool:
         out: list[Raw] = []
@@ -151,9 +208,19 @@ class Plan:
 
     def evaluate(self, graph: TermGraph) -> list[Raw]:
         out: list[Raw] = []
+        instances = instances_by_class(graph)
         for shape in self.shapes:
-            shape.validate(graph, shape.focus_nodes(graph), out)
+            shape.validate(graph, shape.focus_nodes(graph, instances), out)
         return out
+
+
+def instances_by_class(graph: TermGraph) -> dict[Term, list[Term]]:
+    """Subjects by each of their rdf:type values."""
+    instances: dict[Term, list[Term]] = {}
+    for subject, types in graph.subjects_objects(RDF_TYPE).items():
+        for each in types:
+            instances.setdefault(each, []).append(subject)
+    return instances
 
 
 # --------------------------------------------------------------------------------------------

@@ -53,7 +53,8 @@ def not_modified(entry: Entry, if_none_match: str | None, if_modified_since: str
 def respond(entry: Entry, headers_in: Any, head: bool = False,
             vary_accept: bool = True) -> tuple[str, list[tuple[str, str]], bytes]:
     """Status line, headers and body for *entry*; *headers_in* is a mapping of request headers."""
-    headers = [("ETag", entry.etag), ("Cache-Control", entry.cache_control), *CORS]
+    headers = [("ETag", entry.etag), ("Cache-Control", entry.cache_control), *CORS,
+               ("X-Content-Type-Options", "nosniff")]
     if entry.last_modified:
         headers.append(("Last-Modified", entry.last_modified))
     headers.append(("Vary", "Accept, Accept-Encoding" if vary_accept else "Accept-Encoding"))

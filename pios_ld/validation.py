@@ -157,8 +157,15 @@ def sort_key(result: Result) -> tuple:
         result.initiative, result.focus, result.path, result.shape, result.component, result.value))
 
 
-def _term(text: str) -> ox.NamedNode | ox.BlankNode:
-    return ox.BlankNode(text[2:]) if text.startswith("_:") else ox.NamedNode(text)
+def _term(text: str) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """A focus node or shape as a term: a literal focus node (``"1200000"`` given where an
+    amount belongs) is kept as a literal rather than failing as an IRI."""
+    if text.startswith("_:"):
+        return ox.BlankNode(text[2:])
+    try:
+        return ox.NamedNode(text)
+    except ValueError:
+        return ox.Literal(text)
 
 
 class ValidationError(PiosError):

@@ -289,6 +289,15 @@ def test_report_renders_as_text_json_and_rdf_in_both_languages():
                for t in triples)
 
 
+def test_report_with_a_literal_focus_node_renders_as_rdf():
+    """Regression: a budget given as a bare number is a literal focus node of the amount shape;
+    the RDF rendering of the report used to fail on it as an invalid IRI."""
+    report = validation.validate_document(json.dumps(JSONLD_CASES["budget-literal"]))
+    assert any(r.focus == "1200000" for r in report.results)
+    focus = {t.object for t in report.to_rdf() if t.predicate.value.endswith("#focusNode")}
+    assert any(getattr(term, "value", None) == "1200000" for term in focus)
+
+
 def test_result_for_a_status_update_names_its_initiative():
     doc = JSONLD_CASES["status-updates"]
     report = validation.validate_document(json.dumps(doc))

@@ -114,3 +114,15 @@ def test_every_command_and_setting_is_documented():
         assert f"pios node {command}" in text, command
     for setting in settings.SETTINGS:
         assert setting.name in text and setting.env in text, setting.name
+
+
+def test_init_asks_for_what_the_flags_do_not_give(tmp_path):
+    from click.testing import CliRunner
+    from pios_ld.node.cli import node
+
+    result = CliRunner().invoke(node, ["init", str(tmp_path / "n")],
+                                input="Vellinge\nhttps://pios.vellinge.se\n")
+    assert result.exit_code == 0, result.output
+    assert "Vellinge kommun" in result.output
+    config = settings.load(tmp_path / "n", environ={})
+    assert config.base_url == "https://pios.vellinge.se"

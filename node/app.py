@@ -76,6 +76,7 @@ def create_app(config: settings.Config | Mapping[str, Any]) -> Flask:
             "user": auth.current_user(),
             "csrf_token": auth.csrf_token,
             "version": __version__,
+            "static_build": bool(app.config.get("PIOS_STATIC_BUILD")),
         }
 
     @app.template_filter("page")

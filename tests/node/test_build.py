@@ -74,7 +74,9 @@ def test_build_output_equals_what_the_live_node_serves(start_node, tmp_path):
                 to_isomorphic(as_graph(served.content, media)), path + suffix
     assert json.loads((out / ".well-known/pios").read_text()) == requests.get(
         f"{live.url}/.well-known/pios", timeout=10).json()
-    assert (out / "index.html").read_text().startswith("<!doctype html>")
+    index = (out / "index.html").read_text()
+    assert index.startswith("<!doctype html>")
+    assert 'href="/catalog.html"' in index and "/edit" not in index
     html = (out / "initiatives/initiativ-0.html").read_text()
     assert 'application/ld+json' in html and "initiativ-0" in html
     assert not (out / "initiatives/initiativ-3").exists()

@@ -84,8 +84,15 @@ def logout():
 @bp.get("/edit")
 @auth.login_required
 def index():
-    records = [c for c in _store().current()]
-    return render_template("edit_list.html", records=records, notice=request.args.get("notice"))
+    query = request.args.get("q", "").strip().casefold()
+    phase = request.args.get("phase", "")
+    records = [c for c in _store().current()
+               if (not query or query in c.identifier or any(
+                   query in str(t).casefold() for t in (c.record.get("title") or {}).values()))
+               and (not phase or c.record.get("phase") == phase)]
+    return render_template("edit_list.html", records=records, notice=request.args.get("notice"),
+                           query=request.args.get("q", ""), phase=phase,
+                           phase_groups=PHASE_GROUPS)
 
 
 def _form_page(record: dict[str, Any] | None, form: dict[str, Any], errors: dict, is_new: bool,

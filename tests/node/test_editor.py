@@ -164,3 +164,13 @@ def test_editing_keeps_what_the_form_does_not_show(live):
     assert stored["title"]["sv"] == "Ny titel"
     assert stored["goal"] == {"sv": "Nytt mål", "en": "Goal"}
     assert len(stored["statusUpdate"]) == 1
+
+
+def test_the_list_can_be_searched_and_filtered_by_phase(live):
+    live.post(record())
+    live.post(record("e-arkiv", title={"sv": "Gemensamt e-arkiv"}, phase="idea"))
+    session = logged_in(live)
+    found = session.get(f"{live.url}/edit", params={"q": "arkiv"}, timeout=10).text
+    assert "Gemensamt e-arkiv" in found and "Digital tillsyn i hemtjänsten" not in found
+    pilots = session.get(f"{live.url}/edit", params={"phase": "pilot"}, timeout=10).text
+    assert "Digital tillsyn i hemtjänsten" in pilots and "Gemensamt e-arkiv" not in pilots

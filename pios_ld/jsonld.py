@@ -21,6 +21,7 @@ import itertools
 import json
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -350,6 +351,20 @@ def _expand_key(key: str) -> tuple[str, str | None, bool, str | None]:
     return _iri(key, _compiled()), None, False, None
 
 
+def _number(value: float) -> tuple[str, str, None]:
+    """A JSON number with a decimal point or exponent, as JSON-LD turns it into a literal: an
+    integer when it has no fraction, else an xsd:double in canonical form (``1.2000005E6``).
+    (Only below 10^15, where this is proven to match the standard parser's digits.)"""
+    if value.is_integer():
+        return str(int(value)), XSD + "integer", None
+    sign, digits, exponent = Decimal(repr(value)).as_tuple()
+    assert isinstance(exponent, int)
+    power = len(digits) - 1 + exponent
+    text = "".join(map(str, digits)).rstrip("0")
+    mantissa = text[0] + "." + (text[1:] or "0")
+    return f"{'-' if sign else ''}{mantissa}E{power}", XSD + "double", None
+
+
 def _read_document(document: Any) -> TermGraph:
     graph = TermGraph()
     index = graph.index
@@ -413,8 +428,10 @@ def _read_document(document: Any) -> TermGraph:
                                   boolean if coerce in plain else coerce, None))
                 elif kind is int and abs(item) < 10**21 and coerce != double:
                     found.append((str(item), integer if coerce in plain else coerce, None))
+                elif kind is float and coerce in plain and abs(item) < 1e15:
+                    found.append(_number(item))
                 else:
-                    raise _Decline  # floats, nulls, nested arrays
+                    raise _Decline  # large or coerced floats, nulls, nested arrays
         return subject
 
     if document.__class__ is not dict or document.get("@context") != CONTEXT_URL:

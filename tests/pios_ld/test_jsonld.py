@@ -101,7 +101,10 @@ READER_CASES = {
     "phase-term-and-iri": variant(phase="Initiative", theme=["x:y", "pios:z"]),
     "native-values": variant(openForCollaboration=False, modified=5, startDate=True,
                              identifier=7, budget={"value": -3, "currency": "SEK"}),
-    "float-declines": variant(budget={"value": 1.5, "currency": "SEK"}),
+    "floats": variant(budget={"value": 1200000.5, "currency": "SEK"},
+                      spentToDate={"value": [0.1, 5.0, -0.0, 1e-7, 2.5e-300], "currency": "SEK"}),
+    "large-float-declines": variant(budget={"value": 1.5e20, "currency": "SEK"}),
+    "coerced-float-declines": variant(modified=1.5),
     "null-declines": variant(goal=None),
     "value-object-declines": variant(identifier={"@value": "x", "@type": "pios:Code"}),
     "unknown-key-declines": variant(unknown="dropped by JSON-LD"),
@@ -124,7 +127,7 @@ def test_fast_reader_gives_the_same_triples_as_the_standard_parser(name: str):
 
 
 def test_fast_reader_takes_the_fast_path_for_the_context_form():
-    for name in ("record", "catalog", "native-values", "blank-node-ids"):
+    for name in ("record", "catalog", "native-values", "blank-node-ids", "floats"):
         jsonld._read_document(json.loads(json.dumps(READER_CASES[name])))  # does not decline
 
 
@@ -144,6 +147,19 @@ def test_fast_reader_equals_the_standard_parser_on_a_generated_catalog():
     text = json.dumps(catalog, ensure_ascii=False)
     jsonld._read_document(json.loads(text))
     assert tree_signature(jsonld.read_terms(text)) == tree_signature(standard(text))
+
+
+def test_fast_reader_writes_floats_as_the_standard_parser_does():
+    import random
+
+    rng = random.Random(3)
+    values = [rng.uniform(-1e6, 1e6) for _ in range(300)]
+    values += [rng.random() * 10 ** rng.randint(-300, 14) for _ in range(300)]
+    values += [round(rng.uniform(0, 1e9), 2) for _ in range(300)]
+    doc = {"@context": jsonld.CONTEXT_URL, "id": "https://ex.se/x", "https://ex.se/p": values}
+    text = json.dumps(doc)
+    fast = set(jsonld._read_document(json.loads(text)).objects("https://ex.se/x", "https://ex.se/p"))
+    assert fast == set(standard(text).objects("https://ex.se/x", "https://ex.se/p"))
 
 
 # --- remote contexts are refused without any connection -------------------------------------

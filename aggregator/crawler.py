@@ -37,6 +37,8 @@ from pios_ld.fetch import Fetched, Limits, fetch
 
 ACCEPT = ("application/ld+json, text/turtle;q=0.9, application/n-triples;q=0.8, "
           "application/n-quads;q=0.8, application/trig;q=0.7")
+#: Outcomes are committed together until they hold about this many statements.
+COMMIT_GROUP = 50_000
 #: Most catalog pages followed through ``next``.
 MAX_CATALOG_PAGES = 1000
 
@@ -63,6 +65,11 @@ class Outcome:
     feed_pages: list[str] = field(default_factory=list)
     feed_members: list[str] = field(default_factory=list)
     reset_feed: bool = False
+    finished: str = ""
+
+    def size(self) -> int:
+        """Roughly how many statements this outcome writes."""
+        return self.batch.size()
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -106,22 +113,45 @@ class Crawler:
         if removed:
             self.store.drop(removed)
             self.registry.forget_removed(removed)
-        outcomes = []
+        outcomes: list[Outcome] = []
+        pending: list[Outcome] = []
         workers = max(1, min(int(self.settings["crawl_workers"]), len(nodes) or 1))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crawl") as pool:
             futures = [pool.submit(self.crawl_node, node) for node in nodes]
             for future in as_completed(futures):
-                outcome = future.result()
-                self.commit(outcome)
-                outcomes.append(outcome)
-                if progress:
-                    progress(outcome)
+                pending.append(future.result())
+                if sum(o.size() for o in pending) >= COMMIT_GROUP:
+                    self.commit_many(pending, progress)
+                    outcomes += pending
+                    pending = []
+            if pending:
+                self.commit_many(pending, progress)
+                outcomes += pending
         return outcomes
+
+    def commit_many(self, outcomes: list[Outcome],
+                    progress: Callable[[Outcome], None] | None = None) -> None:
+        """Commit several nodes' outcomes in one store write (each node's part stays whole)."""
+        combined = Batch()
+        for outcome in outcomes:
+            self._log(outcome)
+            combined.merge(outcome.batch)
+        self.store.commit(combined)
+        for outcome in outcomes:
+            self._record(outcome)
+            if progress:
+                progress(outcome)
 
     def commit(self, outcome: Outcome) -> None:
         """Write one node's outcome: store first (one transaction), then the registry."""
+        self._log(outcome)
+        self.store.commit(outcome.batch)
+        self._record(outcome)
+
+    def _log(self, outcome: Outcome) -> None:
+        """Add the crawl's PROV description to its batch (nothing for an unchanged node)."""
         node = outcome.node
-        finished = now()
+        outcome.finished = finished = now()
         if outcome.status != "unchanged":
             problems = outcome.errors + outcome.quarantined + outcome.dropped
             outcome.batch.add(crawllog.CRAWL_LOG, crawllog.statements(
@@ -131,7 +161,10 @@ class Crawler:
                  "stale": len(outcome.stale), "dropped": len(outcome.dropped),
                  "warnings": len(outcome.warnings), "versions": outcome.versions},
                 problems, generated=node.graph in outcome.batch.replace))
-            self.store.commit(outcome.batch)
+
+    def _record(self, outcome: Outcome) -> None:
+        """After the store write: the registry's crawl state and the crawl summary."""
+        node, finished = outcome.node, outcome.finished
         if outcome.reset_feed:
             self.registry.reset_feed(node.id)
         if outcome.feed_pages or outcome.feed_members:

@@ -204,12 +204,18 @@ def skolemise(triples: list[ox.Triple], prefix: str, owner: str) -> list[ox.Trip
 
     base = prefix if prefix.endswith("/") else prefix + "/"
 
-    def term(t):
-        if isinstance(t, ox.BlankNode):
-            return ox.NamedNode(f"{base}.well-known/genid/{signature(t.value)}")
-        return t
-
-    return [ox.Triple(term(t.subject), t.predicate, term(t.object)) for t in triples]
+    skolem = {label: ox.NamedNode(f"{base}.well-known/genid/{signature(label)}")
+              for label in outgoing}
+    out = []
+    for t in triples:
+        s_blank, o_blank = isinstance(t.subject, ox.BlankNode), isinstance(t.object, ox.BlankNode)
+        if s_blank or o_blank:
+            subject = skolem.get(t.subject.value, t.subject) if s_blank else t.subject
+            obj = (skolem.get(t.object.value) or ox.NamedNode(
+                f"{base}.well-known/genid/{signature(t.object.value)}")) if o_blank else t.object
+            t = ox.Triple(subject, t.predicate, obj)
+        out.append(t)
+    return out
 
 
 def records_of(statements: Iterable[ox.Quad | ox.Triple]) -> dict[str, list[ox.Triple]]:

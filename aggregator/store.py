@@ -36,27 +36,40 @@ import pyoxigraph as ox
 
 #: Above this many added statements (and nothing removed) a commit loads in bulk.
 BULK_THRESHOLD = 20_000
+_NT = ox.RdfFormat.N_TRIPLES
 #: Seconds an outdated snapshot stays on disk for readers that still have it open.
 SNAPSHOT_GRACE = 300.0
 
 
 @dataclass
 class Batch:
-    """Changes to commit together: whole graphs replaced, statements appended."""
+    """Changes to commit together: whole graphs replaced, statements appended (as triples)."""
 
-    replace: dict[str, list[ox.Quad]] = field(default_factory=dict)
-    append: list[ox.Quad] = field(default_factory=list)
+    replace: dict[str, list[ox.Triple]] = field(default_factory=dict)
+    append: dict[str, list[ox.Triple]] = field(default_factory=dict)
 
     def replace_graph(self, graph: str, statements: Iterable[ox.Quad | ox.Triple]) -> None:
-        name = ox.NamedNode(graph)
-        self.replace[graph] = [ox.Quad(s.subject, s.predicate, s.object, name) for s in statements]
+        self.replace[graph] = [_triple(s) for s in statements]
 
     def add(self, graph: str, statements: Iterable[ox.Quad | ox.Triple]) -> None:
-        name = ox.NamedNode(graph)
-        self.append.extend(ox.Quad(s.subject, s.predicate, s.object, name) for s in statements)
+        self.append.setdefault(graph, []).extend(_triple(s) for s in statements)
+
+    def merge(self, other: Batch) -> None:
+        self.replace.update(other.replace)
+        for graph, triples in other.append.items():
+            self.append.setdefault(graph, []).extend(triples)
+
+    def size(self) -> int:
+        return sum(map(len, self.replace.values())) + sum(map(len, self.append.values()))
 
     def __bool__(self) -> bool:
         return bool(self.replace or self.append)
+
+
+def _triple(statement: ox.Quad | ox.Triple) -> ox.Triple:
+    if isinstance(statement, ox.Triple):
+        return statement
+    return ox.Triple(statement.subject, statement.predicate, statement.object)
 
 
 class GraphStore:
@@ -74,10 +87,6 @@ class GraphStore:
 
     def query(self, sparql: str, **options):  # pragma: no cover - interface
         raise NotImplementedError
-
-
-def _in_default(quad: ox.Quad) -> ox.Quad:
-    return ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph())
 
 
 def _data_block(quads: Iterable[ox.Quad]) -> str:
@@ -120,37 +129,60 @@ class OxigraphStore(GraphStore):
         """Apply *batch*: replaced graphs by their difference, mirrored into the default graph.
 
         A batch that removes statements is one SPARQL update (atomic). A batch that only adds
-        (a first crawl, new history) is written with ``extend`` (atomic) or, when large,
-        ``bulk_extend``: if that is interrupted, nothing that was there is lost and the node's
-        crawl state is not recorded, so the next crawl writes the same statements again.
+        (a first crawl, new history) is written with ``extend`` (atomic) or, when large, loaded
+        in bulk from N-Triples: if that is interrupted, nothing that was there is lost and the
+        nodes' crawl state is not recorded, so the next crawl writes the same statements again.
         """
         with self._lock:
             removals: list[ox.Quad] = []
-            additions: list[ox.Quad] = list(batch.append)
+            additions: dict[str, list[ox.Triple]] = {g: list(t) for g, t in batch.append.items()}
+            mirrored: list[ox.Triple] = []
             for graph, new in batch.replace.items():
-                old = self.graph(graph)
-                new_set = set(new)
-                old_set = set(old)
-                gone = [q for q in old if q not in new_set]
-                came = [q for q in new_set if q not in old_set]
-                if any(isinstance(t, ox.BlankNode) for q in gone + came
-                       for t in (q.subject, q.object)):
+                old = [_triple(q) for q in self.graph(graph)]
+                if not old:
+                    came, gone = new, []
+                else:
+                    new_set, old_set = set(new), set(old)
+                    gone = [t for t in old if t not in new_set]
+                    came = [t for t in new_set if t not in old_set]
+                if any(isinstance(x, ox.BlankNode) for t in gone
+                       for x in (t.subject, t.object)):
                     raise ValueError("graphs are stored skolemised, without blank nodes")
-                removals += gone + [_in_default(q) for q in gone]
-                additions += came + [_in_default(q) for q in came]
-            if not (removals or additions):
+                name = ox.NamedNode(graph)
+                removals += [ox.Quad(t.subject, t.predicate, t.object, name) for t in gone]
+                removals += [ox.Quad(t.subject, t.predicate, t.object) for t in gone]
+                additions.setdefault(graph, []).extend(came)
+                mirrored.extend(came)
+            size = sum(map(len, additions.values())) + len(mirrored)
+            if not (removals or size):
                 return False
             if removals:
+                quads = self._quads(additions, mirrored)
                 parts = [f"DELETE DATA {{ {_data_block(removals)} }}"]
-                if additions:
-                    parts.append(f"INSERT DATA {{ {_data_block(additions)} }}")
+                if quads:
+                    parts.append(f"INSERT DATA {{ {_data_block(quads)} }}")
                 self._store.update(" ;\n".join(parts))
-            elif len(additions) > BULK_THRESHOLD:
-                self._store.bulk_extend(additions)
+            elif size > BULK_THRESHOLD:
+                for graph, triples in additions.items():
+                    if triples:
+                        self._store.bulk_load(ox.serialize(triples, format=_NT), format=_NT,
+                                              to_graph=ox.NamedNode(graph))
+                if mirrored:
+                    self._store.bulk_load(ox.serialize(mirrored, format=_NT), format=_NT,
+                                          to_graph=ox.DefaultGraph())
             else:
-                self._store.extend(additions)
+                self._store.extend(self._quads(additions, mirrored))
             self.writes += 1
             return True
+
+    @staticmethod
+    def _quads(additions: dict[str, list[ox.Triple]], mirrored: list[ox.Triple]) -> list[ox.Quad]:
+        quads = []
+        for graph, triples in additions.items():
+            name = ox.NamedNode(graph)
+            quads += [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
+        quads += [ox.Quad(t.subject, t.predicate, t.object) for t in mirrored]
+        return quads
 
     def drop(self, graphs: Iterable[str]) -> None:
         """Remove whole graphs (of nodes no longer registered) and their default-graph copy."""

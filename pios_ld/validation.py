@@ -366,11 +366,11 @@ def validate_document(data: bytes | str, fmt: str = "jsonld",
     *fmt* is a format name, suffix or media type (see :func:`pios_ld.rdf.format_for`). Raises
     :class:`~pios_ld.errors.ParseError` (and the other input errors) as parsing does.
     """
-    from pios_ld import jsonld, rdf
+    from pios_ld import jsonld_terms, rdf
 
     with _gc_paused():
         if rdf.format_for(fmt) is rdf.JSON_LD:
-            graph = jsonld.read_terms(data, base_iri=base_iri)
+            graph = jsonld_terms.read_terms(data, base_iri=base_iri)
         else:
             graph = TermGraph.from_statements(rdf.parse(data, fmt, base_iri=base_iri))
         return validate(graph)

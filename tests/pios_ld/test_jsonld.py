@@ -13,7 +13,7 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import to_isomorphic
 
-from pios_ld import jsonld, rdf
+from pios_ld import jsonld, jsonld_terms, rdf
 from pios_ld.errors import ParseError, RemoteContextError
 from pios_ld.terms import TermGraph
 
@@ -122,13 +122,13 @@ READER_CASES = {
 def test_fast_reader_gives_the_same_triples_as_the_standard_parser(name: str):
     doc = READER_CASES[name]
     for text in (json.dumps(doc), json.dumps(doc, ensure_ascii=False)):
-        assert_same_graph(jsonld.read_terms(text), standard(text))
-        assert_same_graph(jsonld.read_terms(text.encode()), standard(text))
+        assert_same_graph(jsonld_terms.read_terms(text), standard(text))
+        assert_same_graph(jsonld_terms.read_terms(text.encode()), standard(text))
 
 
 def test_fast_reader_takes_the_fast_path_for_the_context_form():
     for name in ("record", "catalog", "native-values", "blank-node-ids", "floats"):
-        jsonld._read_document(json.loads(json.dumps(READER_CASES[name])))  # does not decline
+        jsonld_terms._read_document(json.loads(json.dumps(READER_CASES[name])))  # does not decline
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "vocab" / "examples").glob("*.jsonld"))
@@ -136,7 +136,7 @@ def test_fast_reader_takes_the_fast_path_for_the_context_form():
                          ids=lambda p: p.name)
 def test_fast_reader_equals_the_standard_parser_on_every_example(path: Path):
     data = path.read_bytes()
-    assert_same_graph(jsonld.read_terms(data), standard(data))
+    assert_same_graph(jsonld_terms.read_terms(data), standard(data))
 
 
 def test_fast_reader_equals_the_standard_parser_on_a_generated_catalog():
@@ -145,8 +145,8 @@ def test_fast_reader_equals_the_standard_parser_on_a_generated_catalog():
 
     catalog = generate.catalog(organizations.load()[0], 300, seed=7)
     text = json.dumps(catalog, ensure_ascii=False)
-    jsonld._read_document(json.loads(text))
-    assert tree_signature(jsonld.read_terms(text)) == tree_signature(standard(text))
+    jsonld_terms._read_document(json.loads(text))
+    assert tree_signature(jsonld_terms.read_terms(text)) == tree_signature(standard(text))
 
 
 def test_fast_reader_writes_floats_as_the_standard_parser_does():
@@ -158,7 +158,7 @@ def test_fast_reader_writes_floats_as_the_standard_parser_does():
     values += [round(rng.uniform(0, 1e9), 2) for _ in range(300)]
     doc = {"@context": jsonld.CONTEXT_URL, "id": "https://ex.se/x", "https://ex.se/p": values}
     text = json.dumps(doc)
-    fast = set(jsonld._read_document(json.loads(text)).objects("https://ex.se/x", "https://ex.se/p"))
+    fast = set(jsonld_terms._read_document(json.loads(text)).objects("https://ex.se/x", "https://ex.se/p"))
     assert fast == set(standard(text).objects("https://ex.se/x", "https://ex.se/p"))
 
 
@@ -226,7 +226,7 @@ def test_import_of_the_bundled_context_is_served_from_the_bundle():
 # --- malformed input --------------------------------------------------------------------------
 def test_invalid_json_names_line_and_column():
     with pytest.raises(ParseError) as caught:
-        jsonld.read_terms('{\n  "id": "https://ex.se/x",\n  "title": }')
+        jsonld_terms.read_terms('{\n  "id": "https://ex.se/x",\n  "title": }')
     assert "line 3, column 12" in str(caught.value)
     assert "rad 3, kolumn 12" in caught.value.message_sv
 
@@ -244,12 +244,12 @@ def test_deep_nesting_is_refused():
 
 def test_absurdly_deep_json_is_a_parse_error_not_a_crash():
     with pytest.raises(ParseError):
-        jsonld.read_terms("[" * 100_000 + "]" * 100_000)
+        jsonld_terms.read_terms("[" * 100_000 + "]" * 100_000)
 
 
 def test_non_utf8_bytes_are_a_parse_error():
     with pytest.raises(ParseError):
-        jsonld.read_terms(b'{"title": "\xff"}')
+        jsonld_terms.read_terms(b'{"title": "\xff"}')
 
 
 # --- out again: compaction and framing ------------------------------------------------------

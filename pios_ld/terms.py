@@ -9,7 +9,7 @@ because building one Python object per quad costs more than validating it. A ter
   strings carry the datatype ``rdf:langString``.
 
 A :class:`TermGraph` is built either from pyoxigraph statements (:meth:`TermGraph.from_statements`)
-or directly by the JSON-LD reader in :mod:`pios_ld.jsonld` (:func:`pios_ld.jsonld.read_terms`).
+or directly by the JSON-LD reader :func:`pios_ld.jsonld_terms.read_terms`.
 """
 
 from __future__ import annotations

@@ -199,7 +199,7 @@ def remote_documents(url: str) -> dict[str, dict]:
 def test_remote_context_is_refused_anywhere_without_a_connection(listener, where):
     url, sock = listener
     text = json.dumps(remote_documents(url)[where])
-    for parse in (jsonld.parse_jsonld, jsonld.read_terms, lambda t: rdf.parse(t, "jsonld")):
+    for parse in (jsonld.parse_jsonld, jsonld_terms.read_terms, lambda t: rdf.parse(t, "jsonld")):
         with pytest.raises(RemoteContextError) as caught:
             parse(text)
         assert url in str(caught.value) and "vägras" in caught.value.message_sv
@@ -237,7 +237,7 @@ def test_deep_nesting_is_refused():
     for _ in range(jsonld.MAX_DEPTH + 5):
         inner["https://ex.se/p"] = {}
         inner = inner["https://ex.se/p"]
-    for parse in (jsonld.parse_jsonld, jsonld.read_terms):
+    for parse in (jsonld.parse_jsonld, jsonld_terms.read_terms):
         with pytest.raises(ParseError, match="nested"):
             parse(json.dumps(doc))
 

@@ -108,6 +108,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--build", action="store_true",
+                        help="also time `pios node build` of the whole static site")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as temp:
@@ -158,6 +160,12 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=10)
+        if args.build:
+            from pios_ld.node.build import build_site
+
+            started = time.perf_counter()
+            files = build_site(settings.load(instance), Path(temp) / "site")
+            print(f"static build: {files} files in {time.perf_counter() - started:.1f} s")
 
 
 if __name__ == "__main__":

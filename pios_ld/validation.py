@@ -22,7 +22,7 @@ import pyoxigraph as ox
 
 from pios_ld import shacl, vocab_paths
 from pios_ld.errors import PiosError
-from pios_ld.terms import TermGraph
+from pios_ld.terms import TermGraph, UnsupportedTerm
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -348,8 +348,14 @@ def validate(statements: Iterable[ox.Quad | ox.Triple] | TermGraph) -> Report:
     if plan is None:
         return validate_reference(_as_statements(statements))
     with _gc_paused():
-        graph = statements if isinstance(statements, TermGraph) else \
-            TermGraph.from_statements(statements)
+        try:
+            graph = statements if isinstance(statements, TermGraph) else \
+                TermGraph.from_statements(statements)
+        except UnsupportedTerm as exc:
+            raise ValidationError(
+                f"Validation could not run: {exc} (RDF 1.2 triple terms are not supported).",
+                f"Valideringen kunde inte köras: {exc} (RDF 1.2-tripeltermer stöds inte).",
+            ) from exc
         try:
             raw = plan.evaluate(graph)
         except shacl.Unsupported:

@@ -33,7 +33,7 @@ from pios_ld.aggregator.store import Batch, GraphStore
 
 from pios_ld import rdf
 from pios_ld.errors import FetchError, InputError, PiosError
-from pios_ld.fetch import Fetched, Limits, fetch
+from pios_ld.fetch import Fetched, Limits, fetch, guarded_session
 
 ACCEPT = ("application/ld+json, text/turtle;q=0.9, application/n-triples;q=0.8, "
           "application/n-quads;q=0.8, application/trig;q=0.7")
@@ -206,7 +206,8 @@ class Crawler:
     def _session(self) -> requests.Session:
         session = getattr(self._local, "session", None)
         if session is None:
-            session = self._local.session = requests.Session()
+            session = self._local.session = (
+                requests.Session() if self.limits.allow_private else guarded_session())
         return session
 
     def _get(self, node: Node, url: str, outcome: Outcome, headers: dict[str, str] | None = None

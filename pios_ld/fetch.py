@@ -2,8 +2,12 @@
 
 Only http(s); loopback, private, link-local and other non-public addresses are refused unless
 allowed (``PIOS_ALLOW_PRIVATE_ADDRESSES=1``, or ``allow_private=True``); redirects are followed by
-hand, capped and re-checked; the body is read in chunks under a size cap that counts the bytes
-*after* decompression (so a gzip bomb stops at the cap) and under an overall deadline.
+hand, capped and re-checked; the body is read in small chunks under a size cap that counts the
+bytes *after* decompression (so a gzip bomb stops at the cap) and under an overall deadline.
+
+The address is checked twice: when the name is resolved before the request, and again on the
+socket actually connected (:class:`_GuardedAdapter`), so a name that resolves to a public address
+for the check and to a private one for the connection (DNS rebinding) is refused too.
 """
 
 from __future__ import annotations
@@ -11,11 +15,15 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+import threading
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from pios_ld import __version__
 from pios_ld.errors import FetchError, FetchTimeoutError, ForbiddenAddressError, TooLargeError
@@ -24,7 +32,8 @@ USER_AGENT = f"pios-ld/{__version__} (+https://w3id.org/pios)"
 
 
 def private_addresses_allowed() -> bool:
-    return os.environ.get("PIOS_ALLOW_PRIVATE_ADDRESSES", "").strip().lower() in ("1", "true", "yes")
+    value = os.environ.get("PIOS_ALLOW_PRIVATE_ADDRESSES", "")
+    return value.strip().lower() in ("1", "true", "yes")
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,67 @@ class Fetched:
         return self.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
+def _forbidden(host: str, address: object) -> ForbiddenAddressError:
+    return ForbiddenAddressError(
+        f"{host} resolves to {address}, a loopback, private or link-local "
+        "address; set PIOS_ALLOW_PRIVATE_ADDRESSES=1 to allow it on your own network.",
+        f"{host} pekar på {address}, en lokal eller privat adress; sätt "
+        "PIOS_ALLOW_PRIVATE_ADDRESSES=1 för att tillåta det i ditt eget nät.",
+    )
+
+
+def _public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+class _GuardedMixin:
+    """A urllib3 connection that refuses a non-public peer after connecting."""
+
+    def _new_conn(self):  # type: ignore[no-untyped-def]
+        sock = super()._new_conn()  # type: ignore[misc]
+        peer = sock.getpeername()[0]
+        if not _public(peer):
+            sock.close()
+            raise _forbidden(self.host, peer)  # type: ignore[attr-defined]
+        return sock
+
+
+class _GuardedHTTPConnection(_GuardedMixin, HTTPConnection):
+    pass
+
+
+class _GuardedHTTPSConnection(_GuardedMixin, HTTPSConnection):
+    pass
+
+
+class _GuardedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _GuardedHTTPConnection
+
+
+class _GuardedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _GuardedHTTPSConnection
+
+
+class _GuardedAdapter(HTTPAdapter):
+    """Checks the connected socket's address (against DNS rebinding)."""
+
+    def init_poolmanager(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _GuardedHTTPPool,
+                                                   "https": _GuardedHTTPSPool}
+
+
+def guarded_session() -> requests.Session:
+    """A requests session whose connections refuse non-public peers."""
+    session = requests.Session()
+    session.mount("http://", _GuardedAdapter())
+    session.mount("https://", _GuardedAdapter())
+    return session
+
+
 def check_url(url: str, allow_private: bool = False) -> None:
     """Raise :class:`ForbiddenAddressError` unless *url* is http(s) to a public address."""
     parts = urlsplit(url)
@@ -69,14 +139,8 @@ def check_url(url: str, allow_private: bool = False) -> None:
         raise FetchError(f"Cannot resolve {parts.hostname}: {exc}",
                          f"Kan inte slå upp {parts.hostname}: {exc}") from exc
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if not address.is_global or address.is_multicast:
-            raise ForbiddenAddressError(
-                f"{parts.hostname} resolves to {address}, a loopback, private or link-local "
-                "address; set PIOS_ALLOW_PRIVATE_ADDRESSES=1 to allow it on your own network.",
-                f"{parts.hostname} pekar på {address}, en lokal eller privat adress; sätt "
-                "PIOS_ALLOW_PRIVATE_ADDRESSES=1 för att tillåta det i ditt eget nät.",
-            )
+        if not _public(info[4][0]):
+            raise _forbidden(parts.hostname, info[4][0])
 
 
 def fetch(
@@ -85,10 +149,16 @@ def fetch(
     limits: Limits | None = None,
     session: requests.Session | None = None,
 ) -> Fetched:
-    """GET *url* within *limits*. Any HTTP status is returned (a 304 or 500 is an answer)."""
+    """GET *url* within *limits*. Any HTTP status is returned (a 304 or 500 is an answer).
+
+    Without *session* a fresh one is used; when private addresses are not allowed the session's
+    connections are also checked after connecting (pass :func:`guarded_session` to reuse one).
+    """
     limits = limits or Limits()
-    session = session or requests.Session()
-    request_headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate", **(headers or {})}
+    if session is None:
+        session = requests.Session() if limits.allow_private else guarded_session()
+    request_headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate",
+                       **(headers or {})}
     started = time.monotonic()
     current = url
     for _ in range(limits.max_redirects + 1):
@@ -104,8 +174,13 @@ def fetch(
         except requests.Timeout as exc:
             raise _timeout(url) from exc
         except requests.RequestException as exc:
+            forbidden = _find_forbidden(exc)
+            if forbidden is not None:
+                raise forbidden from exc
             raise FetchError(f"Could not fetch {current}: {_reason(exc)}",
                              f"Kunde inte hämta {current}: {_reason(exc)}") from exc
+        except ForbiddenAddressError:
+            raise
         with response:
             if response.is_redirect:
                 location = response.headers.get("location", "")
@@ -127,21 +202,52 @@ def _read_capped(response: requests.Response, limits: Limits, started: float, ur
     declared = response.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limits.max_bytes:
         raise _too_large(url, limits.max_bytes)
+    # A read blocks until a whole chunk has arrived; a watchdog closes the connection at the
+    # deadline, so a server that trickles bytes cannot hold the fetch past it.
+    expired = threading.Event()
+
+    def expire() -> None:
+        expired.set()
+        response.close()
+
+    watchdog = threading.Timer(max(0.0, limits.deadline - (time.monotonic() - started)), expire)
+    watchdog.daemon = True
+    watchdog.start()
     chunks, size = [], 0
     try:
-        for chunk in response.iter_content(64 * 1024):  # decoded: counts bytes after gunzip
+        for chunk in response.iter_content(16 * 1024):  # decoded: counts bytes after gunzip
             size += len(chunk)
             if size > limits.max_bytes:
                 raise _too_large(url, limits.max_bytes)
-            if time.monotonic() - started > limits.deadline:
+            if expired.is_set() or time.monotonic() - started > limits.deadline:
                 raise _timeout(url)
             chunks.append(chunk)
-    except requests.Timeout as exc:
-        raise _timeout(url) from exc
-    except requests.RequestException as exc:
+    except (requests.RequestException, OSError, AttributeError, ValueError) as exc:
+        if expired.is_set() or isinstance(exc, requests.Timeout) or "timed out" in str(exc):
+            raise _timeout(url) from exc
         raise FetchError(f"Reading {url} failed: {_reason(exc)}",
                          f"Läsningen av {url} misslyckades: {_reason(exc)}") from exc
+    finally:
+        watchdog.cancel()
+    if expired.is_set():
+        raise _timeout(url)
     return b"".join(chunks)
+
+
+def _find_forbidden(exc: BaseException) -> ForbiddenAddressError | None:
+    """The address refusal wrapped somewhere inside a requests/urllib3 error, if any."""
+    seen: set[int] = set()
+    stack: list[object] = [exc]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ForbiddenAddressError):
+            return current
+        if not isinstance(current, BaseException) or id(current) in seen:
+            continue
+        seen.add(id(current))
+        stack += [current.__cause__, current.__context__, *current.args,
+                  getattr(current, "reason", None)]
+    return None
 
 
 def _too_large(url: str, cap: int) -> TooLargeError:

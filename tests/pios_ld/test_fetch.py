@@ -1,0 +1,163 @@
+"""Fetching other people's documents safely (DESIGN.md §7), against real servers on loopback."""
+
+from __future__ import annotations
+
+import gzip
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from pios_ld import fetch as fetch_module
+from pios_ld.errors import FetchError, FetchTimeoutError, ForbiddenAddressError, TooLargeError
+from pios_ld.fetch import Limits, check_url, fetch
+
+ALLOWED = Limits(allow_private=True, deadline=10)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    routes: dict = {}
+
+    def do_GET(self) -> None:  # noqa: N802
+        route = self.routes.get(self.path.split("?")[0])
+        if route is None:
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        route(self)
+
+    def log_message(self, format, *args):  # noqa: A002
+        pass
+
+
+@pytest.fixture
+def server():
+    routes: dict = {}
+    handler = type("H", (Handler,), {"routes": routes})
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{httpd.server_port}"
+    yield base, routes
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def _send(status: int, body: bytes = b"", **headers: str):
+    def respond(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(status)
+        for key, value in headers.items():
+            h.send_header(key.replace("_", "-"), value)
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+    return respond
+
+
+def test_loopback_is_refused_unless_allowed_and_no_connection_is_made():
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    listener.setblocking(False)
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/catalog"
+    try:
+        with pytest.raises(ForbiddenAddressError) as caught:
+            fetch(url, limits=Limits(allow_private=False))
+        assert "PIOS_ALLOW_PRIVATE_ADDRESSES" in caught.value.message
+        assert caught.value.message_sv != caught.value.message
+        with pytest.raises(BlockingIOError):
+            listener.accept()
+    finally:
+        listener.close()
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/x", "gopher://x/",
+                                 "http://10.0.0.1/", "http://169.254.169.254/latest/meta-data",
+                                 "http://[::1]/", "http://[::ffff:127.0.0.1]/", "http://0.0.0.0/"])
+def test_non_http_and_non_public_addresses_are_refused(url):
+    with pytest.raises(ForbiddenAddressError):
+        check_url(url, allow_private=False)
+
+
+def test_any_status_is_an_answer_and_headers_are_kept(server):
+    base, routes = server
+    routes["/x"] = _send(500, b"oops", ETag='"1"')
+    answer = fetch(base + "/x", limits=ALLOWED)
+    assert (answer.status, answer.content, answer.headers["etag"]) == (500, b"oops", '"1"')
+
+
+def test_redirects_are_followed_and_capped(server):
+    base, routes = server
+    routes["/a"] = _send(302, Location="/b")
+    routes["/b"] = _send(200, b"done")
+    assert fetch(base + "/a", limits=ALLOWED).content == b"done"
+    routes["/loop"] = _send(302, Location="/loop")
+    with pytest.raises(FetchError, match="redirects"):
+        fetch(base + "/loop", limits=Limits(allow_private=True, max_redirects=3))
+
+
+def test_a_redirect_is_checked_again(server):
+    base, routes = server
+    routes["/away"] = _send(302, Location="file:///etc/passwd")
+    with pytest.raises(ForbiddenAddressError):
+        fetch(base + "/away", limits=ALLOWED)
+
+
+def test_size_cap_counts_bytes_after_decompression(server):
+    base, routes = server
+    bomb = gzip.compress(b"\0" * (20 * 1024 * 1024))
+    routes["/bomb"] = _send(200, bomb, Content_Encoding="gzip")
+    routes["/big"] = _send(200, b"x" * 300_000)
+    with pytest.raises(TooLargeError):
+        fetch(base + "/bomb", limits=Limits(allow_private=True, max_bytes=1024 * 1024))
+    with pytest.raises(TooLargeError):
+        fetch(base + "/big", limits=Limits(allow_private=True, max_bytes=100_000))
+    assert len(fetch(base + "/big", limits=ALLOWED).content) == 300_000
+
+
+def test_a_server_that_trickles_is_stopped_by_the_deadline(server):
+    base, routes = server
+
+    def trickle(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(200)
+        h.send_header("Content-Length", "1000000")
+        h.end_headers()
+        for _ in range(40):  # two seconds of trickling, longer than the deadline
+            try:
+                h.wfile.write(b"x")
+                h.wfile.flush()
+            except OSError:
+                return
+            time.sleep(0.05)
+
+    routes["/slow"] = trickle
+    with pytest.raises(FetchTimeoutError):
+        fetch(base + "/slow", limits=Limits(allow_private=True, deadline=1.0, read_timeout=5))
+
+
+def test_dns_rebinding_is_refused_on_the_connected_socket(server, monkeypatch):
+    """Fault injection (cannot be produced otherwise on a machine without DNS): the resolver
+    answers a public address for the pre-flight check and loopback for the connection."""
+    base, routes = server
+    routes["/x"] = _send(200, b"secret")
+    port = int(base.rsplit(":", 1)[1])
+    real = socket.getaddrinfo
+    calls = {"n": 0}
+
+    def rebinding(host, *args, **kwargs):
+        if host == "rebind.example":
+            calls["n"] += 1
+            if calls["n"] == 1:
+                return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port))]
+            return real("127.0.0.1", *args, **kwargs)
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(fetch_module.socket, "getaddrinfo", rebinding)
+    with pytest.raises(ForbiddenAddressError):
+        fetch(f"http://rebind.example:{port}/x", limits=Limits(allow_private=False, deadline=5))
+    assert calls["n"] >= 2

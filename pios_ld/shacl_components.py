@@ -32,6 +32,10 @@ RDFS_DATATYPE = "http://www.w3.org/2000/01/rdf-schema#Datatype"
 logging.getLogger("rdflib.term").addHandler(logging.NullHandler())
 
 
+#: How many literals a check remembers its verdict for before it starts afresh.
+CACHE_SIZE = 100_000
+
+
 class Unsupported(Exception):
     """The shapes or the data need pySHACL itself."""
 
@@ -141,6 +145,8 @@ def datatype_check(rule: str) -> Callable[[Term], bool]:
                 literal = rdflib_term(term)
                 found = getattr(literal, "ill_typed", None) is not True and _actual_type_ok(
                     literal.value, rule)
+            if len(cache) >= CACHE_SIZE:  # a long-running crawler meets endless new values
+                cache.clear()
             cache[term] = found
         return found
 
@@ -288,6 +294,8 @@ def one_of(shape: Shape, alternatives: list[Shape]) -> GroupCheck:
             return any(alternative.conforms(graph, v) for alternative in alternatives)
         found = cache.get(v)
         if found is None:
+            if len(cache) >= CACHE_SIZE:
+                cache.clear()
             found = cache[v] = any(all(ok(v) for _, ok in alternative.value_checks)
                                    for alternative in alternatives)
         return found

@@ -20,7 +20,8 @@ from flask import (
 )
 from markupsafe import Markup
 
-from pios_ld import feed
+from pios_ld import catalog, feed
+from pios_ld.jsonld import CONTEXT_URL
 from pios_ld.organizations import by_iri
 
 from . import auth, negotiate, overview
@@ -46,8 +47,18 @@ def home():
     lang = auth.language()
     records = [c.record for c in store.current()]
     figures = overview.portfolio(records, date.today())
+    config = current_app.config["PIOS"]
+    org = by_iri(config.organization)
+    described = [
+        {"@context": CONTEXT_URL, "id": catalog.catalog_url(config.base_url), "type": "Catalog",
+         "publisher": config.organization, "feed": catalog.feed_url(config.base_url),
+         "totalItems": figures.count},
+        {"@context": "https://schema.org", "@type": "GovernmentOrganization",
+         "@id": config.organization, "name": org.name if org else config.organization},
+    ]
     return render_template(
         "overview.html", figures=figures, charts=overview.charts(figures, lang),
+        described=[_script(d) for d in described],
         recent=store.recent(12), money=lambda v: overview.money(v, lang),
         titles={c.iri: _title(c.record, lang) for c in store.current()},
     )

@@ -198,6 +198,9 @@ def test_overview_shows_counts_budget_and_charts(live):
     assert "1 500 000 kr" in html
     assert "<svg" in html and 'role="img"' in html
     assert "Digital tillsyn i hemtjänsten" in html
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    described = json.loads(blocks[0])
+    assert described["id"] == f"{live.url}/catalog" and described["totalItems"] == 2
 
 
 def test_cors_preflight_allows_conditional_reads_from_any_origin(live):

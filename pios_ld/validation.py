@@ -205,7 +205,7 @@ def owners(statements: Iterable[ox.Quad | ox.Triple]) -> dict[str, str]:
         if isinstance(s.object, ox.BlankNode):
             children.setdefault(subject, []).append(_key(s.object))
     owner: dict[str, str] = {}
-    for initiative in initiatives:
+    for initiative in sorted(set(initiatives)):  # a shared blank node goes to the first IRI
         owner[initiative] = initiative
         stack = list(children.get(initiative, ()))
         while stack:
@@ -395,9 +395,9 @@ def term_owners(graph: TermGraph) -> dict[str, str]:
                 if isinstance(obj, str) and obj.startswith("_:"):
                     children.setdefault(subject, []).append(obj)
     owner: dict[str, str] = {}
-    for subject, types in graph.subjects_objects(RDF_TYPE).items():
-        if INITIATIVE not in types or not isinstance(subject, str):
-            continue
+    initiatives = sorted(subject for subject, types in graph.subjects_objects(RDF_TYPE).items()
+                         if INITIATIVE in types and isinstance(subject, str))
+    for subject in initiatives:  # in the order owners() takes them
         owner[subject] = subject
         stack = list(children.get(subject, ()))
         while stack:

@@ -147,6 +147,14 @@ JSONLD_CASES = {
          "summary": "utan språk", "spentToDate": {"value": -1, "currency": "kr"}},
         {"date": ["2026-01-01", "2026-01-02"]},
     ]),
+    "shared-blank-node": {
+        "@context": jsonld.CONTEXT_URL, "@id": "https://pios.example.se/catalog", "type": "Catalog",
+        "initiative": [
+            with_changes(**{"@context": None, "id": "https://pios.example.se/initiatives/z",
+                            "contactPoint": {"@id": "_:c"}}),
+            with_changes(**{"@context": None, "id": "https://pios.example.se/initiatives/a",
+                            "contactPoint": {"@id": "_:c", "identifier": "no email"}})],
+    },
     "catalog": {
         "@context": jsonld.CONTEXT_URL, "id": "https://pios.example.se/catalog", "type": "Catalog",
         "publisher": "http://dataportal.se/organisation/SE2120000019",
@@ -298,6 +306,13 @@ def test_report_with_a_literal_focus_node_renders_as_rdf():
     assert any(r.focus == "1200000" for r in report.results)
     focus = {t.object for t in report.to_rdf() if t.predicate.value.endswith("#focusNode")}
     assert any(getattr(term, "value", None) == "1200000" for term in focus)
+
+
+def test_blank_node_shared_by_two_initiatives_belongs_to_the_first_iri():
+    report = validation.validate_document(json.dumps(JSONLD_CASES["shared-blank-node"]))
+    [missing_email] = [r for r in report.results if r.component == "MinCount"
+                       and r.path == "http://www.w3.org/2006/vcard/ns#hasEmail"]
+    assert missing_email.initiative == "https://pios.example.se/initiatives/a"
 
 
 def test_result_for_a_status_update_names_its_initiative():

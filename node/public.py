@@ -169,7 +169,8 @@ def item_list(catalog: dict[str, Any], lang: str) -> dict[str, Any]:
 def render_html(document: Document, lang: str) -> str:
     """The HTML page of a public document (called by :class:`~node.publish.Publisher`)."""
     data = document.data
-    common = {"jsonld": _script(data), "text": lambda v: _text(v, lang),
+    alternate = data.get("id") or (data.get("@graph") or [{}, {}])[-1].get("id")
+    common = {"jsonld": _script(data), "alternate": alternate, "text": lambda v: _text(v, lang),
               "title_of": lambda r: _title(r, lang), "document": document,
               "money": lambda v: overview.money(v, lang),
               "org_label": _org_label}

@@ -173,6 +173,8 @@ def test_html_page_embeds_its_json_ld_and_a_schema_org_project(live):
     assert documents[1]["name"] == "Digital tillsyn i hemtjänsten"
     assert "Digital tillsyn i hemtjänsten" in html
     assert f'href="{live.url}/versions/1"' in html          # its history links each version
+    assert (f'<link rel="alternate" type="text/turtle" '
+            f'href="{live.url}/initiatives/digital-tillsyn.ttl">') in html
 
 
 def test_catalog_html_lists_the_initiatives_for_search_engines_too(live):

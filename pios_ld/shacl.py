@@ -232,9 +232,12 @@ def compile_shapes(shapes_graph: Any) -> Plan:
 
     g = shapes_graph
     sh = rdflib.Namespace(SH)
-    for unsupported in ("targetNode", "targetSubjectsOf", "target"):
+    for unsupported in ("targetNode", "targetSubjectsOf", "target", "parameter", "validator",
+                        "nodeValidator", "propertyValidator"):
         if any(True for _ in g.subject_objects(sh[unsupported])):
             raise Unsupported(f"sh:{unsupported}")
+    if any(True for _ in g.subjects(rdflib.RDF.type, sh.ConstraintComponent)):
+        raise Unsupported("a custom constraint component")
     classes = {rdflib.RDFS.Class, rdflib.OWL.Class}
     for shape_type in (sh.NodeShape, sh.PropertyShape):
         for node in g.subjects(rdflib.RDF.type, shape_type):

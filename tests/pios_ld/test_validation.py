@@ -252,6 +252,8 @@ def test_unknown_component_is_refused_so_pyshacl_runs_instead():
     "ex:S sh:targetClass ex:C ; sh:property [ sh:path ( ex:p ex:q ) ; sh:minCount 1 ] .",
     "ex:S sh:targetClass ex:C ; sh:deactivated true .",
     "ex:S sh:targetClass ex:C ; sh:closed true .",
+    "ex:S sh:targetClass ex:C ; ex:p 1 . ex:Comp a sh:ConstraintComponent ; "
+    "sh:parameter [ sh:path ex:p ] .",
 ])
 def test_targets_paths_and_parameters_outside_the_engine_are_refused(turtle: str):
     with pytest.raises(shacl.Unsupported):

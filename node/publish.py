@@ -107,6 +107,7 @@ class Publisher:
         self._lock = threading.Lock()
         self._well_known: Entry | None = None
         self._previous: dict[tuple, Entry] = {}
+        self._counter: int | None = None
 
     # -- documents ------------------------------------------------------------------------
     def well_known(self) -> dict[str, str]:
@@ -167,6 +168,10 @@ class Publisher:
         counter = self.store.counter()
         key = (counter, *variant)
         with self._lock:
+            if counter != self._counter:  # the data changed: renderings of older data go
+                self._counter = counter
+                self._cache = OrderedDict(
+                    (k, v) for k, v in self._cache.items() if k[0] == "immutable")
             entry = self._cache.get(key)
             if entry is not None:
                 self._cache.move_to_end(key)

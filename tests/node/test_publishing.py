@@ -212,3 +212,12 @@ def test_cors_preflight_allows_conditional_reads_from_any_origin(live):
     assert response.status_code == 204
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert "If-None-Match" in response.headers["Access-Control-Allow-Headers"]
+
+
+def test_renderings_of_older_data_leave_the_cache_when_the_data_changes(live):
+    publisher = live.app.extensions["pios_publisher"]
+    for i in range(3):
+        live.post(record(f"initiativ-{i}"))
+        requests.get(f"{live.url}/catalog", headers={"Accept": "text/turtle"}, timeout=10)
+    catalog_entries = [k for k in publisher._cache if k[1] == "/catalog"]
+    assert len(catalog_entries) == 1

@@ -57,7 +57,10 @@ def respond(entry: Entry, headers_in: Any, head: bool = False,
                ("X-Content-Type-Options", "nosniff")]
     if entry.last_modified:
         headers.append(("Last-Modified", entry.last_modified))
-    headers.append(("Vary", "Accept, Accept-Encoding" if vary_accept else "Accept-Encoding"))
+    vary = "Accept, Accept-Encoding" if vary_accept else "Accept-Encoding"
+    if entry.media_type.startswith("text/html"):
+        vary += ", Cookie"  # the page's language follows the lang cookie
+    headers.append(("Vary", vary))
     if not_modified(entry, headers_in.get("If-None-Match"), headers_in.get("If-Modified-Since")):
         return "304 Not Modified", headers, b""
     body = entry.body

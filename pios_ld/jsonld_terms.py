@@ -190,11 +190,14 @@ def _read_document(document: Any) -> TermGraph:
         subject = obj.get("id")
         if subject is None:
             subject = obj.get("@id")
-            subject = f"_:r{next(labels)}" if subject is None else _expand_id(subject)
         elif "@id" in obj:
             raise _Decline
-        else:
+        if subject is None:
+            subject = f"_:r{next(labels)}"
+        elif subject.__class__ is str:
             subject = _expand_id(subject)
+        else:
+            raise _Decline
         for key, value in obj.items():
             if key == "id" or key == "@id" or (key == "@context" and depth == 0):
                 continue

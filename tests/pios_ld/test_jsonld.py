@@ -111,6 +111,7 @@ READER_CASES = {
     "relative-iri-declines": variant(landingPage="../relative"),
     "invalid-iri-declines": variant(landingPage="http://exa mple.se/"),
     "bad-language-declines": variant(title={"sv_SE": "x"}),
+    "id-not-a-string-is-an-error": variant(budget={"id": ["x"], "value": 1}),
     "graph-declines": {"@context": jsonld.CONTEXT_URL, "@graph": [RECORD]},
     "nested-bundled-context-declines": variant(budget={"@context": jsonld.CONTEXT_URL,
                                                        "value": 1}),
@@ -122,8 +123,14 @@ READER_CASES = {
 def test_fast_reader_gives_the_same_triples_as_the_standard_parser(name: str):
     doc = READER_CASES[name]
     for text in (json.dumps(doc), json.dumps(doc, ensure_ascii=False)):
-        assert_same_graph(jsonld_terms.read_terms(text), standard(text))
-        assert_same_graph(jsonld_terms.read_terms(text.encode()), standard(text))
+        try:
+            expected = standard(text)
+        except ParseError as error:  # then the fast reader raises the same error
+            with pytest.raises(ParseError, match=str(error)):
+                jsonld_terms.read_terms(text)
+            continue
+        assert_same_graph(jsonld_terms.read_terms(text), expected)
+        assert_same_graph(jsonld_terms.read_terms(text.encode()), expected)
 
 
 def test_fast_reader_takes_the_fast_path_for_the_context_form():

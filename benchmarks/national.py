@@ -145,7 +145,13 @@ def timed_cli(demo: Demo, *args: str) -> tuple[float, int]:
 
 
 def folder_size(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    """Bytes on disk under *path*, each hard-linked file (store snapshots) counted once."""
+    seen: dict[tuple[int, int], int] = {}
+    for p in path.rglob("*"):
+        if p.is_file() and not p.is_symlink():
+            stat = p.stat()
+            seen[(stat.st_dev, stat.st_ino)] = stat.st_blocks * 512
+    return sum(seen.values())
 
 
 def visible(demo: Demo, iri: str, title: str) -> bool:
@@ -240,7 +246,7 @@ def run(args: argparse.Namespace, root: Path, demo: Demo) -> None:
         if org.orgnr in live:
             node = DemoNode(org, args.per_org, node_ports[org.orgnr], root / "nodes" / org.orgnr)
             demo.nodes.append(node)
-            demo.start_node(node)
+            demo.start_node(node, login=False)
             nodes.append(node)
     for node in nodes:
         for record in built[node.org.orgnr]:
@@ -250,7 +256,7 @@ def run(args: argparse.Namespace, root: Path, demo: Demo) -> None:
     seconds, crawl_rss = timed_cli(demo, "aggregator", "crawl", str(instance))
     count = demo.national_count()
     say("first crawl (all nodes)", f"{seconds:.1f} s, {count} initiatives in SPARQL, "
-        f"crawl process peak {crawl_rss / 1024:.0f} MB")
+        f"`crawl` command peak {crawl_rss / 1024:.0f} MB")
     seconds, _ = timed_cli(demo, "aggregator", "crawl", str(instance))
     say("unchanged re-crawl (all nodes)", f"{seconds:.1f} s")
 

@@ -161,13 +161,14 @@ class Demo:
         self.change_some()
         self.crawl_all()
 
-    def start_node(self, node: DemoNode) -> None:
+    def start_node(self, node: DemoNode, login: bool = True) -> None:
         self.echo(f"  starting the node of {node.org.name} on {node.base_url}")
         self.cli("node", "init", str(node.instance), "--org", node.org.orgnr,
                  "--base-url", node.base_url)
         node.token = self.cli("node", "token", "create", str(node.instance),
                               "--name", "demo").strip().splitlines()[-1].strip()
-        self.create_login(node)
+        if login:
+            self.create_login(node)
         child = self.spawn(f"node-{node.instance.name}", "node", "serve", str(node.instance),
                            "--host", "127.0.0.1", "--port", str(node.port),
                            env={"PIOS_NODE_AGGREGATORS": self.aggregator_url})

@@ -130,6 +130,20 @@ def vm_hwm(pid: int) -> int:
     return 0
 
 
+def descendants(pid: int) -> list[int]:
+    """The process ids of every running descendant of *pid* (e.g. SPARQL worker processes)."""
+    found, stack = [], [pid]
+    while stack:
+        for task in Path(f"/proc/{stack.pop()}/task").glob("*"):
+            try:
+                children = [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                continue
+            found += children
+            stack += children
+    return found
+
+
 def timed_cli(demo: Demo, *args: str) -> tuple[float, int]:
     """Run ``pios ARGS``; (seconds, peak RSS in kB) measured with wait4."""
     started = time.perf_counter()
@@ -288,6 +302,11 @@ def run(args: argparse.Namespace, root: Path, demo: Demo) -> None:
 
     say("store size (aggregator instance folder)", f"{folder_size(instance) / 2**20:.1f} MB")
     say("peak memory: aggregator serve", f"{vm_hwm(aggregator.process.pid) / 1024:.0f} MB")
+    workers = [vm_hwm(pid) for pid in descendants(aggregator.process.pid)]
+    if workers:
+        say("peak memory: aggregator's child processes",
+            f"{len(workers)} processes, largest {max(workers) / 1024:.0f} MB, "
+            f"sum {sum(workers) / 1024:.0f} MB")
     if nodes:
         peaks = [vm_hwm(c.process.pid) for c in demo.children if c.name.startswith("node-")]
         say("peak memory: largest live node", f"{max(peaks) / 1024:.0f} MB")

@@ -202,7 +202,8 @@ class _Maker:
             "statusUpdate": self.status_updates(steps, days, budget, obj),
         }
         if english:
-            record["description"]["en"] = rng.choice(theme.english)
+            lead = en_title if en_title[:2].isupper() else en_title[:1].lower() + en_title[1:]
+            record["description"]["en"] = f"{self.org.name}: {lead}. {rng.choice(APPROACHES_EN)}"
         if final in ("operation", "scaling", "closed", "discontinued"):
             record["endDate"] = days[-1].isoformat() if final != "scaling" else days[-2].isoformat()
         spent = record["statusUpdate"][-1].get("spentToDate")
@@ -415,7 +416,6 @@ class Theme:
     goals: tuple[str, ...]
     benefits: tuple[str, ...]
     keywords: tuple[str, ...]
-    english: tuple[str, ...]
 
 
 THEMES: dict[str, Theme] = {
@@ -445,10 +445,7 @@ THEMES: dict[str, Theme] = {
                   "Färre återinläggningar ger både bättre hälsa och lägre kostnader för regionen.",
                   "Patientsäkerheten ökar när informationen finns på ett ställe."),
         keywords=("primärvård", "e-hälsa", "patientsäkerhet", "1177", "vårdplanering",
-                  "distansvård", "journal", "triage"),
-        english=("Patients with chronic conditions follow their treatment from home, with care "
-                 "staff alerted when values change.",
-                 "A joint solution for digital visits that other regions can reuse as it is.")),
+                  "distansvård", "journal", "triage")),
     "elderly-care": Theme(
         objects=(("digital tillsyn i hemtjänsten", "digital night checks in home care"),
                  ("läkemedelsrobotar för boende i ordinärt boende",
@@ -476,10 +473,7 @@ THEMES: dict[str, Theme] = {
                   "Färre fallolyckor betyder mindre lidande och färre sjukhusvistelser.",
                   "Anhöriga upplever ökad trygghet när de vet att hjälpen finns nära."),
         keywords=("hemtjänst", "välfärdsteknik", "äldreomsorg", "trygghetslarm", "särskilt boende",
-                  "digital tillsyn", "fallprevention"),
-        english=("Cameras replace night-time visits for clients who choose it, so they sleep "
-                 "undisturbed.",
-                 "Welfare technology that lets older people live safely at home for longer.")),
+                  "digital tillsyn", "fallprevention")),
     "social-services": Theme(
         objects=(("automatiserad handläggning av ekonomiskt bistånd",
                   "automated handling of financial aid"),
@@ -505,9 +499,7 @@ THEMES: dict[str, Theme] = {
                   "Invånaren ser själv var ärendet befinner sig och vad som händer härnäst.",
                   "Tidiga insatser minskar behovet av placeringar längre fram."),
         keywords=("ekonomiskt bistånd", "automatisering", "socialtjänst", "barn och unga",
-                  "handläggning", "e-tjänst", "SIP"),
-        english=("Applications for financial aid are checked automatically against other "
-                 "authorities' data, leaving case workers more time for people.",)),
+                  "handläggning", "e-tjänst", "SIP")),
     "education": Theme(
         objects=(("digitala nationella prov", "digital national tests"),
                  ("lärplattform för grundskolan", "a learning platform for compulsory school"),
@@ -532,9 +524,7 @@ THEMES: dict[str, Theme] = {
                   "Vårdnadshavare får en samlad bild av barnets skolgång.",
                   "Likvärdigheten mellan skolor i kommunen ökar."),
         keywords=("skola", "grundskola", "lärplattform", "frånvaro", "digital kompetens",
-                  "elevhälsa", "skolval"),
-        english=("A shared learning platform gives every pupil the same digital tools, with one "
-                 "login for teachers.",)),
+                  "elevhälsa", "skolval")),
     "climate-environment": Theme(
         objects=(("klimatdata för kommunens utsläpp", "climate data on emissions"),
                  ("sensorer för luftkvalitet", "air-quality sensors"),
@@ -558,8 +548,7 @@ THEMES: dict[str, Theme] = {
                   "Tydligare uppföljning gör det enklare att visa vad åtgärderna ger.",
                   "Återbruk sparar både pengar och råvaror."),
         keywords=("klimat",
-                  "miljö", "energi", "sensorer", "öppna data", "återbruk", "klimatanpassning"),
-        english=("Monthly climate data lets the organisation steer towards its 2030 targets.",)),
+                  "miljö", "energi", "sensorer", "öppna data", "återbruk", "klimatanpassning")),
     "urban-planning": Theme(
         objects=(("digital detaljplaneprocess", "a digital detailed-planning process"),
                  ("3D-modell av staden", "a 3D city model"),
@@ -580,8 +569,7 @@ THEMES: dict[str, Theme] = {
                   "Planeringsunderlag som kan återanvändas av både kommun och byggherrar.",
                   "Bättre förankrade planer och färre överklaganden.",
                   "Samhällsbyggnadsprocessen blir snabbare och mer förutsägbar."),
-        keywords=("bygglov", "detaljplan", "digital tvilling", "3D", "samhällsbyggnad", "geodata"),
-        english=("Building permit applications are checked for completeness before submission.",)),
+        keywords=("bygglov", "detaljplan", "digital tvilling", "3D", "samhällsbyggnad", "geodata")),
     "transport": Theme(
         objects=(("realtidsinformation i kollektivtrafiken",
                   "real-time public transport information"),
@@ -605,8 +593,7 @@ THEMES: dict[str, Theme] = {
                   "Fler väljer kollektivtrafiken när informationen är pålitlig.",
                   "Bättre underlag för investeringar i vägar och cykelbanor."),
         keywords=("kollektivtrafik",
-                  "färdtjänst", "sjukresor", "mobilitet", "trafikdata", "elfordon"),
-        english=("One planning system for school transport, paratransit and patient transport.",)),
+                  "färdtjänst", "sjukresor", "mobilitet", "trafikdata", "elfordon")),
     "culture-leisure": Theme(
         objects=(("digital bokning av idrottshallar", "online booking of sports halls"),
                  ("meröppna bibliotek", "self-service library opening hours"),
@@ -627,8 +614,7 @@ THEMES: dict[str, Theme] = {
                   "Föreningarna lägger mindre tid på administration.",
                   "Kulturarvet bevaras och blir tillgängligt för skolor och forskare."),
         keywords=("bibliotek",
-                  "föreningsliv", "kulturarv", "lokalbokning", "kulturskola", "idrott"),
-        english=("Residents book sports halls and meeting rooms online and see what is free.",)),
+                  "föreningsliv", "kulturarv", "lokalbokning", "kulturskola", "idrott")),
     "citizen-services": Theme(
         objects=(("kontaktcenter med gemensam ärendehantering",
                   "a contact centre with shared case handling"),
@@ -653,8 +639,7 @@ THEMES: dict[str, Theme] = {
                   "Pappersflödet minskar och ärendena blir spårbara.",
                   "Fler kan använda tjänsterna, också den som har en funktionsnedsättning."),
         keywords=("e-tjänst", "kontaktcenter", "Mina sidor", "e-legitimation", "klarspråk",
-                  "tillgänglighet", "service"),
-        english=("One place for residents to follow their cases, with electronic ID login.",)),
+                  "tillgänglighet", "service")),
     "administration": Theme(
         objects=(("robotiserad fakturahantering", "robotic invoice processing"),
                  ("e-arkiv för långsiktigt bevarande", "an e-archive for long-term preservation"),
@@ -676,9 +661,7 @@ THEMES: dict[str, Theme] = {
                   "Allmänna handlingar bevaras och kan lämnas ut snabbt.",
                   "Bättre beslut med färskare underlag.",
                   "Lägre inköpskostnader genom högre avtalstrohet."),
-        keywords=("automatisering", "e-arkiv", "ekonomi", "RPA", "beslutsstöd", "inköp", "lön"),
-        english=("Supplier invoices are matched and approved automatically when they follow the "
-                 "contract.",)),
+        keywords=("automatisering", "e-arkiv", "ekonomi", "RPA", "beslutsstöd", "inköp", "lön")),
     "public-safety": Theme(
         objects=(("gemensam lägesbild vid kris", "a shared situational picture in a crisis"),
                  ("digitala brandskyddskontroller", "digital fire-safety inspections"),
@@ -700,9 +683,7 @@ THEMES: dict[str, Theme] = {
                   "Ökad trygghet för invånarna.",
                   "Tillsynen hinner med fler objekt per år."),
         keywords=("krisberedskap",
-                  "räddningstjänst", "informationssäkerhet", "trygghet", "lägesbild"),
-        english=("A shared situational picture for the municipality, the region and the fire "
-                 "service.",)),
+                  "räddningstjänst", "informationssäkerhet", "trygghet", "lägesbild")),
     "labour-market": Theme(
         objects=(("matchning av arbetssökande mot praktikplatser",
                   "matching job seekers with work placements"),
@@ -723,8 +704,7 @@ THEMES: dict[str, Theme] = {
                   "Arbetsgivare får tillgång till kompetens de har svårt att hitta.",
                   "Bättre kunskap om vilka insatser som fungerar.",
                   "Unga får rätt stöd i tid."),
-        keywords=("arbetsmarknad", "matchning", "kompetens", "praktik", "unga", "etablering"),
-        english=("Job seekers and local employers are matched on skills rather than titles.",)),
+        keywords=("arbetsmarknad", "matchning", "kompetens", "praktik", "unga", "etablering")),
     "digital-infrastructure": Theme(
         objects=(("gemensam plattform för API:er", "a shared API platform"),
                  ("öppna data via nationell dataportal",
@@ -747,9 +727,7 @@ THEMES: dict[str, Theme] = {
                   "Företag och forskare kan skapa nytta av offentliga data.",
                   "Högre säkerhet och enklare arbetsdag för medarbetarna.",
                   "Hela kommunen kan ta del av digitala tjänster på lika villkor."),
-        keywords=("API", "öppna data", "IAM", "bredband", "interoperabilitet", "IoT", "moln"),
-        english=("A shared API platform so that new e-services stop building their own "
-                 "integrations.",)),
+        keywords=("API", "öppna data", "IAM", "bredband", "interoperabilitet", "IoT", "moln")),
     "housing": Theme(
         objects=(("digital bostadskö", "a digital housing queue"),
                  ("sensorer för inomhusklimat i hyresrätter",
@@ -768,8 +746,7 @@ THEMES: dict[str, Theme] = {
                   "Färre samtal och tydligare service.",
                   "Äldre kan bo kvar hemma när anpassningen kommer snabbare.",
                   "Lägre energianvändning när värmen styrs efter verkliga behov."),
-        keywords=("bostad", "bostadskö", "hyresgäst", "bostadsanpassning", "felanmälan"),
-        english=("Tenants report faults online and follow them until they are fixed.",)),
+        keywords=("bostad", "bostadskö", "hyresgäst", "bostadsanpassning", "felanmälan")),
     "business-development": Theme(
         objects=(("en väg in för företagare", "a single point of contact for businesses"),
                  ("digitala serveringstillstånd", "digital alcohol-licence applications"),
@@ -789,8 +766,7 @@ THEMES: dict[str, Theme] = {
                   "Snabbare tillstånd och färre kompletteringar.",
                   "Ökad konkurrens och bättre affärer för kommunen.",
                   "Mer handel och fler besökare året runt."),
-        keywords=("näringsliv", "tillstånd", "företagare", "besöksnäring", "upphandling"),
-        english=("One point of contact where businesses give their details once.",)),
+        keywords=("näringsliv", "tillstånd", "företagare", "besöksnäring", "upphandling")),
     "democracy-participation": Theme(
         objects=(("digitala medborgarförslag", "digital citizen proposals"),
                  ("direktsända fullmäktigemöten", "live-streamed council meetings"),
@@ -809,8 +785,7 @@ THEMES: dict[str, Theme] = {
                   "Bättre förankrade beslut.",
                   "Större insyn för invånare och journalister.",
                   "Fler röster hörs i de beslut som rör dem."),
-        keywords=("demokrati", "delaktighet", "medborgardialog", "öppenhet", "fullmäktige"),
-        english=("Decisions and minutes published as open, searchable data within a week.",)),
+        keywords=("demokrati", "delaktighet", "medborgardialog", "öppenhet", "fullmäktige")),
 }
 
 APPROACHES = (
@@ -824,6 +799,14 @@ APPROACHES = (
     "Erfarenheter från andra kommuner och regioner har tagits tillvara från start.",
     "Användarna testar prototyper tidigt så att tjänsten blir lätt att förstå.",
     "Finansieringen sker delvis med stöd från en nationell satsning.",
+)
+
+APPROACHES_EN = (
+    "The work is done together with the staff and the residents concerned.",
+    "The solution is built on open source and open standards so that others can reuse it.",
+    "We start small, measure the effects and widen the scope once the benefit is shown.",
+    "The procurement is shared with other organisations in the county.",
+    "Users test prototypes early so that the service is easy to understand.",
 )
 
 SUMMARIES: dict[str, tuple[str, ...]] = {

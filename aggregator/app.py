@@ -51,6 +51,7 @@ class State:
             return
         self._closed = True
         self.service.stop()
+        self.crawler.close()
         self.instance.release_writer()
         self.instance.registry.close()
 

@@ -126,8 +126,8 @@ def remove_node_command(instance: str, node: str) -> None:
 
 def _crawl_here(inst: Instance) -> int:
     store = inst.acquire_writer()
+    crawler = Crawler(inst.registry, store, inst.settings)
     try:
-        crawler = Crawler(inst.registry, store, inst.settings)
         nodes = inst.registry.nodes()
         outcomes = []
         if sys.stdout.isatty():
@@ -139,6 +139,7 @@ def _crawl_here(inst: Instance) -> int:
             store.snapshot()
         return _summary(outcomes)
     finally:
+        crawler.close()
         inst.release_writer()
 
 

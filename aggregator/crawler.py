@@ -17,22 +17,22 @@ For each node (concurrently, at most ``per_host`` requests to one host at a time
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
 import requests
-from pios_ld.aggregator import crawllog, ldes, records
+from pios_ld.aggregator import crawllog, digest, records
 from pios_ld.aggregator.registry import Node, Registry, now
 from pios_ld.aggregator.store import Batch, GraphStore
 
-from pios_ld import rdf
-from pios_ld.errors import FetchError, InputError, PiosError
+from pios_ld.errors import FetchError, PiosError
 from pios_ld.fetch import Fetched, Limits, fetch, guarded_session
 
 ACCEPT = ("application/ld+json, text/turtle;q=0.9, application/n-triples;q=0.8, "
@@ -99,9 +99,28 @@ class Crawler:
         self.limits = Limits(max_bytes=int(settings["fetch_max_bytes"]),
                              deadline=float(settings["fetch_timeout"]),
                              read_timeout=min(20.0, float(settings["fetch_timeout"])))
+        self._pool: ProcessPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
         self._hosts: dict[str, threading.Semaphore] = {}
         self._hosts_lock = threading.Lock()
         self._local = threading.local()
+
+    def _digest(self, fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+        """Run a :mod:`digest` function in the worker processes (or here when there are none)."""
+        processes = int(self.settings.get("crawl_processes", 0))
+        if processes <= 0:
+            return digest.raise_if_error(fn(*args))
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    max_workers=processes, mp_context=multiprocessing.get_context("spawn"))
+        return digest.raise_if_error(self._pool.submit(fn, *args).result())
+
+    def close(self) -> None:
+        with self._pool_lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+                self._pool = None
 
     # -- orchestration -----------------------------------------------------------------------
     def crawl(self, node_ids: Iterable[int] | None = None,
@@ -220,16 +239,6 @@ class Crawler:
             return fetch(url, headers={"Accept": ACCEPT, **(headers or {})}, limits=self.limits,
                          session=self._session())
 
-    def _parse(self, fetched: Fetched) -> list[ox.Quad]:
-        try:
-            fmt = rdf.format_for(fetched.media_type)
-        except InputError:
-            fmt = rdf.JSON_LD  # a static host's application/octet-stream: the export is JSON-LD
-        if fmt is rdf.JSON_LD and fetched.media_type in ("text/html", "application/xhtml+xml"):
-            raise InputError(f"{fetched.url} answered HTML, not RDF.",
-                             f"{fetched.url} svarade med HTML, inte RDF.")
-        return rdf.parse(fetched.content, fmt, base_iri=fetched.url)
-
     @staticmethod
     def _conditional(etag: str | None, last_modified: str | None) -> dict[str, str]:
         headers = {}
@@ -249,7 +258,8 @@ class Crawler:
             if state.get("feed_page") else {}
         queue, queued = deque([start]), {start}
         newest: tuple[str, str | None, str | None] | None = None
-        members: list[ldes.Member] = []
+        members: list[str] = []
+        history: list[bytes] = []
         pages = 0
         while queue and pages < int(self.settings["feed_max_pages"]):
             url = queue.popleft()
@@ -261,58 +271,37 @@ class Crawler:
             if fetched.status != 200:
                 raise FetchError(f"The feed page {url} answered HTTP {fetched.status}.",
                                  f"Flödessidan {url} svarade HTTP {fetched.status}.")
-            page = ldes.read_page(self._parse(fetched), fetched.url)
-            immutable = page.immutable or "immutable" in fetched.headers.get("cache-control", "")
-            if immutable:
+            page = self._digest(digest.feed_page, fetched.content, fetched.media_type,
+                                fetched.url, frozenset(seen), node.prefixes, node.org_iri)
+            cache_control = fetched.headers.get("cache-control", "")
+            if page["immutable"] or "immutable" in cache_control:
                 outcome.feed_pages.append(url)
             else:
                 newest = (url, fetched.headers.get("etag"), fetched.headers.get("last-modified"))
-            for member in page.members:
-                if member.iri not in seen:
-                    seen.add(member.iri)
-                    members.append(member)
-            for link in page.links:
+            seen.update(page["members"])
+            members += page["members"]
+            outcome.dropped += page["dropped"]
+            if page["history"]:
+                history.append(page["history"])
+            for link in page["links"]:
                 if link not in visited and link not in queued:
                     queued.add(link)
                     queue.append(link)
         if newest:
             outcome.state.update(feed_page=newest[0], feed_etag=newest[1],
                                  feed_last_modified=newest[2])
-        self._history(node, members, outcome)
-        return bool(members)
-
-    def _history(self, node: Node, members: list[ldes.Member], outcome: Outcome) -> None:
-        kept = []
-        for member in members:
-            outcome.feed_members.append(member.iri)
-            if not (node.speaks_for(member.iri) and member.version_of
-                    and node.speaks_for(member.version_of)):
-                outcome.dropped.append(records.Problem(
-                    "authority", member.iri,
-                    f"Versionen {member.iri} ligger utanför nodens IRI-prefix och togs inte med "
-                    "i historiken.",
-                    f"The version {member.iri} lies outside the node's IRI prefixes and was left "
-                    "out of the history."))
-                continue
-            responsible = {t.object.value for t in member.statements
-                           if t.predicate.value == records.RESPONSIBLE}
-            if responsible and responsible != {node.org_iri}:
-                outcome.dropped.append(records.Problem(
-                    "organisation", member.iri,
-                    f"Versionen {member.iri} anger en annan ansvarig organisation än nodens.",
-                    f"The version {member.iri} names another responsible organisation than the "
-                    "node's."))
-                continue
-            kept.extend(records.skolemise(list(member.statements), node.prefixes[0], member.iri))
-        if kept:
-            outcome.batch.add(crawllog.HISTORY, kept)
+        outcome.feed_members = members
+        if history:
+            outcome.batch.add(crawllog.HISTORY, ox.parse(b"".join(history),
+                                                         format=ox.RdfFormat.N_TRIPLES))
             outcome.versions = len(members)
+        return bool(members)
 
     def _read_catalog(self, node: Node, outcome: Outcome, conditional: bool) -> None:
         state = node.state
         headers = self._conditional(state.get("catalog_etag"),
                                     state.get("catalog_last_modified")) if conditional else {}
-        url, statements, pages = node.catalog_url, [], 0
+        url, documents, pages = node.catalog_url, [], 0
         while url and pages < MAX_CATALOG_PAGES:
             fetched = self._get(node, url, outcome, headers if pages == 0 else None)
             if pages == 0:
@@ -327,24 +316,21 @@ class Crawler:
             elif fetched.status != 200:
                 raise FetchError(f"The catalog page {url} answered HTTP {fetched.status}.",
                                  f"Katalogsidan {url} svarade HTTP {fetched.status}.")
-            page = self._parse(fetched)
-            statements.extend(page)
+            documents.append((fetched.content, fetched.media_type, fetched.url))
             pages += 1
-            url = next((q.object.value for q in page if q.predicate.value == records.PIOS
-                        + "nextPage" and q.subject.value == fetched.url), None)
-        screened = records.screen(statements, node.org_iri, node.prefixes,
-                                  int(self.settings["max_record_triples"]))
-        outcome.dropped.extend(screened.dropped)
-        if screened.refused:
+            url = self._digest(digest.next_catalog_page, fetched.content, fetched.media_type,
+                               fetched.url)["next"]
+        screened = self._digest(digest.catalog, documents, node.org_iri, node.prefixes,
+                                int(self.settings["max_record_triples"]))
+        outcome.dropped.extend(screened["dropped"])
+        if screened["refused"]:
             outcome.status = "refused"
-            outcome.errors.append(screened.refused)
+            outcome.errors.append(screened["refused"])
             return
-        outcome.quarantined = screened.quarantined
-        outcome.warnings = [asdict(r) for r in screened.warnings]
-        graph = list(screened.catalog)
-        for triples in screened.records.values():
-            graph.extend(triples)
-        refused = {p.subject for p in screened.quarantined if p.subject}
+        outcome.quarantined = screened["quarantined"]
+        outcome.warnings = screened["warnings"]
+        graph = list(ox.parse(screened["graph"], format=ox.RdfFormat.N_TRIPLES))
+        refused = {p.subject for p in outcome.quarantined if p.subject}
         if refused:
             previous = records.records_of(self.store.graph(node.graph))
             for iri in sorted(refused & previous.keys()):
@@ -352,7 +338,7 @@ class Crawler:
                 graph.append(records.stale_marker(iri))
                 outcome.stale.append(iri)
         outcome.batch.replace_graph(node.graph, graph)
-        outcome.initiatives = len(screened.records) + len(outcome.stale)
+        outcome.initiatives = screened["records"] + len(outcome.stale)
         outcome.status = "updated"
         outcome.state.update(catalog_etag=first.headers.get("etag"),
                              catalog_last_modified=first.headers.get("last-modified"))

@@ -146,7 +146,8 @@ def screen(statements: Iterable[ox.Quad | ox.Triple], org_iri: str, prefixes: tu
         groups.setdefault(owner.get(_key(s.subject)), []).append(s)
     for iri, triples in groups.items():
         if iri is None:
-            out.catalog = [t for t in triples if t.predicate.value not in PAGING]
+            out.catalog = skolemise([t for t in triples if t.predicate.value not in PAGING],
+                                    prefixes[0], "catalog")
             continue
         results = by_initiative.get(iri, [])
         violations = [r for r in results if r.severity == validation.VIOLATION]

@@ -34,6 +34,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("public_url", "", "The aggregator's public base URL (used in dumps and the service "
             "description); empty means the URL of each request."),
     Setting("crawl_workers", 16, "How many nodes are crawled at the same time."),
+    Setting("crawl_processes", 2, "Worker processes that parse and check documents during a "
+            "crawl (0: in the crawling threads)."),
     Setting("per_host", 4, "How many requests may go to one host at the same time."),
     Setting("fetch_timeout", 30.0, "Seconds one fetch (redirects and body included) may take."),
     Setting("fetch_max_bytes", 50 * 1024 * 1024, "Largest document fetched, after decompression."),

@@ -208,18 +208,18 @@ def run(args, root: Path, children: list) -> None:
     snapshot = store.snapshot()
     say("publish a snapshot for readers", f"{time.perf_counter() - started:.2f} s")
     reader = ox.Store.read_only(str(snapshot))
-    default = [ox.NamedNode(g) for g in inst.graphs_for_default()]
     for example in examples.EXAMPLES:
         times = []
         rows = 0
         for _ in range(7):
             t = time.perf_counter()
-            rows = len(list(reader.query(example.query, default_graph=default)))
+            rows = len(list(reader.query(example.query)))
             times.append(time.perf_counter() - t)
         say(f"query: {example.title_en}", f"median {statistics.median(times) * 1000:.0f} ms "
             f"({rows} rows)")
     size = sum(f.stat().st_size for f in (folder / "store").rglob("*") if f.is_file())
     say("store size on disk", f"{size / 2**20:.0f} MB, {len(store):,} quads")
+    crawler.close()
     inst.release_writer()
 
 

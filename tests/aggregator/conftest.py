@@ -66,6 +66,7 @@ class Harness:
         return {r["i"]: r["t"] for r in rows}
 
     def close(self) -> None:
+        self.crawler.close()
         self.instance.release_writer()
         self.instance.registry.close()
 

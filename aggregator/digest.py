@@ -1,0 +1,111 @@
+"""The CPU-heavy part of a crawl as pure functions of bytes, so that it can run in worker
+processes (``crawl_processes``) while the crawling threads fetch: parsing a document, reading a
+feed page, screening a catalog. Arguments and results are plain picklable values; statements
+travel as N-Triples bytes, and errors as ``{"error": (code, message_en, message_sv)}``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+import pyoxigraph as ox
+from pios_ld.aggregator import ldes, records
+
+from pios_ld import rdf
+from pios_ld.errors import InputError, PiosError
+
+NT = ox.RdfFormat.N_TRIPLES
+
+
+def parse(content: bytes, media_type: str, url: str) -> list[ox.Quad]:
+    """Parse a fetched document in the syntax its media type names (JSON-LD when unknown)."""
+    try:
+        fmt = rdf.format_for(media_type)
+    except InputError:
+        fmt = rdf.JSON_LD  # a static host's application/octet-stream: the export is JSON-LD
+    if media_type in ("text/html", "application/xhtml+xml"):
+        raise InputError(f"{url} answered HTML, not RDF.", f"{url} svarade med HTML, inte RDF.")
+    return rdf.parse(content, fmt, base_iri=url)
+
+
+def _error(exc: PiosError) -> dict[str, Any]:
+    return {"error": (exc.code, exc.message, exc.message_sv)}
+
+
+def raise_if_error(result: dict[str, Any]) -> dict[str, Any]:
+    """Turn an ``{"error": …}`` result back into the exception (in the calling thread)."""
+    if "error" in result:
+        code, message, message_sv = result["error"]
+        exc = PiosError(message, message_sv)
+        exc.code = code
+        raise exc
+    return result
+
+
+def next_catalog_page(content: bytes, media_type: str, url: str) -> dict[str, Any]:
+    """The ``next`` page a catalog page links to, if any."""
+    if b"next" not in content.lower():  # every syntax spells the link with "next" somewhere
+        return {"next": None}
+    try:
+        quads = parse(content, media_type, url)
+    except PiosError as exc:
+        return _error(exc)
+    nxt = next((q.object.value for q in quads if q.predicate.value == records.PIOS + "nextPage"
+                and q.subject.value == url), None)
+    return {"next": nxt}
+
+
+def feed_page(content: bytes, media_type: str, url: str, seen: frozenset[str],
+              prefixes: tuple[str, ...], org_iri: str) -> dict[str, Any]:
+    """Read one feed page: onward links, the versions not seen before, and their statements
+    for the history (only versions the node may speak for)."""
+    try:
+        page = ldes.read_page(parse(content, media_type, url), url)
+    except PiosError as exc:
+        return _error(exc)
+    members = [m for m in page.members if m.iri not in seen]
+    kept: list[ox.Triple] = []
+    dropped: list[records.Problem] = []
+    for member in members:
+        if not (member.iri.startswith(prefixes) and member.version_of
+                and member.version_of.startswith(prefixes)):
+            dropped.append(records.Problem(
+                "authority", member.iri,
+                f"Versionen {member.iri} ligger utanför nodens IRI-prefix och togs inte med i "
+                "historiken.",
+                f"The version {member.iri} lies outside the node's IRI prefixes and was left out "
+                "of the history."))
+            continue
+        responsible = {t.object.value for t in member.statements
+                       if t.predicate.value == records.RESPONSIBLE}
+        if responsible and responsible != {org_iri}:
+            dropped.append(records.Problem(
+                "organisation", member.iri,
+                f"Versionen {member.iri} anger en annan ansvarig organisation än nodens.",
+                f"The version {member.iri} names another responsible organisation than the "
+                "node's."))
+            continue
+        kept.extend(records.skolemise(list(member.statements), prefixes[0], member.iri))
+    return {"links": list(page.links), "immutable": page.immutable,
+            "members": [m.iri for m in members], "history": ox.serialize(kept, format=NT),
+            "dropped": dropped}
+
+
+def catalog(pages: list[tuple[bytes, str, str]], org_iri: str, prefixes: tuple[str, ...],
+            max_record_triples: int) -> dict[str, Any]:
+    """Screen a whole catalog (all its pages): what may go in, and what was refused and why."""
+    try:
+        statements: list[ox.Quad] = []
+        for content, media_type, url in pages:
+            statements.extend(parse(content, media_type, url))
+    except PiosError as exc:
+        return _error(exc)
+    screened = records.screen(statements, org_iri, prefixes, max_record_triples)
+    graph = list(screened.catalog)
+    for triples in screened.records.values():
+        graph.extend(triples)
+    return {"refused": screened.refused, "dropped": screened.dropped,
+            "quarantined": screened.quarantined,
+            "warnings": [asdict(r) for r in screened.warnings],
+            "graph": ox.serialize(graph, format=NT), "records": len(screened.records)}

@@ -1,8 +1,11 @@
 """Validate records against the shapes in ``shapes/``; the result is a value, a :class:`Report`.
 
 pySHACL is the reference implementation of the shapes (DESIGN.md §6). :func:`validate` uses the
-route chosen in ``docs/decisions/``; :func:`validate_reference` always runs pySHACL, and the test
-suite proves that both report the same results on the same data.
+route chosen in ``docs/decisions/0002-validation-route.md``: the compiled engine of
+:mod:`pios_ld.shacl` (falling back to pySHACL whenever it cannot answer exactly as pySHACL would);
+:func:`validate_document` parses and validates in one step, reading JSON-LD with
+:mod:`pios_ld.jsonld_terms`; :func:`validate_reference` always runs pySHACL. The test suite proves
+that the routes report the same results on the same data.
 
 Each :class:`Result` names the record it concerns (``initiative``: the initiative itself, or the
 one a budget, contact point or status update hangs from), the property (``path`` and the context

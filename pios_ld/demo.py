@@ -318,10 +318,24 @@ def _now() -> str:
 
 
 def run(port: int, directory: Path | None, echo: Callable[[str], None] = print) -> int:
-    """Start the demo, print its URLs and keep it running until SIGINT or SIGTERM."""
+    """Start the demo, print its URLs and keep it running until SIGINT or SIGTERM.
+
+    A signal while the federation is still starting interrupts the start; either way every
+    child is stopped before this returns. 0 after a stop by signal, 1 when something failed.
+    """
+    if free_port(port) != port:
+        echo(f"pios demo: port {port} is in use; choose another with --port "
+             f"(porten {port} används redan; välj en annan med --port).")
+        return 1
     stop = threading.Event()
-    previous = {sig: signal.signal(sig, lambda *_: stop.set())
-                for sig in (signal.SIGINT, signal.SIGTERM)}
+    running = False
+
+    def on_signal(signum: int, frame: object) -> None:
+        if not running:
+            raise KeyboardInterrupt
+        stop.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     root = directory or Path(tempfile.mkdtemp(prefix="pios-demo-"))
     root.mkdir(parents=True, exist_ok=True)
     demo = Demo(root=root, port=port, echo=echo)
@@ -329,6 +343,7 @@ def run(port: int, directory: Path | None, echo: Callable[[str], None] = print) 
     try:
         echo(f"pios demo: building a federation in {root}")
         demo.start()
+        running = True
         echo("")
         echo("pios demo is running. Open:")
         for label, url in demo.urls():
@@ -344,7 +359,11 @@ def run(port: int, directory: Path | None, echo: Callable[[str], None] = print) 
     except DemoError as exc:
         echo(f"pios demo: {exc.message}")
         status = 1
+    except KeyboardInterrupt:
+        echo("pios demo: interrupted while starting.")
+        status = 1
     finally:
+        running = True  # a further signal only sets the event: the clean-up runs to its end
         echo("pios demo: stopping …")
         demo.stop()
         if directory is None:

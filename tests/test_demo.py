@@ -120,3 +120,37 @@ def test_demo_serves_nodes_and_aggregator_with_demo_data_then_stops_cleanly(demo
     for url in shown.values():
         with pytest.raises(requests.ConnectionError):
             requests.get(url, timeout=5)
+
+
+def test_demo_refuses_a_port_in_use_with_a_clear_message(tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "pios_ld", "demo", "--port", str(port)],
+                              capture_output=True, text=True, timeout=60,
+                              env=dict(os.environ, TMPDIR=str(tmp_path)))
+    assert done.returncode == 1
+    assert f"port {port} is in use" in done.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_sigterm_while_starting_stops_every_child_and_removes_the_folder(tmp_path):
+    env = dict(os.environ, TMPDIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pios_ld", "demo", "--port", str(free_port())],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=read_lines, args=(process.stdout, lines), daemon=True).start()
+    printed = []
+    while True:
+        line = lines.get(timeout=START_TIMEOUT)
+        assert line is not None, "\n".join(printed)
+        printed.append(line)
+        if "starting the node of Malmö" in line:  # the first node is up, the second starting
+            break
+    root = next(line.rsplit(" ", 1)[1] for line in printed if "building a federation in" in line)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=60) == 1
+    assert not Path(root).exists()
+    assert processes_mentioning(root) == []

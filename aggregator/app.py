@@ -101,6 +101,13 @@ def build(config: dict[str, Any]) -> Flask:
         response.status_code = exc.status
         return response
 
+    @app.errorhandler(404)
+    def not_found(exc: Exception) -> Response:
+        from pios_ld.errors import NotFoundError
+
+        return pios_error(NotFoundError(f"Nothing at {request.path}.",
+                                        f"Det finns inget på {request.path}."))
+
     @app.after_request
     def cors(response: Response) -> Response:
         if request.path == "/sparql" or request.path.endswith(".json") \

@@ -33,45 +33,46 @@ def _q(body: str) -> str:
 EXAMPLES: tuple[Example, ...] = (
     Example("per-organisation", "Antal initiativ per organisation",
             "Initiatives per organisation", _q("""
-SELECT ?organisation ?name (COUNT(?i) AS ?initiatives) WHERE {
-  ?i a pios:Initiative ; pios:responsibleOrganization ?organisation .
+SELECT ?organisation ?name ?initiatives WHERE {
+  { SELECT ?organisation (COUNT(?i) AS ?initiatives) WHERE {
+      ?i pios:responsibleOrganization ?organisation .
+    } GROUP BY ?organisation ORDER BY DESC(?initiatives) LIMIT 50 }
   OPTIONAL { ?organisation skos:prefLabel ?name }
 }
-GROUP BY ?organisation ?name
-ORDER BY DESC(?initiatives)
-LIMIT 50""")),
+ORDER BY DESC(?initiatives)""")),
     Example("theme-phase", "Initiativ per tema och fas", "Initiatives by theme and phase", _q("""
-SELECT ?theme ?phase (COUNT(?i) AS ?initiatives) WHERE {
-  ?i a pios:Initiative ; pios:theme ?t ; pios:phase ?p .
+SELECT ?theme ?phase ?initiatives WHERE {
+  { SELECT ?t ?p (COUNT(?i) AS ?initiatives) WHERE {
+      ?i pios:theme ?t ; pios:phase ?p .
+    } GROUP BY ?t ?p }
   ?t skos:prefLabel ?theme . FILTER(LANG(?theme) = "sv")
   ?p skos:prefLabel ?phase . FILTER(LANG(?phase) = "sv")
 }
-GROUP BY ?theme ?phase
 ORDER BY ?theme ?phase""")),
     Example("state", "Planerade, pågående och avslutade initiativ",
             "Planned, ongoing and completed initiatives", _q("""
-SELECT ?state (COUNT(?i) AS ?initiatives) WHERE {
-  ?i a pios:Initiative ; pios:phase ?p .
+SELECT ?state (SUM(?n) AS ?initiatives) WHERE {
+  { SELECT ?p (COUNT(?i) AS ?n) WHERE { ?i pios:responsibleOrganization ?o ; pios:phase ?p }
+    GROUP BY ?p }
   ?p skos:broader ?top . ?top skos:prefLabel ?state . FILTER(LANG(?state) = "sv")
 }
 GROUP BY ?state
 ORDER BY DESC(?initiatives)""")),
     Example("budget-theme", "Budget per tema (SEK)", "Budget per theme (SEK)", _q("""
-SELECT ?theme (COUNT(?i) AS ?initiatives) (SUM(?value) AS ?budget) (AVG(?value) AS ?average)
-WHERE {
-  ?i a pios:Initiative ; pios:theme ?t ; pios:budget/schema:value ?value .
+SELECT ?theme ?initiatives ?budget ?average WHERE {
+  { SELECT ?t (COUNT(?i) AS ?initiatives) (SUM(?value) AS ?budget) (AVG(?value) AS ?average)
+    WHERE { ?i pios:theme ?t ; pios:budget/schema:value ?value . } GROUP BY ?t }
   ?t skos:prefLabel ?theme . FILTER(LANG(?theme) = "sv")
 }
-GROUP BY ?theme
 ORDER BY DESC(?budget)""")),
     Example("largest-budgets", "De största budgetarna", "The largest budgets", _q("""
 SELECT ?i ?title ?organisation ?budget WHERE {
-  ?i a pios:Initiative ; dct:title ?title ; pios:budget/schema:value ?budget ;
-     pios:responsibleOrganization/skos:prefLabel ?organisation .
+  { SELECT ?i ?budget WHERE { ?i pios:budget/schema:value ?budget }
+    ORDER BY DESC(?budget) LIMIT 25 }
+  ?i dct:title ?title ; pios:responsibleOrganization/skos:prefLabel ?organisation .
   FILTER(LANG(?title) = "sv")
 }
-ORDER BY DESC(?budget)
-LIMIT 25""")),
+ORDER BY DESC(?budget)""")),
     Example("reuse-across", "Återanvändning mellan organisationer",
             "Reuse across organisations", _q("""
 SELECT ?original ?title ?owner (COUNT(DISTINCT ?reuser) AS ?reusedBy) WHERE {
@@ -94,8 +95,10 @@ GROUP BY ?county
 ORDER BY ?county""")),
     Example("per-county-theme", "Initiativ per län och tema", "Initiatives by county and theme",
             _q("""
-SELECT ?county ?theme (COUNT(?i) AS ?initiatives) WHERE {
-  ?i a pios:Initiative ; pios:theme ?t ; pios:responsibleOrganization/pios:countyName ?county .
+SELECT ?county ?theme (SUM(?n) AS ?initiatives) WHERE {
+  { SELECT ?o ?t (COUNT(?i) AS ?n) WHERE { ?i pios:responsibleOrganization ?o ; pios:theme ?t }
+    GROUP BY ?o ?t }
+  ?o pios:countyName ?county .
   ?t skos:prefLabel ?theme . FILTER(LANG(?theme) = "sv")
 }
 GROUP BY ?county ?theme
@@ -112,18 +115,18 @@ LIMIT 200""")),
     Example("changed-recently", "Senast ändrade initiativ", "Most recently changed initiatives",
             _q("""
 SELECT ?i ?title ?modified WHERE {
-  ?i a pios:Initiative ; dct:title ?title ; dct:modified ?modified .
-  FILTER(LANG(?title) = "sv")
+  { SELECT ?i ?modified WHERE { ?i a pios:Initiative ; dct:modified ?modified }
+    ORDER BY DESC(?modified) LIMIT 25 }
+  ?i dct:title ?title . FILTER(LANG(?title) = "sv")
 }
-ORDER BY DESC(?modified)
-LIMIT 25""")),
+ORDER BY DESC(?modified)""")),
     Example("open-collaboration", "Öppna för samarbete, per tema",
             "Open for collaboration, by theme", _q("""
-SELECT ?theme (COUNT(?i) AS ?initiatives) WHERE {
-  ?i a pios:Initiative ; pios:openForCollaboration true ; pios:theme ?t .
+SELECT ?theme ?initiatives WHERE {
+  { SELECT ?t (COUNT(?i) AS ?initiatives) WHERE {
+      ?i pios:openForCollaboration true ; pios:theme ?t } GROUP BY ?t }
   ?t skos:prefLabel ?theme . FILTER(LANG(?theme) = "sv")
 }
-GROUP BY ?theme
 ORDER BY DESC(?initiatives)""")),
     Example("open-source", "Initiativ med öppen källkod", "Initiatives with open source code",
             _q("""
@@ -134,20 +137,22 @@ SELECT ?i ?title ?repository WHERE {
 LIMIT 100""")),
     Example("org-type", "Initiativ per organisationstyp", "Initiatives per organisation type",
             _q("""
-SELECT ?type (COUNT(?i) AS ?initiatives) WHERE {
-  ?i a pios:Initiative ; pios:responsibleOrganization/pios:organizationType ?t .
+SELECT ?type (SUM(?n) AS ?initiatives) WHERE {
+  { SELECT ?o (COUNT(?i) AS ?n) WHERE { ?i pios:responsibleOrganization ?o } GROUP BY ?o }
+  ?o pios:organizationType ?t .
   ?t skos:prefLabel ?type . FILTER(LANG(?type) = "sv")
 }
 GROUP BY ?type
 ORDER BY DESC(?initiatives)""")),
     Example("spend-vs-budget", "Förbrukat mot budget per fas", "Spent against budget by phase",
             _q("""
-SELECT ?phase (SUM(?spent) AS ?spentToDate) (SUM(?budget) AS ?budgeted) WHERE {
-  ?i a pios:Initiative ; pios:phase ?p ; pios:budget/schema:value ?budget ;
-     pios:spentToDate/schema:value ?spent .
+SELECT ?phase ?spentToDate ?budgeted WHERE {
+  { SELECT ?p (SUM(?spent) AS ?spentToDate) (SUM(?budget) AS ?budgeted) WHERE {
+      ?i pios:responsibleOrganization ?o ; pios:phase ?p ; pios:budget/schema:value ?budget ;
+         pios:spentToDate/schema:value ?spent .
+    } GROUP BY ?p }
   ?p skos:prefLabel ?phase . FILTER(LANG(?phase) = "sv")
 }
-GROUP BY ?phase
 ORDER BY DESC(?budgeted)""")),
 )
 _BY_ID = {e.id: e for e in EXAMPLES}

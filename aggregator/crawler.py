@@ -156,8 +156,15 @@ class Crawler:
             self._log(outcome)
             combined.merge(outcome.batch)
         self.store.commit(combined)
+        unchanged = [o for o in outcomes if o.status == "unchanged" and not o.errors
+                     and not o.state and not o.feed_members]
+        if unchanged:  # one registry transaction for all nodes that answered 304
+            self.registry.update_states([(o.node.id, {
+                "last_crawl_at": o.finished, "last_status": "unchanged",
+                "last_http": o.http_status, "last_error": None}) for o in unchanged])
         for outcome in outcomes:
-            self._record(outcome)
+            if not any(outcome is u for u in unchanged):
+                self._record(outcome)
             if progress:
                 progress(outcome)
 
@@ -252,8 +259,8 @@ class Crawler:
         """Read new feed versions into the history; False when the feed is unchanged."""
         state = node.state
         start = state.get("feed_page") or node.feed_url
-        visited = self.registry.feed_pages(node.id)
-        seen = self.registry.seen_members(node.id)
+        visited: set[str] = set()
+        seen: set[str] = set()
         headers = self._conditional(state.get("feed_etag"), state.get("feed_last_modified")) \
             if state.get("feed_page") else {}
         queue, queued = deque([start]), {start}
@@ -268,6 +275,9 @@ class Crawler:
             if pages == 1 and fetched.status == 304:
                 outcome.http_status = 304
                 return False
+            if pages == 1:  # something changed: now read where this node's feed stopped
+                visited = self.registry.feed_pages(node.id)
+                seen = self.registry.seen_members(node.id)
             if fetched.status != 200:
                 raise FetchError(f"The feed page {url} answered HTTP {fetched.status}.",
                                  f"Flödessidan {url} svarade HTTP {fetched.status}.")

@@ -234,6 +234,14 @@ class Registry:
             db.execute(f"UPDATE node_state SET {columns} WHERE node_id = ?",  # noqa: S608
                        (*values.values(), node_id))
 
+    def update_states(self, updates: list[tuple[int, dict[str, Any]]]) -> None:
+        """Several nodes' crawl state in one transaction."""
+        with self._tx() as db:
+            for node_id, values in updates:
+                columns = ", ".join(f"{k} = ?" for k in values)
+                db.execute(f"UPDATE node_state SET {columns} WHERE node_id = ?",  # noqa: S608
+                           (*values.values(), node_id))
+
     def feed_pages(self, node_id: int) -> set[str]:
         rows = self._db().execute("SELECT url FROM feed_pages WHERE node_id = ?", (node_id,))
         return {r[0] for r in rows}

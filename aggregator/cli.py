@@ -91,13 +91,31 @@ def add_node_command(instance: str, url: str, org: str, prefixes: tuple[str, ...
 @aggregator.command("list-nodes")
 @click.argument("instance", type=click.Path(file_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def list_nodes_command(instance: str, as_json: bool) -> None:
+@click.option("--all", "everyone", is_flag=True,
+              help="List all 577 reference organisations, with their node or without one.")
+def list_nodes_command(instance: str, as_json: bool, everyone: bool) -> None:
     """List the registered nodes and how their last crawl went."""
     try:
         inst = Instance.open(instance)
     except PiosError as exc:
         _fail(exc)
     nodes = inst.registry.nodes()
+    if everyone:
+        by_org: dict[str, list] = {}
+        for n in nodes:
+            by_org.setdefault(n.org_iri, []).append(n)
+        rows = [{"organization": o.iri, "name": o.name, "kinds": list(o.kinds),
+                 "county": o.county_name, "nodes": [n.url for n in by_org.get(o.iri, [])]}
+                for o in organizations.load()]
+        if as_json:
+            click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+            return
+        for row in rows:
+            click.echo(f"{row['name']:<50} {', '.join(row['kinds']):<28} "
+                       f"{', '.join(row['nodes']) or '-'}")
+        with_node = sum(1 for r in rows if r["nodes"])
+        click.echo(f"{with_node} of {len(rows)} organisations have a node.")
+        return
     if as_json:
         click.echo(json.dumps([n.as_dict() for n in nodes], ensure_ascii=False, indent=2))
         return

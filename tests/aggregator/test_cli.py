@@ -36,6 +36,8 @@ def test_init_add_list_crawl_remove(tmp_path, make_site):
     assert nodes[0]["state"]["initiatives"] == 2
     code, out = pios("aggregator", "crawl", folder)
     assert "1 unchanged" in out
+    code, out = pios("aggregator", "list-nodes", folder, "--all")
+    assert "1 of 577 organisations have a node." in out
     code, out = pios("aggregator", "remove-node", folder, "0114")
     assert code == 0, out
     assert pios("aggregator", "list-nodes", folder)[1].startswith("0 nodes")

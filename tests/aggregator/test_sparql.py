@@ -189,3 +189,20 @@ def test_cors_and_service_description(loaded):
     graph = rdflib.Graph().parse(data=description.text, format="turtle")
     sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
     assert (None, rdflib.RDF.type, sd.Service) in graph
+
+
+def test_one_client_may_not_run_more_than_its_share_of_queries_at_once(make_server, make_site):
+    server = make_server(sparql_per_client=1, sparql_timeout=3.0)
+    site = make_site(count=2)
+    server.register(site)
+    server.crawl()
+    runaway = ("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g1 { ?a ?b ?c } GRAPH ?g2 { ?d ?e ?f } "
+               "GRAPH ?g3 { ?x ?y ?z } }")
+    statuses = []
+    thread = threading.Thread(target=lambda: statuses.append(_get(server, runaway).status_code))
+    thread.start()
+    while thread.is_alive() and 429 not in statuses and len(statuses) < 200:
+        statuses.append(_get(server, COUNT).status_code)
+    thread.join(60)
+    assert 429 in statuses  # whichever of the two came second was refused
+    assert _get(server, COUNT).status_code == 200

@@ -156,6 +156,8 @@ class Crawler:
             self._log(outcome)
             combined.merge(outcome.batch)
         self.store.commit(combined)
+        for outcome in outcomes:
+            outcome.batch = Batch()  # written: let the statements go
         unchanged = [o for o in outcomes if o.status == "unchanged" and not o.errors
                      and not o.state and not o.feed_members]
         if unchanged:  # one registry transaction for all nodes that answered 304
@@ -172,6 +174,7 @@ class Crawler:
         """Write one node's outcome: store first (one transaction), then the registry."""
         self._log(outcome)
         self.store.commit(outcome.batch)
+        outcome.batch = Batch()
         self._record(outcome)
 
     def _log(self, outcome: Outcome) -> None:
@@ -186,7 +189,8 @@ class Crawler:
                 {"initiatives": outcome.initiatives, "quarantined": len(outcome.quarantined),
                  "stale": len(outcome.stale), "dropped": len(outcome.dropped),
                  "warnings": len(outcome.warnings), "versions": outcome.versions},
-                problems, generated=node.graph in outcome.batch.replace))
+                problems, generated=node.graph in outcome.batch.replace
+                or node.graph in outcome.batch.replace_nt))
 
     def _record(self, outcome: Outcome) -> None:
         """After the store write: the registry's crawl state and the crawl summary."""
@@ -302,8 +306,7 @@ class Crawler:
                                  feed_last_modified=newest[2])
         outcome.feed_members = members
         if history:
-            outcome.batch.add(crawllog.HISTORY, ox.parse(b"".join(history),
-                                                         format=ox.RdfFormat.N_TRIPLES))
+            outcome.batch.append_nt.append((crawllog.HISTORY, b"".join(history)))
             outcome.versions = len(members)
         return bool(members)
 
@@ -339,15 +342,17 @@ class Crawler:
             return
         outcome.quarantined = screened["quarantined"]
         outcome.warnings = screened["warnings"]
-        graph = list(ox.parse(screened["graph"], format=ox.RdfFormat.N_TRIPLES))
         refused = {p.subject for p in outcome.quarantined if p.subject}
-        if refused:
-            previous = records.records_of(self.store.graph(node.graph))
+        previous = records.records_of(self.store.graph(node.graph)) if refused else {}
+        if refused & previous.keys():
+            graph = list(ox.parse(screened["graph"], format=ox.RdfFormat.N_TRIPLES))
             for iri in sorted(refused & previous.keys()):
                 graph.extend(t for t in previous[iri] if t.predicate != records.STALE)
                 graph.append(records.stale_marker(iri))
                 outcome.stale.append(iri)
-        outcome.batch.replace_graph(node.graph, graph)
+            outcome.batch.replace_graph(node.graph, graph)
+        else:
+            outcome.batch.replace_nt[node.graph] = screened["graph"]
         outcome.initiatives = screened["records"] + len(outcome.stale)
         outcome.status = "updated"
         outcome.state.update(catalog_etag=first.headers.get("etag"),

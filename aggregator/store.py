@@ -47,6 +47,9 @@ class Batch:
 
     replace: dict[str, list[ox.Triple]] = field(default_factory=dict)
     append: dict[str, list[ox.Triple]] = field(default_factory=dict)
+    #: the same as N-Triples bytes (loaded without building Python objects when possible)
+    replace_nt: dict[str, bytes] = field(default_factory=dict)
+    append_nt: list[tuple[str, bytes]] = field(default_factory=list)
 
     def replace_graph(self, graph: str, statements: Iterable[ox.Quad | ox.Triple]) -> None:
         self.replace[graph] = [_triple(s) for s in statements]
@@ -58,12 +61,17 @@ class Batch:
         self.replace.update(other.replace)
         for graph, triples in other.append.items():
             self.append.setdefault(graph, []).extend(triples)
+        self.replace_nt.update(other.replace_nt)
+        self.append_nt.extend(other.append_nt)
 
     def size(self) -> int:
-        return sum(map(len, self.replace.values())) + sum(map(len, self.append.values()))
+        """About how many statements the batch holds (N-Triples counted by lines)."""
+        return (sum(map(len, self.replace.values())) + sum(map(len, self.append.values()))
+                + sum(d.count(b"\n") for d in self.replace_nt.values())
+                + sum(d.count(b"\n") for _, d in self.append_nt))
 
     def __bool__(self) -> bool:
-        return bool(self.replace or self.append)
+        return bool(self.replace or self.append or self.replace_nt or self.append_nt)
 
 
 def _triple(statement: ox.Quad | ox.Triple) -> ox.Triple:
@@ -115,6 +123,10 @@ class OxigraphStore(GraphStore):
     def graph(self, graph: str) -> list[ox.Quad]:
         return list(self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
+    def _empty(self, graph: str) -> bool:
+        return next(iter(self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))),
+                    None) is None
+
     def has_graph(self, graph: str) -> bool:
         return self._store.contains_named_graph(ox.NamedNode(graph))
 
@@ -137,7 +149,15 @@ class OxigraphStore(GraphStore):
             removals: list[ox.Quad] = []
             additions: dict[str, list[ox.Triple]] = {g: list(t) for g, t in batch.append.items()}
             mirrored: list[ox.Triple] = []
-            for graph, new in batch.replace.items():
+            replace = dict(batch.replace)
+            fresh: dict[str, bytes] = {}
+            for graph, data in batch.replace_nt.items():
+                if self._empty(graph):
+                    fresh[graph] = data
+                else:
+                    replace[graph] = list(ox.parse(data, format=_NT))
+            appended = list(batch.append_nt)
+            for graph, new in replace.items():
                 old = [_triple(q) for q in self.graph(graph)]
                 if not old:
                     came, gone = new, []
@@ -153,9 +173,19 @@ class OxigraphStore(GraphStore):
                 removals += [ox.Quad(t.subject, t.predicate, t.object) for t in gone]
                 additions.setdefault(graph, []).extend(came)
                 mirrored.extend(came)
-            size = sum(map(len, additions.values())) + len(mirrored)
+            size = (sum(map(len, additions.values())) + len(mirrored)
+                    + sum(d.count(b"\n") for d in fresh.values()) * 2
+                    + sum(d.count(b"\n") for _, d in appended))
             if not (removals or size):
                 return False
+            if removals or size <= BULK_THRESHOLD:  # everything as objects, in one transaction
+                for graph, data in fresh.items():
+                    triples = list(ox.parse(data, format=_NT))
+                    additions.setdefault(graph, []).extend(triples)
+                    mirrored.extend(triples)
+                for graph, data in appended:
+                    additions.setdefault(graph, []).extend(ox.parse(data, format=_NT))
+                fresh, appended = {}, []
             if removals:
                 quads = self._quads(additions, mirrored)
                 parts = [f"DELETE DATA {{ {_data_block(removals)} }}"]
@@ -163,6 +193,11 @@ class OxigraphStore(GraphStore):
                     parts.append(f"INSERT DATA {{ {_data_block(quads)} }}")
                 self._store.update(" ;\n".join(parts))
             elif size > BULK_THRESHOLD:
+                for graph, data in fresh.items():
+                    self._store.bulk_load(data, format=_NT, to_graph=ox.NamedNode(graph))
+                    self._store.bulk_load(data, format=_NT, to_graph=ox.DefaultGraph())
+                for graph, data in appended:
+                    self._store.bulk_load(data, format=_NT, to_graph=ox.NamedNode(graph))
                 for graph, triples in additions.items():
                     if triples:
                         self._store.bulk_load(ox.serialize(triples, format=_NT), format=_NT,

@@ -278,7 +278,8 @@ class Views:
             "keywords": [v["value"] for v in fields.get("http://www.w3.org/ns/dcat#keyword", [])],
             "stale": text(AGG + "stale") == "true",
             "statusUpdates": [{**r, "phaseLabel": self.label(r["phase"], lang),
-                               "health": code(r["health"])} for r in status_updates],
+                               "health": self.label(r["health"], lang) if r["health"] else None}
+                              for r in status_updates],
             "history": [{"version": r["v"], "time": r["when"], "phase": code(r["phase"]),
                          "phaseLabel": self.label(r["phase"], lang) if r["phase"] else "",
                          "title": r["title"], "deleted": bool(r["deleted"])} for r in history],

@@ -340,10 +340,15 @@ def less_than_or_equals(shape: Shape, other: str) -> GroupCheck:
 
 
 def _ltoe(value: Term, compare: Term) -> bool:
-    """pySHACL's ``_compare_ltoe`` for one pair."""
+    """pySHACL's ``_compare_ltoe`` for one pair.
+
+    Where pySHACL has no answer (it raises on a blank node or on values it cannot compare, such
+    as an ill-typed date), the SHACL specification's answer is given: ``value <= compare`` is not
+    true, so the pair is a result. A publisher's typo must give a message, not a crash.
+    """
     if (isinstance(value, str) and value.startswith("_:")) or (
             isinstance(compare, str) and compare.startswith("_:")):
-        raise Unsupported("sh:lessThanOrEquals on a blank node")  # pySHACL raises
+        return False
     if isinstance(value, tuple) and isinstance(compare, tuple) and value[1] == compare[1] \
             and not value[2] and value[1] in (XSD + "date", XSD + "integer"):
         a, b = _fast_value(value), _fast_value(compare)
@@ -354,8 +359,8 @@ def _ltoe(value: Term, compare: Term) -> bool:
         return False
     try:
         return bool(a <= b)
-    except TypeError as exc:
-        raise Unsupported("incomparable values") from exc
+    except TypeError:
+        return False
 
 
 def _comparable(term: Term) -> tuple[bool, Any]:

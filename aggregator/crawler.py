@@ -17,12 +17,14 @@ For each node (concurrently, at most ``per_host`` requests to one host at a time
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +36,8 @@ from pios_ld.aggregator.store import Batch, GraphStore
 
 from pios_ld.errors import FetchError, PiosError
 from pios_ld.fetch import Fetched, Limits, fetch, guarded_session
+
+log = logging.getLogger("pios_ld.aggregator.crawler")
 
 ACCEPT = ("application/ld+json, text/turtle;q=0.9, application/n-triples;q=0.8, "
           "application/n-quads;q=0.8, application/trig;q=0.7")
@@ -100,6 +104,7 @@ class Crawler:
                              deadline=float(settings["fetch_timeout"]),
                              read_timeout=min(20.0, float(settings["fetch_timeout"])))
         self._pool: ProcessPoolExecutor | None = None
+        self._pool_broken = False
         self._pool_lock = threading.Lock()
         self._hosts: dict[str, threading.Semaphore] = {}
         self._hosts_lock = threading.Lock()
@@ -108,13 +113,21 @@ class Crawler:
     def _digest(self, fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
         """Run a :mod:`digest` function in the worker processes (or here when there are none)."""
         processes = int(self.settings.get("crawl_processes", 0))
-        if processes <= 0:
+        if processes <= 0 or self._pool_broken:
             return digest.raise_if_error(fn(*args))
         with self._pool_lock:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
                     max_workers=processes, mp_context=multiprocessing.get_context("spawn"))
-        return digest.raise_if_error(self._pool.submit(fn, *args).result())
+            pool = self._pool
+        try:
+            return digest.raise_if_error(pool.submit(fn, *args).result())
+        except BrokenProcessPool:
+            # The workers could not start (e.g. the main program cannot be re-imported by a
+            # spawned process, as with code read from stdin): do the work in this thread.
+            log.warning("crawl worker processes unavailable; parsing in the crawling threads")
+            self._pool_broken = True
+            return digest.raise_if_error(fn(*args))
 
     def close(self) -> None:
         with self._pool_lock:

@@ -106,12 +106,14 @@ ORDER BY ?county DESC(?initiatives)""")),
     Example("phase-changes", "Fasbyten över tid (historiken)", "Phase changes over time (history)",
             _q("""
 SELECT ?initiative ?when ?phase WHERE {
+  { SELECT ?initiative WHERE {
+      GRAPH <https://w3id.org/pios/graph/history> { ?v dct:isVersionOf ?initiative }
+    } GROUP BY ?initiative HAVING (COUNT(?v) > 1) LIMIT 50 }
   GRAPH <https://w3id.org/pios/graph/history> {
     ?version dct:isVersionOf ?initiative ; prov:generatedAtTime ?when ; pios:phase ?phase .
   }
 }
-ORDER BY ?initiative ?when
-LIMIT 200""")),
+ORDER BY ?initiative ?when""")),
     Example("changed-recently", "Senast ändrade initiativ", "Most recently changed initiatives",
             _q("""
 SELECT ?i ?title ?modified WHERE {

@@ -100,9 +100,10 @@ def load_json(data: bytes | str) -> Any:
     try:
         return json.loads(data)
     except json.JSONDecodeError as exc:
+        reason = exc.msg.removesuffix(" at")  # Python says "Invalid control character at"
         raise ParseError(
-            f"Not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}.",
-            f"Inte giltig JSON: {exc.msg} på rad {exc.lineno}, kolumn {exc.colno}.",
+            f"Not valid JSON: {reason} at line {exc.lineno}, column {exc.colno}.",
+            f"Inte giltig JSON: {reason} på rad {exc.lineno}, kolumn {exc.colno}.",
         ) from exc
     except UnicodeDecodeError as exc:
         raise ParseError("The document is not UTF-8 text.",

@@ -43,6 +43,7 @@ PREFIXES = {
     "phase": "https://w3id.org/pios/concept/phase/",
     "theme": "https://w3id.org/pios/concept/theme/",
     "health": "https://w3id.org/pios/concept/health/",
+    "orgtype": "https://w3id.org/pios/concept/organization-type/",
     "dct": "http://purl.org/dc/terms/",
     "dcat": "http://www.w3.org/ns/dcat#",
     "prov": "http://www.w3.org/ns/prov#",

@@ -116,7 +116,8 @@ class Report:
             for r in results:
                 where = r.field or (r.path or "")
                 value = f" [{r.value}]" if r.value is not None else ""
-                lines.append(f"  {labels[r.severity]} {where}: {r.message(lang)}{value}")
+                rule = r.shape.rsplit("#", 1)[-1]
+                lines.append(f"  {labels[r.severity]} {where} ({rule}): {r.message(lang)}{value}")
         summary = (
             f"{len(self.violations)} fel, {len(self.warnings)} varningar."
             if lang == "sv"

@@ -60,21 +60,21 @@ def test_conforming_document_exits_0(tmp_path):
 def test_warnings_are_printed_but_exit_0(tmp_path):
     result = run(str(write(tmp_path, "warn.jsonld", without("theme"))), "--lang", "en")
     assert result.exit_code == 0
-    assert "WARNING theme: Give at least one theme" in result.output
+    assert "WARNING theme (InitiativeThemeRecommended): Give at least one theme" in result.output
     assert "0 errors, 1 warnings." in result.output
 
 
 def test_violation_exits_1_and_names_the_rule_in_swedish(tmp_path):
     result = run(str(write(tmp_path, "bad.jsonld", without("title"))))
     assert result.exit_code == 1
-    assert "FEL title: Initiativet saknar titel." in result.output
+    assert "FEL title (InitiativeTitleRequired): Initiativet saknar titel." in result.output
     assert RECORD["id"] in result.output
 
 
 def test_lang_en_gives_english_messages(tmp_path):
     result = run(str(write(tmp_path, "bad.jsonld", without("title"))), "--lang", "en")
     assert result.exit_code == 1
-    assert "ERROR title: The initiative has no title." in result.output
+    assert "ERROR title (InitiativeTitleRequired): The initiative has no title." in result.output
 
 
 def test_format_json_is_parseable_and_complete(tmp_path):

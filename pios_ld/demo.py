@@ -49,6 +49,10 @@ class DemoError(PiosError):
     """The demo could not start."""
 
 
+class Interrupted(DemoError):
+    """A signal asked the demo to stop while it was starting."""
+
+
 @dataclass
 class Child:
     """A child process and where its output goes."""
@@ -85,6 +89,13 @@ class Demo:
     children: list[Child] = field(default_factory=list)
     #: initiatives changed after the first crawl: (IRI, new phase)
     changed: list[tuple[str, str]] = field(default_factory=list)
+    #: set (by a signal handler) to stop a start that is under way, between two steps
+    cancel: threading.Event = field(default_factory=threading.Event)
+
+    def check(self) -> None:
+        """Raise :class:`Interrupted` when a stop was asked for."""
+        if self.cancel.is_set():
+            raise Interrupted("Interrupted while starting.", "Avbruten under starten.")
 
     @property
     def aggregator_url(self) -> str:
@@ -104,6 +115,7 @@ class Demo:
     # -- running the CLI -------------------------------------------------------------------
     def cli(self, *args: str) -> str:
         """Run ``pios ARGS`` to completion; its stdout, or :class:`DemoError` with its stderr."""
+        self.check()
         command = [sys.executable, "-m", "pios_ld", *args]
         done = subprocess.run(command, capture_output=True, text=True, env=self.env(),
                               timeout=300, check=False)
@@ -116,6 +128,7 @@ class Demo:
 
     def spawn(self, name: str, *args: str, env: dict[str, str] | None = None) -> Child:
         """Start ``pios ARGS`` in the background, its output in ``logs/NAME.log``."""
+        self.check()
         logs = self.root / "logs"
         logs.mkdir(parents=True, exist_ok=True)
         log = logs / f"{name}.log"
@@ -130,6 +143,7 @@ class Demo:
     def wait_until_up(self, child: Child, url: str, timeout: float = START_TIMEOUT) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            self.check()
             if child.process.poll() is not None:
                 tail = child.log.read_text(encoding="utf-8", errors="replace")[-2000:]
                 raise DemoError(f"{child.name} stopped at start-up: {tail}",
@@ -190,6 +204,7 @@ class Demo:
         for node in self.nodes:
             records = built[node.org.orgnr]
             for record in records:
+                self.check()
                 self.write(node, "POST", "api/initiatives", record, expect=201)
             self.echo(f"  {len(records)} initiatives published by {node.org.name}")
 
@@ -230,6 +245,7 @@ class Demo:
         expected = sum(n.count for n in self.nodes)
         deadline = time.monotonic() + CRAWL_TIMEOUT
         while time.monotonic() < deadline:
+            self.check()
             if self.national_count() >= expected and self._changes_visible():
                 return
             time.sleep(0.5)
@@ -320,30 +336,24 @@ def _now() -> str:
 def run(port: int, directory: Path | None, echo: Callable[[str], None] = print) -> int:
     """Start the demo, print its URLs and keep it running until SIGINT or SIGTERM.
 
-    A signal while the federation is still starting interrupts the start; either way every
-    child is stopped before this returns. 0 after a stop by signal, 1 when something failed.
+    A signal while the federation is still starting stops the start after its current step
+    (one command or request); either way every child is stopped before this returns. 0 after
+    a stop by signal once running, 1 when something failed or the start was interrupted.
     """
     if free_port(port) != port:
         echo(f"pios demo: port {port} is in use; choose another with --port "
              f"(porten {port} används redan; välj en annan med --port).")
         return 1
     stop = threading.Event()
-    running = False
-
-    def on_signal(signum: int, frame: object) -> None:
-        if not running:
-            raise KeyboardInterrupt
-        stop.set()
-
-    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = {sig: signal.signal(sig, lambda *_: stop.set())
+                for sig in (signal.SIGINT, signal.SIGTERM)}
     root = directory or Path(tempfile.mkdtemp(prefix="pios-demo-"))
     root.mkdir(parents=True, exist_ok=True)
-    demo = Demo(root=root, port=port, echo=echo)
+    demo = Demo(root=root, port=port, echo=echo, cancel=stop)
     status = 0
     try:
         echo(f"pios demo: building a federation in {root}")
         demo.start()
-        running = True
         echo("")
         echo("pios demo is running. Open:")
         for label, url in demo.urls():
@@ -359,11 +369,7 @@ def run(port: int, directory: Path | None, echo: Callable[[str], None] = print) 
     except DemoError as exc:
         echo(f"pios demo: {exc.message}")
         status = 1
-    except KeyboardInterrupt:
-        echo("pios demo: interrupted while starting.")
-        status = 1
     finally:
-        running = True  # a further signal only sets the event: the clean-up runs to its end
         echo("pios demo: stopping …")
         demo.stop()
         if directory is None:

@@ -35,7 +35,8 @@ def read_lines(stream, lines: queue.Queue) -> None:
     lines.put(None)
 
 
-def processes_mentioning(text: str) -> list[int]:
+def processes_mentioning(text: str) -> list[str]:
+    """The command lines of running processes that mention *text* (zombies have none)."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
@@ -45,7 +46,7 @@ def processes_mentioning(text: str) -> list[int]:
         except OSError:
             continue
         if text in cmdline:
-            found.append(int(entry.name))
+            found.append(f"{entry.name}: {cmdline}")
     return found
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import time
 from pathlib import Path
@@ -256,9 +257,16 @@ def serve_command(instance: str, host: str | None, port: int | None) -> None:
     local = f"http://127.0.0.1:{settings['port']}/"
     state.admin_token = state.instance.announce_server(local)
     click.echo(f"pios aggregator serving {state.instance.folder} on {url} (Ctrl-C stops)")
+
+    def stop(signum: int, frame: object) -> None:  # SIGTERM: stop like Ctrl-C, cleaning up
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         waitress.serve(app, host=settings["host"], port=int(settings["port"]), threads=16,
                        ident="pios-aggregator")
+    except KeyboardInterrupt:
+        click.echo("Stopping …")
     finally:
         app.extensions["pios_close"]()
 

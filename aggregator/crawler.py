@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import threading
 import time
 from collections import deque
@@ -118,7 +119,8 @@ class Crawler:
         with self._pool_lock:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
-                    max_workers=processes, mp_context=multiprocessing.get_context("spawn"))
+                    max_workers=processes, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=digest.watch_parent, initargs=(os.getpid(),))
             pool = self._pool
         try:
             return digest.raise_if_error(pool.submit(fn, *args).result())

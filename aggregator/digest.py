@@ -18,6 +18,20 @@ from pios_ld.errors import InputError, PiosError
 NT = ox.RdfFormat.N_TRIPLES
 
 
+def watch_parent(parent: int) -> None:
+    """Worker initializer: exit when the crawling process is gone (killed, not shut down)."""
+    import os
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="watch-parent").start()
+
+
 def parse(content: bytes, media_type: str, url: str) -> list[ox.Quad]:
     """Parse a fetched document in the syntax its media type names (JSON-LD when unknown)."""
     try:

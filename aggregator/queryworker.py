@@ -125,12 +125,16 @@ class QueryPool:
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
+        self._closed = False
         for _ in range(max(1, size)):
             self._add()
 
     def _add(self) -> None:
         worker = _Worker(self._context)
         with self._lock:
+            if self._closed:  # closed while this worker was starting
+                worker.kill()
+                return
             self._all.append(worker)
         self._idle.put(worker)
 
@@ -183,6 +187,7 @@ class QueryPool:
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
             workers, self._all = list(self._all), []
         for worker in workers:
             worker.kill()

@@ -43,7 +43,7 @@ log = logging.getLogger("pios_ld.aggregator.crawler")
 ACCEPT = ("application/ld+json, text/turtle;q=0.9, application/n-triples;q=0.8, "
           "application/n-quads;q=0.8, application/trig;q=0.7")
 #: Outcomes are committed together until they hold about this many statements.
-COMMIT_GROUP = 50_000
+COMMIT_GROUP = 400_000
 #: Most catalog pages followed through ``next``.
 MAX_CATALOG_PAGES = 1000
 
@@ -149,15 +149,17 @@ class Crawler:
             self.registry.forget_removed(removed)
         outcomes: list[Outcome] = []
         pending: list[Outcome] = []
+        pending_size = 0
         workers = max(1, min(int(self.settings["crawl_workers"]), len(nodes) or 1))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crawl") as pool:
             futures = [pool.submit(self.crawl_node, node) for node in nodes]
             for future in as_completed(futures):
                 pending.append(future.result())
-                if sum(o.size() for o in pending) >= COMMIT_GROUP:
+                pending_size += pending[-1].size()
+                if pending_size >= COMMIT_GROUP:
                     self.commit_many(pending, progress)
                     outcomes += pending
-                    pending = []
+                    pending, pending_size = [], 0
             if pending:
                 self.commit_many(pending, progress)
                 outcomes += pending

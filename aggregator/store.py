@@ -74,6 +74,19 @@ class Batch:
         return bool(self.replace or self.append or self.replace_nt or self.append_nt)
 
 
+def in_graph(data: bytes, graph: str) -> bytes:
+    """N-Triples *data* (one statement a line, as pyoxigraph writes it) as N-Quads in *graph*.
+
+    An N-Triples line ends with `` .``; a literal cannot hold a raw line break, so `` .\\n``
+    only ever ends a statement.
+    """
+    if not data:
+        return data
+    if not data.endswith(b"\n"):
+        data += b"\n"
+    return data.replace(b" .\n", f" <{graph}> .\n".encode())
+
+
 def _triple(statement: ox.Quad | ox.Triple) -> ox.Triple:
     if isinstance(statement, ox.Triple):
         return statement
@@ -193,18 +206,16 @@ class OxigraphStore(GraphStore):
                     parts.append(f"INSERT DATA {{ {_data_block(quads)} }}")
                 self._store.update(" ;\n".join(parts))
             elif size > BULK_THRESHOLD:
+                # one bulk load of N-Quads: each bulk load has a large fixed cost
+                parts = []
                 for graph, data in fresh.items():
-                    self._store.bulk_load(data, format=_NT, to_graph=ox.NamedNode(graph))
-                    self._store.bulk_load(data, format=_NT, to_graph=ox.DefaultGraph())
-                for graph, data in appended:
-                    self._store.bulk_load(data, format=_NT, to_graph=ox.NamedNode(graph))
-                for graph, triples in additions.items():
-                    if triples:
-                        self._store.bulk_load(ox.serialize(triples, format=_NT), format=_NT,
-                                              to_graph=ox.NamedNode(graph))
+                    parts += [in_graph(data, graph), data]
+                parts += [in_graph(data, graph) for graph, data in appended]
+                parts += [in_graph(ox.serialize(t, format=_NT), g)
+                          for g, t in additions.items() if t]
                 if mirrored:
-                    self._store.bulk_load(ox.serialize(mirrored, format=_NT), format=_NT,
-                                          to_graph=ox.DefaultGraph())
+                    parts.append(ox.serialize(mirrored, format=_NT))
+                self._store.bulk_load(b"".join(parts), format=ox.RdfFormat.N_QUADS)
             else:
                 self._store.extend(self._quads(additions, mirrored))
             self.writes += 1

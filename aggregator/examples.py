@@ -43,7 +43,8 @@ ORDER BY DESC(?initiatives)""")),
     Example("theme-phase", "Initiativ per tema och fas", "Initiatives by theme and phase", _q("""
 SELECT ?theme ?phase ?initiatives WHERE {
   { SELECT ?t ?p (COUNT(?i) AS ?initiatives) WHERE {
-      ?i pios:theme ?t ; pios:phase ?p .
+      { SELECT ?i ?t WHERE { ?i pios:theme ?t } }
+      { SELECT ?i ?p WHERE { ?i pios:phase ?p } }
     } GROUP BY ?t ?p }
   ?t skos:prefLabel ?theme . FILTER(LANG(?theme) = "sv")
   ?p skos:prefLabel ?phase . FILTER(LANG(?phase) = "sv")
@@ -52,8 +53,10 @@ ORDER BY ?theme ?phase""")),
     Example("state", "Planerade, pågående och avslutade initiativ",
             "Planned, ongoing and completed initiatives", _q("""
 SELECT ?state (SUM(?n) AS ?initiatives) WHERE {
-  { SELECT ?p (COUNT(?i) AS ?n) WHERE { ?i pios:responsibleOrganization ?o ; pios:phase ?p }
-    GROUP BY ?p }
+  { SELECT ?p (COUNT(?i) AS ?n) WHERE {
+      { SELECT ?i WHERE { ?i pios:responsibleOrganization ?o } }
+      { SELECT ?i ?p WHERE { ?i pios:phase ?p } }
+    } GROUP BY ?p }
   ?p skos:broader ?top . ?top skos:prefLabel ?state . FILTER(LANG(?state) = "sv")
 }
 GROUP BY ?state
@@ -61,29 +64,37 @@ ORDER BY DESC(?initiatives)""")),
     Example("budget-theme", "Budget per tema (SEK)", "Budget per theme (SEK)", _q("""
 SELECT ?theme ?initiatives ?budget ?average WHERE {
   { SELECT ?t (COUNT(?i) AS ?initiatives) (SUM(?value) AS ?budget) (AVG(?value) AS ?average)
-    WHERE { ?i pios:theme ?t ; pios:budget/schema:value ?value . } GROUP BY ?t }
+    WHERE {
+      { SELECT ?i ?t WHERE { ?i pios:theme ?t } }
+      { SELECT ?i ?b WHERE { ?i pios:budget ?b } }
+      { SELECT ?b ?value WHERE { ?b schema:value ?value } }
+    } GROUP BY ?t }
   ?t skos:prefLabel ?theme . FILTER(LANG(?theme) = "sv")
 }
 ORDER BY DESC(?budget)""")),
     Example("largest-budgets", "De största budgetarna", "The largest budgets", _q("""
 SELECT ?i ?title ?organisation ?budget WHERE {
-  { SELECT ?i ?budget WHERE { ?i pios:budget/schema:value ?budget }
-    ORDER BY DESC(?budget) LIMIT 25 }
+  { SELECT ?i ?budget WHERE {
+      { SELECT ?i ?b WHERE { ?i pios:budget ?b } }
+      { SELECT ?b ?budget WHERE { ?b schema:value ?budget } }
+    } ORDER BY DESC(?budget) LIMIT 25 }
   ?i dct:title ?title ; pios:responsibleOrganization/skos:prefLabel ?organisation .
   FILTER(LANG(?title) = "sv")
 }
 ORDER BY DESC(?budget)""")),
     Example("reuse-across", "Återanvändning mellan organisationer",
             "Reuse across organisations", _q("""
-SELECT ?original ?title ?owner (COUNT(DISTINCT ?reuser) AS ?reusedBy) WHERE {
-  ?i pios:reuses ?original ; pios:responsibleOrganization ?reuser .
-  ?original pios:responsibleOrganization ?ownerOrg ; dct:title ?title .
-  ?ownerOrg skos:prefLabel ?owner .
-  FILTER(?reuser != ?ownerOrg && LANG(?title) = "sv")
+SELECT ?original ?title ?owner ?reusedBy WHERE {
+  { SELECT ?original ?ownerOrg (COUNT(DISTINCT ?reuser) AS ?reusedBy) WHERE {
+      { SELECT ?i ?original WHERE { ?i pios:reuses ?original } }
+      { SELECT ?i ?reuser WHERE { ?i pios:responsibleOrganization ?reuser } }
+      { SELECT ?original ?ownerOrg WHERE { ?original pios:responsibleOrganization ?ownerOrg } }
+      FILTER(?reuser != ?ownerOrg)
+    } GROUP BY ?original ?ownerOrg ORDER BY DESC(?reusedBy) ?original LIMIT 25 }
+  OPTIONAL { ?original dct:title ?title . FILTER(LANG(?title) = "sv") }
+  OPTIONAL { ?ownerOrg skos:prefLabel ?owner }
 }
-GROUP BY ?original ?title ?owner
-ORDER BY DESC(?reusedBy)
-LIMIT 25""")),
+ORDER BY DESC(?reusedBy) ?original""")),
     Example("coverage-county", "Täckning per län: organisationer som publicerar",
             "Coverage per county: organisations that publish", _q("""
 SELECT ?county (COUNT(DISTINCT ?org) AS ?organisations) (COUNT(DISTINCT ?publisher) AS ?publishing)
@@ -96,8 +107,10 @@ ORDER BY ?county""")),
     Example("per-county-theme", "Initiativ per län och tema", "Initiatives by county and theme",
             _q("""
 SELECT ?county ?theme (SUM(?n) AS ?initiatives) WHERE {
-  { SELECT ?o ?t (COUNT(?i) AS ?n) WHERE { ?i pios:responsibleOrganization ?o ; pios:theme ?t }
-    GROUP BY ?o ?t }
+  { SELECT ?o ?t (COUNT(?i) AS ?n) WHERE {
+      { SELECT ?i ?o WHERE { ?i pios:responsibleOrganization ?o } }
+      { SELECT ?i ?t WHERE { ?i pios:theme ?t } }
+    } GROUP BY ?o ?t }
   ?o pios:countyName ?county .
   ?t skos:prefLabel ?theme . FILTER(LANG(?theme) = "sv")
 }
@@ -117,8 +130,10 @@ ORDER BY ?initiative ?when""")),
     Example("changed-recently", "Senast ändrade initiativ", "Most recently changed initiatives",
             _q("""
 SELECT ?i ?title ?modified WHERE {
-  { SELECT ?i ?modified WHERE { ?i a pios:Initiative ; dct:modified ?modified }
-    ORDER BY DESC(?modified) LIMIT 25 }
+  { SELECT ?i ?modified WHERE {
+      { SELECT ?i WHERE { ?i pios:responsibleOrganization ?o } }
+      { SELECT ?i ?modified WHERE { ?i dct:modified ?modified } }
+    } ORDER BY DESC(?modified) LIMIT 25 }
   ?i dct:title ?title . FILTER(LANG(?title) = "sv")
 }
 ORDER BY DESC(?modified)""")),
@@ -126,7 +141,9 @@ ORDER BY DESC(?modified)""")),
             "Open for collaboration, by theme", _q("""
 SELECT ?theme ?initiatives WHERE {
   { SELECT ?t (COUNT(?i) AS ?initiatives) WHERE {
-      ?i pios:openForCollaboration true ; pios:theme ?t } GROUP BY ?t }
+      { SELECT ?i WHERE { ?i pios:openForCollaboration true } }
+      { SELECT ?i ?t WHERE { ?i pios:theme ?t } }
+    } GROUP BY ?t }
   ?t skos:prefLabel ?theme . FILTER(LANG(?theme) = "sv")
 }
 ORDER BY DESC(?initiatives)""")),
@@ -150,8 +167,11 @@ ORDER BY DESC(?initiatives)""")),
             _q("""
 SELECT ?phase ?spentToDate ?budgeted WHERE {
   { SELECT ?p (SUM(?spent) AS ?spentToDate) (SUM(?budget) AS ?budgeted) WHERE {
-      ?i pios:responsibleOrganization ?o ; pios:phase ?p ; pios:budget/schema:value ?budget ;
-         pios:spentToDate/schema:value ?spent .
+      { SELECT ?i ?p WHERE { ?i pios:phase ?p } }
+      { SELECT ?i ?b WHERE { ?i pios:budget ?b } }
+      { SELECT ?b ?budget WHERE { ?b schema:value ?budget } }
+      { SELECT ?i ?s WHERE { ?i pios:spentToDate ?s } }
+      { SELECT ?s ?spent WHERE { ?s schema:value ?spent } }
     } GROUP BY ?p }
   ?p skos:prefLabel ?phase . FILTER(LANG(?phase) = "sv")
 }

@@ -169,6 +169,7 @@ def run(args, root: Path, children: list) -> None:
     for org in orgs:
         write_export(export / org.orgnr, base_for[org.orgnr], org, built[org.orgnr])
     total = sum(len(v) for v in built.values())
+    say("machine load (1, 5, 15 min) at the start", _load())
     say("organisations x initiatives", f"{len(orgs)} x {args.per_org} = {total}")
     say("generate + write static exports", f"{time.perf_counter() - started:.1f} s")
     for port in ports:
@@ -219,8 +220,14 @@ def run(args, root: Path, children: list) -> None:
             f"({rows} rows)")
     size = sum(f.stat().st_size for f in (folder / "store").rglob("*") if f.is_file())
     say("store size on disk", f"{size / 2**20:.0f} MB, {len(store):,} quads")
+    say("machine load (1, 5, 15 min) at the end", _load())
     crawler.close()
     inst.release_writer()
+
+
+def _load() -> str:
+    """The load average, since other work on the machine changes every figure above."""
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg()) + f" on {os.cpu_count()} cores"
 
 
 if __name__ == "__main__":

@@ -86,17 +86,23 @@ def _reachable(statements: list[ox.Triple], roots: Iterable[str]) -> set[str]:
 
 def authoritative(statements: Iterable[ox.Quad | ox.Triple], prefixes: tuple[str, ...]
                   ) -> tuple[list[ox.Triple], list[Problem]]:
-    """Keep statements about subjects under *prefixes* (and blank nodes reached from them)."""
-    triples = [ox.Triple(s.subject, s.predicate, s.object) for s in statements]
-    own = {s.subject.value for s in triples if isinstance(s.subject, ox.NamedNode)
-           and s.subject.value.startswith(prefixes)}
+    """Keep statements about subjects under *prefixes* (and blank nodes reached from them).
+
+    Statements of the default graph are kept as they are (a quad there reads as a triple);
+    only a statement in a named graph is rebuilt as a triple.
+    """
+    triples = [s if isinstance(s, ox.Triple) or isinstance(s.graph_name, ox.DefaultGraph)
+               else ox.Triple(s.subject, s.predicate, s.object) for s in statements]
+    keys = [_key(s.subject) for s in triples]
+    own = {k for k, s in zip(keys, triples, strict=True)
+           if not k.startswith("_:") and k.startswith(prefixes)}
     allowed = _reachable(triples, own)
     kept, foreign = [], {}
-    for s in triples:
-        if _key(s.subject) in allowed:
+    for key, s in zip(keys, triples, strict=True):
+        if key in allowed:
             kept.append(s)
         else:
-            foreign[_key(s.subject)] = foreign.get(_key(s.subject), 0) + 1
+            foreign[key] = foreign.get(key, 0) + 1
     problems = [Problem(
         "authority", subject,
         f"{count} påståenden om {subject} togs bort: adressen ligger utanför nodens "

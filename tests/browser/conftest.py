@@ -115,6 +115,7 @@ def screenshot(page, name: str) -> Path:
 
 def axe_violations(page) -> list[dict]:
     """Run axe-core on the page; the violations of WCAG 2.1 level A and AA."""
+    assert AXE.is_file(), f"{AXE} is missing: run `npm ci` in tests/js (or .ci/install)"
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         """async () => await axe.run(document, {runOnly: {type: 'tag',

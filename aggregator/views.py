@@ -195,9 +195,12 @@ class Views:
         pages = max(1, -(-total // PAGE_SIZE))
         page = min(max(1, page), pages)
         rows = self.rows(
-            f"SELECT ?i (SAMPLE(?title) AS ?t) (SAMPLE(?o) AS ?org) (SAMPLE(?p) AS ?phase) "
+            f"SELECT ?i (COALESCE(SAMPLE(?own), SAMPLE(?title)) AS ?t) (SAMPLE(?o) AS ?org) "
+            f"(SAMPLE(?p) AS ?phase) "
             f"(MAX(?m) AS ?modified) (MAX(?stale) AS ?isStale) WHERE {{ {body} "
             f"OPTIONAL {{ ?i <{AGG}stale> ?stale }} "
+            # the title in the page's language where there is one
+            f'OPTIONAL {{ ?i dct:title ?own FILTER(LANGMATCHES(LANG(?own), "{_safe(lang)}")) }} '
             f"}} GROUP BY ?i ORDER BY DESC(?modified) LIMIT {PAGE_SIZE} "
             f"OFFSET {(page - 1) * PAGE_SIZE}")
         items = []

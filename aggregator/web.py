@@ -25,8 +25,8 @@ def _state():
     return current_app.extensions["pios"]
 
 
-@blueprint.route("/")
 @blueprint.route("/index.json")
+@blueprint.route("/")
 def overview() -> Response:
     ui = _ui()
     data = ui.views.overview(ui.lang())
@@ -34,8 +34,8 @@ def overview() -> Response:
     return ui.render("overview.html", data=data, title=ui.t("National overview"))
 
 
-@blueprint.route("/initiatives")
 @blueprint.route("/initiatives.json")
+@blueprint.route("/initiatives")
 def initiatives() -> Response:
     ui = _ui()
     args = {k: request.args.get(k, "").strip() for k in ("q", "phase", "theme", "org", "county",
@@ -54,8 +54,8 @@ def initiatives() -> Response:
                      kinds=KINDS, orgs=sorted(publishing, key=lambda o: o.name))
 
 
-@blueprint.route("/initiative")
 @blueprint.route("/initiative.json")
+@blueprint.route("/initiative")
 def initiative() -> Response:
     ui = _ui()
     iri = request.args.get("iri", "")
@@ -66,16 +66,16 @@ def initiative() -> Response:
     return ui.render("initiative.html", data=data, title=data["title"] or iri)
 
 
-@blueprint.route("/nodes")
 @blueprint.route("/nodes.json")
+@blueprint.route("/nodes")
 def nodes() -> Response:
     ui = _ui()
     data = [n.as_dict() for n in _state().instance.registry.nodes()]
     return ui.render("nodes.html", data=data, title=ui.t("Nodes"))
 
 
-@blueprint.route("/nodes/<int:node_id>")
 @blueprint.route("/nodes/<int:node_id>.json")
+@blueprint.route("/nodes/<int:node_id>")
 def node(node_id: int) -> Response:
     ui = _ui()
     registry = _state().instance.registry

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
 import requests
 
 PHASE = "https://w3id.org/pios/vocab#phase"
-
-#: Known bug (reported): every page link the aggregator builds with url_for (main menu,
-#: result rows, publisher links) points at the JSON twin (/initiatives.json, /initiative.json,
-#: /nodes/1.json), because each view registers its .json rule first. Strict: remove the mark
-#: once fixed.
-LINKS_TO_JSON = pytest.mark.xfail(strict=True, reason="aggregator links lead to the .json twins")
-
 
 def title_of(federation, iri: str) -> str:
     record = requests.get(iri, headers={"Accept": "application/ld+json"}, timeout=10).json()
     return record["title"]["sv"]
 
 
-@LINKS_TO_JSON
 def test_overview_filter_then_an_initiative_with_its_history(page, federation, shoot):
     assert federation.changed, "the demo moves at least one pilot on to implementation"
     changed_iri, new_phase = federation.changed[0]
@@ -60,8 +51,6 @@ def test_an_example_query_on_the_sparql_page_shows_a_table(page, federation, sho
     shoot(page, "aggregator-sparql")
 
 
-@pytest.mark.xfail(strict=True, reason="aggregator links lead to the .json twins; the list "
-                   "shows any language's title (SAMPLE), not the page language's")
 def test_aggregator_pages_are_readable_without_javascript(page_without_js, federation, shoot):
     page = page_without_js
     page.goto(federation.aggregator_url)
@@ -74,7 +63,6 @@ def test_aggregator_pages_are_readable_without_javascript(page_without_js, feder
     shoot(page, "aggregator-initiative-nojs")
 
 
-@LINKS_TO_JSON
 def test_screenshots_of_the_publisher_pages(page, federation, shoot):
     page.goto(federation.aggregator_url + "nodes")
     shoot(page, "aggregator-nodes")

@@ -169,8 +169,8 @@ def run(args, root: Path, children: list) -> None:
     for org in orgs:
         write_export(export / org.orgnr, base_for[org.orgnr], org, built[org.orgnr])
     total = sum(len(v) for v in built.values())
-    say("machine load (1, 5, 15 min) at the start", _load())
     say("organisations x initiatives", f"{len(orgs)} x {args.per_org} = {total}")
+    say("machine load (1, 5, 15 min) at the start", _load())
     say("generate + write static exports", f"{time.perf_counter() - started:.1f} s")
     for port in ports:
         children.append(subprocess.Popen([sys.executable, __file__, "--serve-static",

@@ -1,0 +1,98 @@
+"""The embedded store's bulk path and the example queries' answers on known data."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from pios_ld.aggregator import examples
+from pios_ld.aggregator.crawllog import HISTORY
+from pios_ld.aggregator.store import BULK_THRESHOLD, Batch, OxigraphStore, in_graph
+
+NT = ox.RdfFormat.N_TRIPLES
+PIOS = "https://w3id.org/pios/vocab#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+CONCEPT = "https://w3id.org/pios/concept/"
+
+
+def _lines(base: str, count: int) -> bytes:
+    return b"".join(f'<{base}r{i}> <{PIOS}note> "line {i}"@sv .\n'.encode()
+                    for i in range(count))
+
+
+def test_in_graph_moves_every_statement_and_keeps_awkward_literals_whole():
+    tricky = ox.Triple(ox.NamedNode("https://a.example/x"), ox.NamedNode(PIOS + "note"),
+                       ox.Literal('ends with " .\nand a new line .', language="sv"))
+    plain = ox.Triple(tricky.subject, tricky.predicate, ox.Literal("plain"))
+    data = ox.serialize([tricky, plain], format=NT)
+    quads = list(ox.parse(in_graph(data, "https://a.example/"), format=ox.RdfFormat.N_QUADS))
+    assert {q.graph_name for q in quads} == {ox.NamedNode("https://a.example/")}
+    assert ox.Triple(quads[0].subject, quads[0].predicate, quads[0].object) == tricky
+
+
+def test_large_first_write_fills_node_graphs_their_mirror_and_the_history(tmp_path):
+    store = OxigraphStore(tmp_path / "store")
+    half = BULK_THRESHOLD // 2 + 100
+    batch = Batch()
+    batch.replace_nt["https://a.example/"] = _lines("https://a.example/", half)
+    batch.replace_nt["https://b.example/"] = _lines("https://b.example/", half)
+    batch.append_nt.append((HISTORY, _lines("https://a.example/v", 50)))
+    assert store.commit(batch)
+    assert len(store.graph("https://a.example/")) == half
+    assert len(store.graph("https://b.example/")) == half
+    assert len(store.graph(HISTORY)) == 50
+    mirrored = list(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))[0][0]
+    assert int(mirrored.value) == 2 * half  # the history is not in the default graph
+    # a later crawl that changes one record is a difference, not a reload
+    again = Batch()
+    again.replace_nt["https://a.example/"] = _lines("https://a.example/", half - 1)
+    assert store.commit(again)
+    assert len(store.graph("https://a.example/")) == half - 1
+    store.close()
+
+
+def _known_data() -> ox.Store:
+    """Three initiatives, one with a status update that also names a phase."""
+    store = ox.Store()
+    turtle = f"""
+    @prefix pios: <{PIOS}> . @prefix skos: <{SKOS}> . @prefix schema: <https://schema.org/> .
+    @prefix phase: <{CONCEPT}phase/> . @prefix theme: <{CONCEPT}theme/> .
+    phase:pilot skos:prefLabel "Pilot"@sv ; skos:broader phase:ongoing .
+    phase:idea skos:prefLabel "Idé"@sv ; skos:broader phase:planned .
+    phase:ongoing skos:prefLabel "Pågående"@sv . phase:planned skos:prefLabel "Planerad"@sv .
+    theme:education skos:prefLabel "Utbildning"@sv .
+    <https://a.example/i1> pios:responsibleOrganization <https://org/1> ; pios:phase phase:pilot ;
+        pios:theme theme:education ; pios:budget <https://a.example/b1> ;
+        pios:spentToDate <https://a.example/s1> ; pios:hasStatusUpdate <https://a.example/u1> .
+    <https://a.example/b1> schema:value 100 . <https://a.example/s1> schema:value 40 .
+    <https://a.example/u1> pios:phase phase:idea ; pios:spentToDate <https://a.example/s0> .
+    <https://a.example/s0> schema:value 5 .
+    <https://a.example/i2> pios:responsibleOrganization <https://org/1> ; pios:phase phase:pilot ;
+        pios:theme theme:education ; pios:budget <https://a.example/b2> ;
+        pios:spentToDate <https://a.example/s2> .
+    <https://a.example/b2> schema:value 200 . <https://a.example/s2> schema:value 60 .
+    <https://a.example/i3> pios:responsibleOrganization <https://org/1> ; pios:phase phase:idea .
+    """
+    store.load(turtle.encode(), format=ox.RdfFormat.TURTLE)
+    return store
+
+
+def _rows(store: ox.Store, example_id: str) -> list[tuple]:
+    example = examples.by_id(example_id)
+    assert example is not None
+    return sorted(tuple(term.value if term is not None else None for term in row)
+                  for row in store.query(example.query))
+
+
+def test_theme_and_phase_example_counts_initiatives_not_status_updates():
+    assert _rows(_known_data(), "theme-phase") == [("Utbildning", "Pilot", "2")]
+
+
+def test_state_example_counts_each_initiative_once_by_its_own_phase():
+    assert _rows(_known_data(), "state") == [("Planerad", "1"), ("Pågående", "2")]
+
+
+def test_spend_against_budget_example_sums_initiatives_not_status_updates():
+    assert _rows(_known_data(), "spend-vs-budget") == [("Pilot", "100", "300")]
+
+
+def test_budget_per_theme_example_counts_sums_and_averages():
+    assert _rows(_known_data(), "budget-theme") == [("Utbildning", "2", "300", "150")]

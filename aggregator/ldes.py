@@ -15,12 +15,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-LDES = "https://w3id.org/ldes#"
-TREE = "https://w3id.org/tree#"
-PROV = "http://www.w3.org/ns/prov#"
-DCT = "http://purl.org/dc/terms/"
-AS = "https://www.w3.org/ns/activitystreams#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+from pios_ld.feed import AS, DCT, LDES, PROV, RDF_TYPE, TREE
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from dataclasses import asdict
 from typing import Any
 
 import pyoxigraph as ox
-from pios_ld.aggregator import ldes, records
+from pios_ld.aggregator import records
 
-from pios_ld import rdf
+from pios_ld import feed, rdf
 from pios_ld.errors import InputError, PiosError
 
 NT = ox.RdfFormat.N_TRIPLES
@@ -75,7 +75,7 @@ def feed_page(content: bytes, media_type: str, url: str, seen: frozenset[str],
     """Read one feed page: onward links, the versions not seen before, and their statements
     for the history (only versions the node may speak for)."""
     try:
-        page = ldes.read_page(parse(content, media_type, url), url)
+        page = feed.read_page(parse(content, media_type, url), url)
     except PiosError as exc:
         return _error(exc)
     members = [m for m in page.members if m.iri not in seen]

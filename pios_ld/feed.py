@@ -202,55 +202,105 @@ def inline_context(document: dict[str, Any]) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------------------------
-# Reading a page back (any RDF syntax, as quads)
+# Reading a page back (any RDF syntax, any LDES publisher)
 # --------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Member:
-    """A version as a reader sees it."""
+    """One version of one resource, as a reader of the stream sees it."""
 
     iri: str
-    initiative: str
-    timestamp: str
+    version_of: str | None
+    timestamp: str | None
     deleted: bool
+    #: the statements about the version and the blank nodes reached from it
+    statements: tuple[ox.Triple, ...] = ()
+
+    @property
+    def initiative(self) -> str | None:
+        return self.version_of
+
+    def record(self) -> list[ox.Triple]:
+        """The version's statements about the resource itself (version IRI → resource IRI),
+        without the versioning statements; empty for a delete."""
+        if self.deleted or not self.version_of:
+            return []
+        me, it = ox.NamedNode(self.iri), ox.NamedNode(self.version_of)
+        skip = {DCT + "isVersionOf", PROV + "generatedAtTime"}
+        return [ox.Triple(it if t.subject == me else t.subject, t.predicate,
+                          it if t.object == me else t.object)
+                for t in self.statements if not (t.subject == me and t.predicate.value in skip)]
 
 
 @dataclass(frozen=True)
 class Page:
-    """What one feed page says: its members in time order and the pages it links to."""
+    """What one feed document says: its members in time order and the pages it links to."""
 
+    url: str
     members: tuple[Member, ...]
+    #: every other page named: the stream's view and the nodes of its relations
+    links: tuple[str, ...]
+    #: the pages this one's tree:relations lead on to
     next_pages: tuple[str, ...]
     immutable: bool
 
 
 def read_page(statements: Iterable[ox.Quad | ox.Triple], url: str) -> Page:
-    """Read the members and onward links of the feed page at *url* from its statements."""
-    statements = list(statements)
-    by_subject: dict[str, dict[str, list]] = {}
-    for s in statements:
-        by_subject.setdefault(s.subject.value, {}).setdefault(s.predicate.value, []).append(
-            s.object)
-    member_iris = {s.object.value for s in statements if s.predicate.value == TREE + "member"}
+    """Read the members and onward links of the feed document at *url* from its statements.
+
+    Generic over LDES publishers: the stream's own ``ldes:timestampPath``,
+    ``ldes:versionOfPath`` and ``ldes:versionDeleteObject`` are honoured, with the LDES defaults
+    (``prov:generatedAtTime``, ``dct:isVersionOf``, ``as:Delete``) where a page does not say.
+    """
+    triples = [ox.Triple(s.subject, s.predicate, s.object) for s in statements]
+    by_subject: dict[object, list[ox.Triple]] = {}
+    for t in triples:
+        by_subject.setdefault(t.subject, []).append(t)
+
+    def values(subject, predicate: str) -> list:
+        return [t.object for t in by_subject.get(subject, ()) if t.predicate.value == predicate]
+
+    timestamp_path, version_path = PROV + "generatedAtTime", DCT + "isVersionOf"
+    delete_objects = {AS + "Delete"}
+    for t in triples:
+        if t.predicate.value == LDES + "timestampPath":
+            timestamp_path = t.object.value
+        elif t.predicate.value == LDES + "versionOfPath":
+            version_path = t.object.value
+        elif t.predicate.value == LDES + "versionDeleteObject":
+            delete_objects.add(t.object.value)
+
     members = []
-    for iri in member_iris:
-        props = by_subject.get(iri, {})
-        of = props.get(DCT + "isVersionOf", [])
-        when = props.get(PROV + "generatedAtTime", [])
-        types = {t.value for t in props.get(RDF_TYPE, [])}
-        if of and when:
-            members.append(Member(iri, of[0].value, when[0].value, AS + "Delete" in types))
-    members.sort(key=lambda m: (m.timestamp, _seq(m.iri)))
-    page_props = by_subject.get(url, {})
-    relations = page_props.get(TREE + "relation", [])
-    next_pages = tuple(
-        node.value
-        for rel in relations
-        for node in by_subject.get(rel.value, {}).get(TREE + "node", [])
-    )
-    immutable = any(v.value == "true" for v in page_props.get(LDES + "immutable", []))
-    return Page(tuple(members), next_pages, immutable)
+    member_terms = dict.fromkeys(t.object for t in triples if t.predicate.value == TREE + "member")
+    for iri_term in member_terms:
+        reached, stack, seen = [], [iri_term], {iri_term}
+        while stack:
+            for t in by_subject.get(stack.pop(), ()):
+                reached.append(t)
+                if isinstance(t.object, ox.BlankNode) and t.object not in seen:
+                    seen.add(t.object)
+                    stack.append(t.object)
+        of = values(iri_term, version_path)
+        when = values(iri_term, timestamp_path)
+        deleted = any(t.object.value in delete_objects for t in by_subject.get(iri_term, ())
+                      if t.predicate.value == RDF_TYPE or t.object.value in delete_objects)
+        members.append(Member(iri_term.value, of[0].value if of else None,
+                              when[0].value if when else None, deleted, tuple(reached)))
+    members.sort(key=lambda m: (m.timestamp or "", _seq(m.iri)))
+
+    page = ox.NamedNode(url)
+    next_pages = tuple(dict.fromkeys(
+        n.value for rel in values(page, TREE + "relation") for n in values(rel, TREE + "node")))
+    links = []
+    for t in triples:
+        if t.predicate.value == TREE + "view":
+            links.append(t.object.value)
+        elif t.predicate.value == TREE + "relation":
+            links.extend(n.value for n in values(t.object, TREE + "node"))
+    immutable = any(v.value == "true" for v in values(page, LDES + "immutable"))
+    return Page(url, tuple(members), tuple(dict.fromkeys(x for x in links if x != url)),
+                next_pages, immutable)
 
 
 def _seq(iri: str) -> int:
-    tail = iri.rsplit("/", 1)[-1]
+    tail = iri.rstrip("/").rsplit("/", 1)[-1]
     return int(tail) if tail.isdigit() else 0

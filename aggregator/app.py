@@ -43,9 +43,6 @@ class State:
         with self._snapshot_lock:
             return self._snapshot
 
-    def default_graphs(self) -> list[str]:
-        return self.instance.graphs_for_default()
-
     def close(self) -> None:
         if self._closed:
             return
@@ -90,11 +87,12 @@ def build(config: dict[str, Any]) -> Flask:
         wants_html = (request.accept_mimetypes.best_match(["application/json", "text/html"])
                       == "text/html" and not request.path.endswith(".json")
                       and request.path != "/ping" and not request.path.startswith("/admin"))
-        if wants_html and request.path != "/sparql":
+        sparql_path = request.path in ("/sparql", "/sparql/history")
+        if wants_html and not sparql_path:
             ui = app.extensions["pios_ui"]
             return ui.render("error.html", title=ui.t("Error"), error=exc, data=exc.as_dict(),
                              status=exc.status)
-        if request.path == "/sparql" and not wants_html:
+        if sparql_path and not wants_html:
             return Response(f"{exc.message}\n{exc.message_sv}\n", status=exc.status,
                             mimetype="text/plain")
         response = jsonify(exc.as_dict())
@@ -110,7 +108,7 @@ def build(config: dict[str, Any]) -> Flask:
 
     @app.after_request
     def cors(response: Response) -> Response:
-        if request.path == "/sparql" or request.path.endswith(".json") \
+        if request.path.startswith("/sparql") or request.path.endswith(".json") \
                 or response.mimetype == "application/json":
             response.headers["Access-Control-Allow-Origin"] = instance.settings["cors_origin"]
             response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"

@@ -1,8 +1,9 @@
 """Dumps of the national graph: gzipped N-Quads (named graphs kept) plus a VoID/DCAT description.
 
-A dump is read from a store snapshot, never from the live database, so it can be written while
-the server runs. The description is written next to the dump (``<name>.void.ttl``) and is also
-inside the dump as the named graph :data:`VOID_GRAPH`.
+A dump is read from a store snapshot (both datasets), never from the live databases, so it can be
+written while the server runs; the history dataset's default graph is written as the named graph
+:data:`~pios_ld.aggregator.crawllog.HISTORY`. The description is written next to the dump
+(``<name>.void.ttl``) and is also inside the dump as the named graph :data:`VOID_GRAPH`.
 """
 
 from __future__ import annotations
@@ -15,20 +16,20 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from pios_ld.aggregator.crawllog import CRAWL_LOG, HISTORY, REFERENCE
+from pios_ld.aggregator.store import HISTORY_DATASET, NATIONAL, open_snapshot
 
 from pios_ld import __version__
 
 VOID_GRAPH = "https://w3id.org/pios/graph/void"
 
 
-def describe(store: ox.Store, node_graphs: list[str], dump_url: str, sparql_url: str | None,
-             issued: str) -> str:
+def describe(national: ox.Store, history: ox.Store, node_graphs: list[str], dump_url: str,
+             sparql_url: str | None, issued: str) -> str:
     """The VoID/DCAT description of a dump, in Turtle."""
-    total = sum(1 for _ in store.quads_for_pattern(None, None, None)) - sum(
-        1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    initiatives = next(iter(store.query(
-        "SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { GRAPH ?g { ?i a "
-        "<https://w3id.org/pios/vocab#Initiative> } FILTER(?g != <" + HISTORY + ">) }")))["n"]
+    total = len(national) + len(history)
+    initiatives = next(iter(national.query(
+        "SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a <https://w3id.org/pios/vocab#Initiative> }",
+        use_default_graph_as_union=True)))["n"]
     subsets = "\n".join(
         f"<{dump_url}#graph-{i}> a void:Dataset ; sd:name <{g}> .\n"
         f"<{dump_url}> void:subset <{dump_url}#graph-{i}> ."
@@ -61,21 +62,27 @@ def describe(store: ox.Store, node_graphs: list[str], dump_url: str, sparql_url:
 def write(snapshot: str | os.PathLike, outfile: str | os.PathLike, node_graphs: list[str],
           public_url: str = "", keep_copy_in: str | os.PathLike | None = None) -> tuple[Path, Path]:
     """Write the dump of *snapshot* to *outfile* (gzipped N-Quads) and its description."""
-    store = ox.Store.read_only(str(snapshot))
+    national = open_snapshot(snapshot, NATIONAL)
+    history = open_snapshot(snapshot, HISTORY_DATASET)
     out = Path(outfile)
     out.parent.mkdir(parents=True, exist_ok=True)
     issued = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     base = public_url.rstrip("/")
     dump_url = f"{base}/dumps/{out.name}" if base else out.resolve().as_uri()
-    void_text = describe(store, node_graphs, dump_url, f"{base}/sparql" if base else None, issued)
+    void_text = describe(national, history, node_graphs, dump_url,
+                         f"{base}/sparql" if base else None, issued)
     void_quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(VOID_GRAPH))
                   for t in ox.parse(void_text, format=ox.RdfFormat.TURTLE)]
+    # every graph keeps its name; the history dataset's default graph is named HISTORY
+    sources = [(national, graph, graph) for graph in national.named_graphs()]
+    sources.append((history, ox.DefaultGraph(), ox.NamedNode(HISTORY)))
+    sources += [(history, graph, graph) for graph in history.named_graphs()]
     tmp = out.with_name(out.name + ".part")
     with gzip.open(tmp, "wb", compresslevel=6) as handle:
-        for graph in store.named_graphs():  # the default graph only mirrors the node graphs
+        for store, graph, name in sources:
             chunk: list[ox.Quad] = []
             for quad in store.quads_for_pattern(None, None, None, graph):
-                chunk.append(quad)
+                chunk.append(ox.Quad(quad.subject, quad.predicate, quad.object, name))
                 if len(chunk) >= 50_000:
                     handle.write(ox.serialize(chunk, format=ox.RdfFormat.N_QUADS))
                     chunk = []

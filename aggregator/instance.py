@@ -1,8 +1,9 @@
 """An aggregator instance folder and who may write to it.
 
 The folder holds ``aggregator.toml`` (settings), ``registry.sqlite3`` (nodes and crawl state),
-``store/`` (the pyoxigraph database, opened for writing by one process only), ``snapshots/``
-(read-only copies for query workers and dumps) and ``dumps/``.
+``store/`` and ``history/`` (the national and the history dataset: pyoxigraph databases, opened
+for writing by one process only), ``snapshots/`` (read-only copies of both for query workers and
+dumps) and ``dumps/``.
 
 Exactly one process writes the store: whoever holds the lock on ``writer.lock``. ``pios aggregator
 serve`` takes it for its lifetime and records its address and a secret in ``server.json``; a
@@ -132,10 +133,6 @@ class Instance:
         except (OSError, KeyError, ValueError):
             return None
         return info
-
-    def graphs_for_default(self) -> list[str]:
-        """The default graph of SPARQL: every node's current graph plus the reference data."""
-        return [n.graph for n in self.registry.nodes()] + [REFERENCE]
 
 
 def require_instance(folder: str | os.PathLike) -> None:

@@ -2,7 +2,8 @@
 
 pyoxigraph's ``Store.query`` has no timeout, and a thread cannot be stopped, so queries run in a
 small pool of worker processes (``spawn``, so no RocksDB handle is inherited). Each worker opens the
-newest store snapshot read-only (:meth:`OxigraphStore.snapshot`) and answers with the serialised
+asked dataset (national or history) of the newest store snapshot read-only
+(:meth:`OxigraphStore.snapshot`) and answers with the serialised
 result, already counted against the result cap. When a query passes its deadline the parent kills
 that worker and starts a fresh one; the other workers keep answering.
 """
@@ -48,22 +49,27 @@ class Answer:
 def _worker_main(connection) -> None:  # runs in the child process
     import pyoxigraph as ox
     from pios_ld.aggregator import results
+    from pios_ld.aggregator.store import NATIONAL, open_snapshot
 
-    stores: dict[str, Any] = {}
+    stores: dict[tuple[str, str], Any] = {}
     while True:
         try:
             request = connection.recv()
         except (EOFError, KeyboardInterrupt):
             return
         try:
-            snapshot = request["snapshot"]
-            if snapshot not in stores:
-                stores.clear()
-                stores[snapshot] = ox.Store.read_only(snapshot) if snapshot else ox.Store()
-            store = stores[snapshot]
-            options = {}
+            snapshot, dataset = request["snapshot"], request["dataset"]
+            if (snapshot, dataset) not in stores:
+                if snapshot not in {key[0] for key in stores}:
+                    stores.clear()  # a newer snapshot: let the old one go
+                stores[snapshot, dataset] = (open_snapshot(snapshot, dataset) if snapshot
+                                             else ox.Store())
+            store = stores[snapshot, dataset]
+            options: dict[str, Any] = {}
             if request["default_graph"] is not None:
                 options["default_graph"] = [ox.NamedNode(g) for g in request["default_graph"]]
+            elif dataset == NATIONAL:  # the default graph is the union of the node graphs
+                options["use_default_graph_as_union"] = True
             answer = store.query(request["query"], **options)
             cap = request["max_results"]
             name = results.negotiate(request["accept"], isinstance(answer, ox.QueryTriples),
@@ -139,7 +145,7 @@ class QueryPool:
         self._idle.put(worker)
 
     def run(self, query: str, snapshot: str | None, default_graph: list[str] | None,
-            accept: str | None, fmt: str | None = None) -> Answer:
+            accept: str | None, fmt: str | None = None, dataset: str = "national") -> Answer:
         try:
             worker = self._idle.get(timeout=self.timeout)
         except queue.Empty as exc:
@@ -147,6 +153,7 @@ class QueryPool:
                        "Alla frågearbetare är upptagna; försök igen strax.") from exc
         worker.connection.send({"query": query, "snapshot": snapshot, "accept": accept,
                                 "format": fmt, "default_graph": default_graph,
+                                "dataset": dataset,
                                 "max_results": self.max_results})
         if not worker.connection.poll(self.timeout):
             with self._lock:

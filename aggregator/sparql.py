@@ -1,10 +1,15 @@
-"""The SPARQL 1.1 Protocol endpoint ``/sparql`` (read-only) and its service description.
+"""The SPARQL 1.1 Protocol endpoints (read-only) and their service descriptions.
 
-- ``GET /sparql?query=…``, ``POST`` with ``application/x-www-form-urlencoded`` (``query=``) or
-  ``application/sparql-query``; ``default-graph-uri`` / ``named-graph-uri`` choose the dataset.
-- The default graph is the union of every node's current graph plus the reference data
-  (organisations, concept labels), kept by the store as its default graph; the history and the
-  crawl log are named graphs (``GRAPH <https://w3id.org/pios/graph/history>``).
+Two datasets, two endpoints (``docs/decisions/0005-two-datasets.md``):
+
+- ``/sparql``, the national graph: one named graph per node (its current state) and the reference
+  data (organisations, concept labels); the default graph is the union of them all.
+- ``/sparql/history``: every version read from the nodes' feeds is its default graph, and the
+  crawl log (PROV) is the named graph ``https://w3id.org/pios/graph/crawl-log``.
+
+Both take ``GET …?query=…``, ``POST`` with ``application/x-www-form-urlencoded`` (``query=``) or
+``application/sparql-query``; ``default-graph-uri`` chooses another default graph. A query on one
+endpoint that names the other's graphs gets a ``400`` that says where to ask.
 - Updates are refused (``403``), so is ``SERVICE`` — before anything runs.
 - Queries run in worker processes with a timeout (``503``) and a result cap (``413``); one client
   address may run ``sparql_per_client`` queries at once (``429``).
@@ -21,6 +26,7 @@ from contextlib import contextmanager
 from flask import Blueprint, Response, current_app, render_template, request
 from pios_ld.aggregator import examples, results, sparqlcheck
 from pios_ld.aggregator.crawllog import CRAWL_LOG, HISTORY, REFERENCE
+from pios_ld.aggregator.store import HISTORY_DATASET, NATIONAL
 
 from pios_ld.errors import InputError, PiosError
 
@@ -71,31 +77,60 @@ def _query_from_request() -> str | None:
     return request.args.get("query")
 
 
+def _check_dataset(query: str, dataset: str) -> None:
+    """Refuse a query that names the other dataset's graphs: it could only answer nothing."""
+    if dataset == NATIONAL and (HISTORY in query or CRAWL_LOG in query):
+        raise InputError(
+            "The history and the crawl log are a dataset of their own: ask /sparql/history, "
+            "where every version is the default graph (no GRAPH clause needed) and the crawl "
+            f"log is GRAPH <{CRAWL_LOG}>.",
+            "Historiken och genomsökningsloggen är en egen datamängd: fråga /sparql/history, där "
+            "varje version ligger i standardgrafen (ingen GRAPH-sats behövs) och loggen är "
+            f"GRAPH <{CRAWL_LOG}>.")
+    if dataset == HISTORY_DATASET and HISTORY in query:
+        raise InputError(
+            "In /sparql/history every version is in the default graph: leave out "
+            f"GRAPH <{HISTORY}> (and FROM <{HISTORY}>).",
+            "I /sparql/history ligger varje version i standardgrafen: ta bort "
+            f"GRAPH <{HISTORY}> (och FROM <{HISTORY}>).")
+
+
 def run_query(query: str, accept: str | None, fmt: str | None = None,
-              default_graphs: list[str] | None = None):
-    """Check and run *query* in a worker; returns a :class:`queryworker.Answer`."""
+              default_graphs: list[str] | None = None, dataset: str = NATIONAL):
+    """Check and run *query* on *dataset* in a worker; returns a :class:`queryworker.Answer`."""
     app = current_app
     sparqlcheck.inspect(query)  # refuses updates and SERVICE before anything runs
+    _check_dataset(query, dataset)
     client = request.remote_addr or "?"
     settings = app.config["PIOS"]
     with app.extensions["pios_gate"].enter(client, int(settings["sparql_per_client"])):
         snapshot = app.extensions["pios"].snapshot()
-        return app.extensions["pios_queries"].run(query, snapshot, default_graphs, accept, fmt)
+        return app.extensions["pios_queries"].run(query, snapshot, default_graphs, accept, fmt,
+                                                  dataset)
 
 
 @blueprint.route("/sparql", methods=["GET", "POST", "OPTIONS"])
 def endpoint() -> Response:
+    return _endpoint(NATIONAL)
+
+
+@blueprint.route("/sparql/history", methods=["GET", "POST", "OPTIONS"])
+def history_endpoint() -> Response:
+    return _endpoint(HISTORY_DATASET)
+
+
+def _endpoint(dataset: str) -> Response:
     if request.method == "OPTIONS":
         return Response(status=204)
     query = _query_from_request()
     if not query:
         if request.accept_mimetypes.best_match(["text/html", "text/turtle"]) == "text/html":
-            return query_page()
-        return service_description()
+            return query_page(dataset)
+        return service_description(dataset)
     defaults = request.values.getlist("default-graph-uri") or None
     fmt = request.values.get("format") or request.values.get("output")
     try:
-        answer = run_query(query, request.headers.get("Accept"), fmt, defaults)
+        answer = run_query(query, request.headers.get("Accept"), fmt, defaults, dataset)
     except results.NotAcceptable as exc:
         raise InputError(f"No result format fits {exc}.", f"Inget resultatformat passar {exc}.") \
             from exc
@@ -113,37 +148,59 @@ def endpoint() -> Response:
     return response
 
 
-def query_page() -> Response:
+def query_page(dataset: str = NATIONAL) -> Response:
     """The query page: an editor that works without JavaScript, examples, results as a table."""
     ui = current_app.extensions["pios_ui"]
     lang = ui.lang()
     query = request.values.get("q") or request.values.get("query") or ""
     example_id = request.values.get("example")
     chosen = examples.by_id(example_id) if example_id else None
+    if request.values.get("dataset") in (NATIONAL, HISTORY_DATASET):
+        dataset = request.values["dataset"]
     if chosen and not query:
         query = chosen.query
+        dataset = getattr(chosen, "dataset", NATIONAL)
     table = error = None
     if query and request.values.get("run", "1") != "0":
         try:
-            answer = run_query(query, "application/sparql-results+json")
+            answer = run_query(query, "application/sparql-results+json", dataset=dataset)
             table = ui.table_from_json(answer.body)
         except PiosError as exc:
             error = exc.text(lang)
     if not query:
         query = examples.EXAMPLES[0].query
+    endpoint_name = "sparql.history_endpoint" if dataset == HISTORY_DATASET else "sparql.endpoint"
     return ui.render("query.html", title=ui.t("SPARQL query"), query=query, table=table,
-                     error=error, examples=examples.EXAMPLES, chosen=chosen,
-                     data={"query": query, "results": table, "error": error})
+                     error=error, examples=examples.EXAMPLES, chosen=chosen, dataset=dataset,
+                     endpoint_name=endpoint_name,
+                     data={"query": query, "dataset": dataset, "results": table, "error": error})
 
 
-def service_description() -> Response:
+def service_description(dataset: str = NATIONAL) -> Response:
     base = request.url_root.rstrip("/")
+    if dataset == HISTORY_DATASET:
+        url = f"{base}/sparql/history"
+        described = f"""sd:defaultDataset [ a sd:Dataset ;
+        dct:description '''Default graph: every version of every initiative read from the
+nodes' feeds (dct:isVersionOf the initiative, prov:generatedAtTime). Named graph: the crawl log
+(PROV), one prov:Activity per crawl of one node.'''@en ;
+        sd:namedGraph [ sd:name <{CRAWL_LOG}> ] ] ;
+    rdfs:seeAlso <{base}/sparql> ;"""
+    else:
+        url = f"{base}/sparql"
+        described = f"""sd:feature sd:UnionDefaultGraph ;
+    sd:defaultDataset [ a sd:Dataset ;
+        dct:description '''Default graph: the union of the named graphs, that is every node's
+current graph and the reference data. Named graphs: one per node (its base URL) and the reference
+data. The history and the crawl log: {base}/sparql/history.'''@en ;
+        sd:namedGraph [ sd:name <{REFERENCE}> ] ] ;
+    rdfs:seeAlso <{base}/sparql/history> ;"""
     text = f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
-@prefix void: <http://rdfs.org/ns/void#> .
 @prefix dct: <http://purl.org/dc/terms/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 
-<{base}/sparql> a sd:Service ;
-    sd:endpoint <{base}/sparql> ;
+<{url}> a sd:Service ;
+    sd:endpoint <{url}> ;
     sd:supportedLanguage sd:SPARQL11Query ;
     sd:resultFormat <http://www.w3.org/ns/formats/SPARQL_Results_JSON>,
         <http://www.w3.org/ns/formats/SPARQL_Results_XML>,
@@ -151,13 +208,7 @@ def service_description() -> Response:
         <http://www.w3.org/ns/formats/SPARQL_Results_TSV>,
         <http://www.w3.org/ns/formats/Turtle>, <http://www.w3.org/ns/formats/N-Triples>,
         <http://www.w3.org/ns/formats/JSON-LD>, <http://www.w3.org/ns/formats/N-Quads> ;
-    sd:feature sd:UnionDefaultGraph ;
-    sd:defaultDataset [ a sd:Dataset ;
-        dct:description '''Default graph: the union of every node's current graph and the
-reference data. Named graphs: one per node (its base URL), the history, the crawl log, the
-reference data.'''@en ;
-        sd:namedGraph [ sd:name <{HISTORY}> ], [ sd:name <{CRAWL_LOG}> ],
-            [ sd:name <{REFERENCE}> ] ] ;
+    {described}
     dct:description '''Read-only. Updates and SERVICE are refused; queries have a timeout
 and a result cap.'''@en .
 """

@@ -1,25 +1,26 @@
 """The store behind the aggregator: one small interface, an embedded pyoxigraph implementation.
 
 The crawler only ever asks a store for three things (:class:`GraphStore`): the statements of one
-named graph, to *commit* a :class:`Batch` of graph replacements and additions as one transaction,
-and to drop graphs. Readers ask for SPARQL answers. A SPARQL 1.1 server reached over the Graph
-Store Protocol and SPARQL Update can implement the same interface later.
+named graph, to *commit* a :class:`Batch` of graph replacements and additions, and to drop graphs.
+Readers ask for SPARQL answers. A SPARQL 1.1 server reached over the Graph Store Protocol and
+SPARQL Update can implement the same interface later.
 
-:class:`OxigraphStore` keeps a RocksDB store on disk. pyoxigraph lets one process open a store
-folder for writing, and opening it read-only while another process writes is undefined, so the
-writer publishes *snapshots* (cheap RocksDB checkpoints made of hard links, see
-``docs/decisions/0004-aggregator-store-and-processes.md``): query workers open the newest snapshot
-read-only and never see the live database.
+:class:`OxigraphStore` keeps two RocksDB stores on disk (``docs/decisions/0005-two-datasets.md``):
 
-Statements are stored without blank nodes (the crawler skolemises them, see
+- the **national** dataset (``store/``): one named graph per node with its current state, and the
+  reference data. It holds nothing else, so SPARQL's default graph is the union of its named
+  graphs (``use_default_graph_as_union``), with no second copy of any statement;
+- the **history** dataset (``history/``): every version read from the feeds as its default graph,
+  and the crawl log (PROV) as the named graph :data:`~pios_ld.aggregator.crawllog.CRAWL_LOG`.
+
+pyoxigraph lets one process open a store folder for writing, and opening it read-only while
+another process writes is undefined, so the writer publishes *snapshots* (cheap RocksDB
+checkpoints made of hard links, see ``docs/decisions/0004-aggregator-store-and-processes.md``):
+query workers open the newest snapshot read-only and never see the live databases.
+
+Statements are stored without blank nodes in the node graphs (the crawler skolemises them, see
 :mod:`pios_ld.aggregator.records`), so a replacement is a small difference: the statements that
 went away and the ones that came, in one SPARQL update, which pyoxigraph applies atomically.
-
-Every replaced graph (the nodes' current state, the reference data) is also mirrored into the
-store's *default graph*, so that SPARQL over the national union needs no dataset clause: on
-pyoxigraph that is 10-50 times faster than naming hundreds of graphs as the default graph. The
-mirror is exact because no two nodes can assert the same statement (the authority check keeps
-only subjects under each node's own prefixes). History and crawl log are not mirrored.
 """
 
 from __future__ import annotations
@@ -33,12 +34,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+from pios_ld.aggregator.crawllog import CRAWL_LOG, HISTORY
 
 #: Above this many added statements (and nothing removed) a commit loads in bulk.
 BULK_THRESHOLD = 20_000
 _NT = ox.RdfFormat.N_TRIPLES
 #: Seconds an outdated snapshot stays on disk for readers that still have it open.
 SNAPSHOT_GRACE = 300.0
+#: The two datasets, as folder names inside a snapshot.
+NATIONAL, HISTORY_DATASET = "national", "history"
+DATASETS = (NATIONAL, HISTORY_DATASET)
+_DEFAULT = ox.DefaultGraph()
 
 
 @dataclass
@@ -106,7 +112,7 @@ class GraphStore:
     def drop(self, graphs: Iterable[str]) -> None:  # pragma: no cover - interface
         raise NotImplementedError
 
-    def query(self, sparql: str, **options):  # pragma: no cover - interface
+    def query(self, sparql: str, dataset: str = "national", **options):  # pragma: no cover
         raise NotImplementedError
 
 
@@ -120,21 +126,30 @@ def _data_block(quads: Iterable[ox.Quad]) -> str:
 
 
 class OxigraphStore(GraphStore):
-    """The embedded store: a pyoxigraph RocksDB folder, plus read-only snapshots for readers."""
+    """The embedded store: the national and the history dataset, each a pyoxigraph RocksDB
+    folder, plus read-only snapshots of both for readers."""
 
     def __init__(self, folder: str | os.PathLike, snapshots: str | os.PathLike | None = None,
-                 keep: int = 3) -> None:
+                 keep: int = 3, history: str | os.PathLike | None = None) -> None:
         self.folder = Path(folder)
+        self.history_folder = Path(history) if history else self.folder.parent / "history"
         self.snapshots = Path(snapshots) if snapshots else self.folder.parent / "snapshots"
         self.keep = keep
         self._store = ox.Store(str(self.folder))
+        self._history = ox.Store(str(self.history_folder))
         self._lock = threading.Lock()
         #: how many commits changed something since this store was opened
         self.writes = 0
+        self._move_records_out()
 
     # -- reading -----------------------------------------------------------------------------
     def graph(self, graph: str) -> list[ox.Quad]:
-        return list(self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        if graph == HISTORY:  # the history dataset's default graph, named as in a dump
+            name = ox.NamedNode(HISTORY)
+            return [ox.Quad(q.subject, q.predicate, q.object, name)
+                    for q in self._history.quads_for_pattern(None, None, None, _DEFAULT)]
+        store = self._history if graph == CRAWL_LOG else self._store
+        return list(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
     def _empty(self, graph: str) -> bool:
         return next(iter(self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))),
@@ -143,104 +158,119 @@ class OxigraphStore(GraphStore):
     def has_graph(self, graph: str) -> bool:
         return self._store.contains_named_graph(ox.NamedNode(graph))
 
-    def query(self, sparql: str, **options):
+    def query(self, sparql: str, dataset: str = NATIONAL, **options):
+        """Answer *sparql* on one dataset: the national one's default graph is the union of its
+        named graphs (unless *options* name a ``default_graph``), the history's is every version."""
+        if dataset == HISTORY_DATASET:
+            return self._history.query(sparql, **options)
+        if "default_graph" not in options:
+            options["use_default_graph_as_union"] = True
         return self._store.query(sparql, **options)
 
     def __len__(self) -> int:
-        return len(self._store)
+        return len(self._store) + len(self._history)
 
     # -- writing -----------------------------------------------------------------------------
     def commit(self, batch: Batch) -> bool:
-        """Apply *batch*: replaced graphs by their difference, mirrored into the default graph.
+        """Apply *batch*: the node graphs (and reference data) to the national dataset, history
+        and crawl log to the history dataset, in that order.
 
-        A batch that removes statements is one SPARQL update (atomic). A batch that only adds
-        (a first crawl, new history) is written with ``extend`` (atomic) or, when large, loaded
-        in bulk from N-Triples: if that is interrupted, nothing that was there is lost and the
-        nodes' crawl state is not recorded, so the next crawl writes the same statements again.
+        Replacing graphs that already hold statements is one SPARQL update (atomic). A batch that
+        only adds (a first crawl, new history) is written with ``extend`` (atomic) or, when large,
+        loaded in bulk: if that is interrupted, nothing that was there is lost and the nodes'
+        crawl state is not recorded, so the next crawl writes the same statements again (adding
+        a statement that is there already changes nothing).
         """
         with self._lock:
-            removals: list[ox.Quad] = []
-            additions: dict[str, list[ox.Triple]] = {g: list(t) for g, t in batch.append.items()}
-            mirrored: list[ox.Triple] = []
-            replace = dict(batch.replace)
-            fresh: dict[str, bytes] = {}
-            for graph, data in batch.replace_nt.items():
-                if self._empty(graph):
-                    fresh[graph] = data
-                else:
-                    replace[graph] = list(ox.parse(data, format=_NT))
-            appended = list(batch.append_nt)
-            for graph, new in replace.items():
-                old = [_triple(q) for q in self.graph(graph)]
-                if not old:
-                    came, gone = new, []
-                else:
-                    new_set, old_set = set(new), set(old)
-                    gone = [t for t in old if t not in new_set]
-                    came = [t for t in new_set if t not in old_set]
-                if any(isinstance(x, ox.BlankNode) for t in gone
-                       for x in (t.subject, t.object)):
-                    raise ValueError("graphs are stored skolemised, without blank nodes")
-                name = ox.NamedNode(graph)
-                removals += [ox.Quad(t.subject, t.predicate, t.object, name) for t in gone]
-                removals += [ox.Quad(t.subject, t.predicate, t.object) for t in gone]
-                additions.setdefault(graph, []).extend(came)
-                mirrored.extend(came)
-            size = (sum(map(len, additions.values())) + len(mirrored)
-                    + sum(d.count(b"\n") for d in fresh.values()) * 2
-                    + sum(d.count(b"\n") for _, d in appended))
-            if not (removals or size):
-                return False
-            if removals or size <= BULK_THRESHOLD:  # everything as objects, in one transaction
-                for graph, data in fresh.items():
-                    triples = list(ox.parse(data, format=_NT))
-                    additions.setdefault(graph, []).extend(triples)
-                    mirrored.extend(triples)
-                for graph, data in appended:
-                    additions.setdefault(graph, []).extend(ox.parse(data, format=_NT))
-                fresh, appended = {}, []
+            national = self._commit_national(batch)
+            records = self._commit_history(batch)
+            if national or records:
+                self.writes += 1
+            return national or records
+
+    def _commit_national(self, batch: Batch) -> bool:
+        removals: list[ox.Quad] = []
+        additions: dict[str, list[ox.Triple]] = {
+            g: list(t) for g, t in batch.append.items() if g not in (HISTORY, CRAWL_LOG)}
+        replace = dict(batch.replace)
+        fresh: dict[str, bytes] = {}
+        for graph, data in batch.replace_nt.items():
+            if self._empty(graph):
+                fresh[graph] = data
+            else:
+                replace[graph] = list(ox.parse(data, format=_NT))
+        for graph, new in replace.items():
+            old = [_triple(q) for q in self.graph(graph)]
+            if not old:
+                came, gone = new, []
+            else:
+                new_set, old_set = set(new), set(old)
+                gone = [t for t in old if t not in new_set]
+                came = [t for t in new_set if t not in old_set]
+            if any(isinstance(x, ox.BlankNode) for t in gone for x in (t.subject, t.object)):
+                raise ValueError("graphs are stored skolemised, without blank nodes")
+            name = ox.NamedNode(graph)
+            removals += [ox.Quad(t.subject, t.predicate, t.object, name) for t in gone]
+            additions.setdefault(graph, []).extend(came)
+        size = (sum(map(len, additions.values()))
+                + sum(d.count(b"\n") for d in fresh.values()))
+        if not (removals or size):
+            return False
+        if removals or size <= BULK_THRESHOLD:  # everything as objects, in one transaction
+            for graph, data in fresh.items():
+                additions.setdefault(graph, []).extend(ox.parse(data, format=_NT))
+            quads = _quads(additions)
             if removals:
-                quads = self._quads(additions, mirrored)
                 parts = [f"DELETE DATA {{ {_data_block(removals)} }}"]
                 if quads:
                     parts.append(f"INSERT DATA {{ {_data_block(quads)} }}")
                 self._store.update(" ;\n".join(parts))
-            elif size > BULK_THRESHOLD:
-                # one bulk load of N-Quads: each bulk load has a large fixed cost
-                parts = []
-                for graph, data in fresh.items():
-                    parts += [in_graph(data, graph), data]
-                parts += [in_graph(data, graph) for graph, data in appended]
-                parts += [in_graph(ox.serialize(t, format=_NT), g)
-                          for g, t in additions.items() if t]
-                if mirrored:
-                    parts.append(ox.serialize(mirrored, format=_NT))
-                self._store.bulk_load(b"".join(parts), format=ox.RdfFormat.N_QUADS)
             else:
-                self._store.extend(self._quads(additions, mirrored))
-            self.writes += 1
+                self._store.extend(quads)
             return True
+        # one bulk load of N-Quads: each bulk load has a large fixed cost. The statements were
+        # parsed and checked by the crawler (or written by pyoxigraph), so IRIs need no second
+        # check ("lenient").
+        parts = [in_graph(data, graph) for graph, data in fresh.items()]
+        parts += [in_graph(ox.serialize(t, format=_NT), g) for g, t in additions.items() if t]
+        self._store.bulk_load(b"".join(parts), format=ox.RdfFormat.N_QUADS, lenient=True)
+        return True
 
-    @staticmethod
-    def _quads(additions: dict[str, list[ox.Triple]], mirrored: list[ox.Triple]) -> list[ox.Quad]:
-        quads = []
-        for graph, triples in additions.items():
-            name = ox.NamedNode(graph)
-            quads += [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
-        quads += [ox.Quad(t.subject, t.predicate, t.object) for t in mirrored]
-        return quads
+    def _commit_history(self, batch: Batch) -> bool:
+        versions = [data for graph, data in batch.append_nt if graph == HISTORY and data]
+        log = list(batch.append.get(CRAWL_LOG, ()))
+        for graph, data in batch.append_nt:
+            if graph == CRAWL_LOG:
+                log.extend(ox.parse(data, format=_NT))
+        extra = {g for g, _ in batch.append_nt} - {HISTORY, CRAWL_LOG}
+        if extra:
+            raise ValueError(f"statements can only be appended to the history: {sorted(extra)}")
+        if not (versions or log):
+            return False
+        size = sum(d.count(b"\n") for d in versions)
+        name = ox.NamedNode(CRAWL_LOG)
+        quads = [ox.Quad(t.subject, t.predicate, t.object, name) for t in log]
+        if size > BULK_THRESHOLD:
+            self._history.bulk_load(b"".join(versions), format=_NT, lenient=True)
+            self._history.extend(quads)
+        else:
+            for data in versions:
+                quads.extend(ox.Quad(t.subject, t.predicate, t.object)
+                             for t in ox.parse(data, format=_NT))
+            self._history.extend(quads)
+        return True
 
     def drop(self, graphs: Iterable[str]) -> None:
-        """Remove whole graphs (of nodes no longer registered) and their default-graph copy."""
-        batch = Batch()
-        for graph in graphs:
-            if self.has_graph(graph):
-                batch.replace[graph] = []
-        if batch.replace:
-            self.commit(batch)
-            with self._lock:
-                for graph in batch.replace:
-                    self._store.remove_graph(ox.NamedNode(graph))
+        """Remove whole node graphs (of nodes no longer registered)."""
+        with self._lock:
+            dropped = False
+            for graph in graphs:
+                name = ox.NamedNode(graph)
+                if self._store.contains_named_graph(name):
+                    self._store.remove_graph(name)
+                    dropped = True
+            if dropped:
+                self.writes += 1
 
     def load_graph(self, graph: str, data: bytes, fmt: ox.RdfFormat) -> None:
         """Replace *graph* with a parsed file (reference data), blank nodes skolemised."""
@@ -255,20 +285,41 @@ class OxigraphStore(GraphStore):
         batch.replace[graph] = quads
         self.commit(batch)
 
-    def quads(self) -> Iterable[ox.Quad]:
-        """Every stored statement of the named graphs (the default graph is their mirror)."""
-        for quad in self._store:
-            if not isinstance(quad.graph_name, ox.DefaultGraph):
-                yield quad
+    def _move_records_out(self) -> None:
+        """Bring a store written by an earlier version to this layout: the history and crawl
+        log move to the history dataset, and the copy of the node graphs that the default graph
+        used to hold is removed (the default graph is now the union of the named graphs)."""
+        moved = False
+        for graph in (HISTORY, CRAWL_LOG):
+            name = ox.NamedNode(graph)
+            if not self._store.contains_named_graph(name):
+                continue
+            target = _DEFAULT if graph == HISTORY else name
+            self._history.extend(ox.Quad(q.subject, q.predicate, q.object, target)
+                                 for q in self._store.quads_for_pattern(None, None, None, name))
+            self._store.remove_graph(name)
+            moved = True
+        if next(iter(self._store.quads_for_pattern(None, None, None, _DEFAULT)), None) is not None:
+            self._store.clear_graph(_DEFAULT)
+            moved = True
+        if moved:
+            self._history.flush()
+            self._store.flush()
 
     # -- snapshots for readers ---------------------------------------------------------------
     def snapshot(self) -> Path:
-        """Publish the current state as a read-only snapshot; returns its folder."""
+        """Publish both datasets as one read-only snapshot; returns its folder, which holds
+        ``national/`` and ``history/``."""
         with self._lock:
             self.snapshots.mkdir(parents=True, exist_ok=True)
-            self._store.flush()
-            target = self.snapshots / f"{time.time_ns()}"
-            self._store.backup(str(target))
+            stamp = f"{time.time_ns()}"
+            partial = self.snapshots / f".{stamp}"
+            partial.mkdir()
+            for store, name in ((self._store, NATIONAL), (self._history, HISTORY_DATASET)):
+                store.flush()
+                store.backup(str(partial / name))
+            target = self.snapshots / stamp
+            partial.rename(target)  # readers only ever see complete snapshots
             self._prune()
             return target
 
@@ -282,13 +333,32 @@ class OxigraphStore(GraphStore):
 
     def close(self) -> None:
         self._store.flush()
+        self._history.flush()
         del self._store
+        del self._history
+
+
+def _quads(additions: dict[str, list[ox.Triple]]) -> list[ox.Quad]:
+    quads = []
+    for graph, triples in additions.items():
+        name = ox.NamedNode(graph)
+        quads += [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
+    return quads
 
 
 def latest_snapshot(folder: str | os.PathLike) -> Path | None:
-    """The newest complete snapshot in *folder*, or None."""
+    """The newest complete snapshot in *folder* (one with both datasets), or None."""
     path = Path(folder)
     if not path.is_dir():
         return None
-    found = sorted((p for p in path.iterdir() if p.name.isdigit()), key=lambda p: int(p.name))
+    found = sorted((p for p in path.iterdir() if p.name.isdigit()
+                    and all((p / name).is_dir() for name in DATASETS)),
+                   key=lambda p: int(p.name))
     return found[-1] if found else None
+
+
+def open_snapshot(snapshot: str | os.PathLike, dataset: str = NATIONAL) -> ox.Store:
+    """Open one dataset of a snapshot read-only."""
+    if dataset not in DATASETS:
+        raise ValueError(f"unknown dataset {dataset!r}")
+    return ox.Store.read_only(str(Path(snapshot) / dataset))

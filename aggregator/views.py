@@ -1,8 +1,9 @@
 """What the web pages show, as plain data (each page's JSON twin is exactly this).
 
-Everything is read from the writer's store in-process with small SPARQL queries over the default
-graph (the union of the node graphs and the reference data); results are cached until the store
-changes. Organisations' kind and county come from :mod:`pios_ld.organizations`.
+Everything is read from the writer's store in-process with small SPARQL queries over the national
+graph's default graph (the union of the node graphs and the reference data), an initiative's
+versions from the history dataset; results are cached until the store changes. Organisations'
+kind and county come from :mod:`pios_ld.organizations`.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from collections import Counter, defaultdict
 from typing import Any
 
 import pyoxigraph as ox
-from pios_ld.aggregator.crawllog import HISTORY
 from pios_ld.aggregator.records import AGG
+from pios_ld.aggregator.store import HISTORY_DATASET, NATIONAL
 
 from pios_ld import organizations
 
@@ -55,10 +56,8 @@ class Views:
         self._lock = threading.Lock()
 
     # -- plumbing ----------------------------------------------------------------------------
-    def rows(self, query: str, graphs: list[str] | None = None) -> list[dict[str, Any]]:
-        store = self.state.store
-        options = {"default_graph": [ox.NamedNode(g) for g in graphs]} if graphs else {}
-        result = store.query(P + query, **options)
+    def rows(self, query: str, dataset: str = NATIONAL) -> list[dict[str, Any]]:
+        result = self.state.store.query(P + query, dataset=dataset)
         names = [v.value for v in result.variables]
         return [{n: _v(s[n]) for n in names} for s in result]
 
@@ -224,12 +223,12 @@ class Views:
             f"SELECT ?p ?v ?c WHERE {{ <{safe}> ?p ?a . ?a schema:value ?v . "
             f"OPTIONAL {{ ?a schema:currency ?c }} }}")}
         history = self.rows(
-            f"SELECT ?v ?when ?phase ?title ?deleted WHERE {{ GRAPH <{HISTORY}> {{ "
+            f"SELECT ?v ?when ?phase ?title ?deleted WHERE {{ "
             f"?v dct:isVersionOf <{safe}> ; prov:generatedAtTime ?when . "
             f"OPTIONAL {{ ?v pios:phase ?phase }} "
             f"OPTIONAL {{ ?v dct:title ?title FILTER(LANG(?title) = 'sv') }} "
             f"BIND(EXISTS {{ ?v a <https://www.w3.org/ns/activitystreams#Delete> }} AS ?deleted)"
-            f" }} }} ORDER BY ?when", graphs=[HISTORY])
+            f" }} ORDER BY ?when", dataset=HISTORY_DATASET)
         reused_by = self.rows(
             f"SELECT ?i ?title ?o WHERE {{ ?i pios:reuses <{safe}> ; "
             f"pios:responsibleOrganization ?o . OPTIONAL {{ ?i dct:title ?title "

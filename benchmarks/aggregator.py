@@ -32,8 +32,6 @@ import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from pios_ld import catalog as wire_catalog
 from pios_ld import feed as wire_feed
 from pios_ld import generate, organizations
@@ -155,6 +153,7 @@ def run(args, root: Path, children: list) -> None:
     from pios_ld.aggregator import instance as instance_module
     from pios_ld.aggregator.crawler import Crawler
     from pios_ld.aggregator.instance import Instance
+    from pios_ld.aggregator.store import HISTORY_DATASET, NATIONAL, open_snapshot
 
     orgs = list(organizations.load())
     if args.orgs:
@@ -208,17 +207,20 @@ def run(args, root: Path, children: list) -> None:
     started = time.perf_counter()
     snapshot = store.snapshot()
     say("publish a snapshot for readers", f"{time.perf_counter() - started:.2f} s")
-    reader = ox.Store.read_only(str(snapshot))
+    readers = {name: open_snapshot(snapshot, name) for name in (NATIONAL, HISTORY_DATASET)}
     for example in examples.EXAMPLES:
+        dataset = getattr(example, "dataset", NATIONAL)
+        options = {"use_default_graph_as_union": True} if dataset == NATIONAL else {}
         times = []
         rows = 0
         for _ in range(7):
             t = time.perf_counter()
-            rows = len(list(reader.query(example.query)))
+            rows = len(list(readers[dataset].query(example.query, **options)))
             times.append(time.perf_counter() - t)
         say(f"query: {example.title_en}", f"median {statistics.median(times) * 1000:.0f} ms "
             f"({rows} rows)")
-    size = sum(f.stat().st_size for f in (folder / "store").rglob("*") if f.is_file())
+    size = sum(f.stat().st_size for name in ("store", "history")
+               for f in (folder / name).rglob("*") if f.is_file())
     say("store size on disk", f"{size / 2**20:.0f} MB, {len(store):,} quads")
     say("machine load (1, 5, 15 min) at the end", _load())
     crawler.close()

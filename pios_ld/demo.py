@@ -258,9 +258,10 @@ class Demo:
         rows = self.sparql(query)
         return int(rows[0]["n"]["value"]) if rows else 0
 
-    def sparql(self, query: str) -> list[dict]:
+    def sparql(self, query: str, endpoint: str = "sparql") -> list[dict]:
+        """Rows of a SELECT on the aggregator (``endpoint``: ``sparql`` or ``sparql/history``)."""
         try:
-            response = requests.get(self.aggregator_url + "sparql", params={"query": query},
+            response = requests.get(self.aggregator_url + endpoint, params={"query": query},
                                     headers={"Accept": "application/sparql-results+json"},
                                     timeout=30)
             if response.status_code != 200:

@@ -52,11 +52,8 @@ class Harness:
         outcomes = self.crawler.crawl()
         return {o.node.url: o for o in outcomes}
 
-    def select(self, query: str, graphs: list[str] | None = None) -> list[dict]:
-        import pyoxigraph as ox
-
-        options = {"default_graph": [ox.NamedNode(g) for g in graphs]} if graphs else {}
-        result = self.store.query(query, **options)
+    def select(self, query: str, dataset: str = "national") -> list[dict]:
+        result = self.store.query(query, dataset=dataset)
         names = [v.value for v in result.variables]
         return [{n: (s[n].value if s[n] is not None else None) for n in names} for s in result]
 

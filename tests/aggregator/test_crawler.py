@@ -12,8 +12,7 @@ def test_first_crawl_takes_in_every_valid_initiative_with_its_history(harness, m
     assert outcome.status == "updated", outcome.summary()
     assert set(harness.titles()) == set(site.records)
     history = harness.select(
-        "SELECT ?v WHERE { GRAPH <https://w3id.org/pios/graph/history> { "
-        "?v <http://purl.org/dc/terms/isVersionOf> ?i } }", graphs=[])
+        "SELECT ?v WHERE { ?v <http://purl.org/dc/terms/isVersionOf> ?i }", dataset="history")
     assert len(history) == 4
 
 
@@ -44,10 +43,10 @@ def test_changed_record_replaces_the_old_one_and_history_keeps_both(harness, mak
     assert harness.titles()[record["id"]] == "Nytt namn på initiativet"
     assert len(harness.titles()) == 3
     phases = harness.select(
-        "SELECT ?when ?p WHERE { GRAPH <https://w3id.org/pios/graph/history> { ?v "
+        "SELECT ?when ?p WHERE { ?v "
         f"<http://purl.org/dc/terms/isVersionOf> <{record['id']}> ; "
         "<http://www.w3.org/ns/prov#generatedAtTime> ?when ; "
-        "<https://w3id.org/pios/vocab#phase> ?p } } ORDER BY ?when", graphs=[])
+        "<https://w3id.org/pios/vocab#phase> ?p } ORDER BY ?when", dataset="history")
     assert len(phases) == 2
     assert phases[-1]["p"].endswith("/operation")
 

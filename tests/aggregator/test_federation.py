@@ -44,8 +44,8 @@ def wait_up(url: str, process: subprocess.Popen) -> None:
     raise AssertionError(f"{url} did not start")
 
 
-def sparql(url: str, query: str) -> list[dict]:
-    response = requests.get(url + "sparql", params={"query": query}, timeout=30,
+def sparql(url: str, query: str, endpoint: str = "sparql") -> list[dict]:
+    response = requests.get(url + endpoint, params={"query": query}, timeout=30,
                             headers={"Accept": "application/sparql-results+json"})
     assert response.status_code == 200, response.text
     return response.json()["results"]["bindings"]
@@ -127,9 +127,9 @@ def test_two_nodes_crawled_edited_and_pinged_show_up_in_sparql(federation):
                             ).json()["boolean"]
         time.sleep(0.1)
     assert seen, "the edit did not reach the national graph within 15 s of the ping"
-    history = sparql(url, "SELECT ?p WHERE { GRAPH <https://w3id.org/pios/graph/history> { "
+    history = sparql(url, "SELECT ?p WHERE { "
                           f"?v <http://purl.org/dc/terms/isVersionOf> <{record['id']}> ; "
                           "<http://www.w3.org/ns/prov#generatedAtTime> ?t ; "
-                          f"<{PIOS}phase> ?p }} }} ORDER BY ?t")
+                          f"<{PIOS}phase> ?p }} ORDER BY ?t", endpoint="sparql/history")
     phases = [r["p"]["value"].rsplit("/", 1)[-1] for r in history]
     assert phases == [record["phase"], "scaling"]

@@ -28,9 +28,9 @@ def loaded(make_server, make_site):
     return server, site
 
 
-def _get(server, query, accept=None, **params):
+def _get(server, query, accept=None, path="sparql", **params):
     headers = {"Accept": accept} if accept else {}
-    return requests.get(server.url + "sparql", params={"query": query, **params},
+    return requests.get(server.url + path, params={"query": query, **params},
                         headers=headers, timeout=30)
 
 
@@ -91,14 +91,45 @@ def test_post_form_and_direct_query_work(loaded):
     assert form.json() == direct.json()
 
 
-def test_history_and_crawl_log_are_named_graphs_not_in_the_default_graph(loaded):
+def test_history_and_crawl_log_are_their_own_dataset_at_sparql_history(loaded):
     server, _ = loaded
-    in_default = _get(server, "SELECT ?a WHERE { ?a a <http://www.w3.org/ns/prov#Activity> }")
-    assert in_default.json()["results"]["bindings"] == []
-    named = _get(server, "SELECT ?a WHERE { GRAPH <https://w3id.org/pios/graph/crawl-log> { "
-                         "?a a <http://www.w3.org/ns/prov#Activity> ; "
-                         "<https://w3id.org/pios/aggregator#httpStatus> 200 } }")
-    assert len(named.json()["results"]["bindings"]) == 1
+    in_national = _get(server, "SELECT ?a WHERE { ?a a <http://www.w3.org/ns/prov#Activity> }")
+    assert in_national.json()["results"]["bindings"] == []
+    versions = _get(server, "SELECT ?v WHERE { ?v <http://purl.org/dc/terms/isVersionOf> ?i }",
+                    path="sparql/history")
+    assert len(versions.json()["results"]["bindings"]) == 4
+    log = _get(server, "SELECT ?a WHERE { GRAPH <https://w3id.org/pios/graph/crawl-log> { "
+                       "?a a <http://www.w3.org/ns/prov#Activity> ; "
+                       "<https://w3id.org/pios/aggregator#httpStatus> 200 } }",
+               path="sparql/history")
+    assert len(log.json()["results"]["bindings"]) == 1
+    # the history's versions are not initiatives of the national graph's union
+    initiatives = _get(server, "SELECT ?i WHERE { ?i a <https://w3id.org/pios/vocab#Initiative> }")
+    assert len(initiatives.json()["results"]["bindings"]) == 4
+
+
+def test_a_query_for_the_other_datasets_graph_is_told_where_to_ask(loaded):
+    server, _ = loaded
+    wrong = _get(server, "SELECT ?v WHERE { GRAPH <https://w3id.org/pios/graph/history> { "
+                         "?v ?p ?o } }")
+    assert wrong.status_code == 400
+    assert "/sparql/history" in wrong.text and "Historiken" in wrong.text
+    also = _get(server, "SELECT ?v WHERE { GRAPH <https://w3id.org/pios/graph/history> { "
+                        "?v ?p ?o } }", path="sparql/history")
+    assert also.status_code == 400
+    assert "default graph" in also.text
+
+
+def test_each_endpoint_describes_its_own_dataset(loaded):
+    server, _ = loaded
+    for path, names in (("sparql", "https://w3id.org/pios/graph/reference"),
+                        ("sparql/history", "https://w3id.org/pios/graph/crawl-log")):
+        response = requests.get(server.url + path, headers={"Accept": "text/turtle"}, timeout=30)
+        graph = rdflib.Graph().parse(data=response.text, format="turtle")
+        sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+        assert (rdflib.URIRef(server.url + path), sd.endpoint,
+                rdflib.URIRef(server.url + path)) in graph
+        assert rdflib.URIRef(names) in set(graph.objects(None, sd.name))
 
 
 @pytest.mark.parametrize("how", ["update-form", "update-body", "update-in-query"])

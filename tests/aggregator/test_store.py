@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 from pios_ld.aggregator import examples
-from pios_ld.aggregator.crawllog import HISTORY
-from pios_ld.aggregator.store import BULK_THRESHOLD, Batch, OxigraphStore, in_graph
+from pios_ld.aggregator.crawllog import CRAWL_LOG, HISTORY
+from pios_ld.aggregator.store import (
+    BULK_THRESHOLD,
+    Batch,
+    OxigraphStore,
+    in_graph,
+    latest_snapshot,
+    open_snapshot,
+)
 
 NT = ox.RdfFormat.N_TRIPLES
 PIOS = "https://w3id.org/pios/vocab#"
@@ -28,7 +35,7 @@ def test_in_graph_moves_every_statement_and_keeps_awkward_literals_whole():
     assert ox.Triple(quads[0].subject, quads[0].predicate, quads[0].object) == tricky
 
 
-def test_large_first_write_fills_node_graphs_their_mirror_and_the_history(tmp_path):
+def test_large_first_write_fills_node_graphs_and_the_history_dataset(tmp_path):
     store = OxigraphStore(tmp_path / "store")
     half = BULK_THRESHOLD // 2 + 100
     batch = Batch()
@@ -39,13 +46,51 @@ def test_large_first_write_fills_node_graphs_their_mirror_and_the_history(tmp_pa
     assert len(store.graph("https://a.example/")) == half
     assert len(store.graph("https://b.example/")) == half
     assert len(store.graph(HISTORY)) == 50
-    mirrored = list(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))[0][0]
-    assert int(mirrored.value) == 2 * half  # the history is not in the default graph
+    national = list(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))[0][0]
+    assert int(national.value) == 2 * half  # the default graph: the union of the node graphs
+    versions = list(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+                                dataset="history"))[0][0]
+    assert int(versions.value) == 50
     # a later crawl that changes one record is a difference, not a reload
     again = Batch()
     again.replace_nt["https://a.example/"] = _lines("https://a.example/", half - 1)
     assert store.commit(again)
     assert len(store.graph("https://a.example/")) == half - 1
+    store.close()
+
+
+def test_a_store_of_the_earlier_layout_is_moved_to_two_datasets_on_opening(tmp_path):
+    old = ox.Store(str(tmp_path / "store"))
+    node, version = ox.NamedNode("https://a.example/"), ox.NamedNode("https://a.example/v/1")
+    note = ox.NamedNode(PIOS + "note")
+    old.add(ox.Quad(ox.NamedNode("https://a.example/x"), note, ox.Literal("now"), node))
+    old.add(ox.Quad(ox.NamedNode("https://a.example/x"), note, ox.Literal("now")))  # mirror
+    old.add(ox.Quad(version, note, ox.Literal("then"), ox.NamedNode(HISTORY)))
+    old.add(ox.Quad(ox.NamedNode("urn:uuid:1"), note, ox.Literal("crawl"),
+                    ox.NamedNode(CRAWL_LOG)))
+    old.flush()
+    del old
+    store = OxigraphStore(tmp_path / "store")
+    assert [q.object.value for q in store.graph("https://a.example/")] == ["now"]
+    assert [q.object.value for q in store.graph(HISTORY)] == ["then"]
+    assert [q.object.value for q in store.graph(CRAWL_LOG)] == ["crawl"]
+    rows = list(store.query("SELECT ?o WHERE { ?s ?p ?o }"))
+    assert [r["o"].value for r in rows] == ["now"]  # no copy left in the default graph
+    store.close()
+
+
+def test_a_snapshot_holds_both_datasets_and_only_complete_ones_are_found(tmp_path):
+    store = OxigraphStore(tmp_path / "store")
+    batch = Batch()
+    batch.replace_nt["https://a.example/"] = _lines("https://a.example/", 3)
+    batch.append_nt.append((HISTORY, _lines("https://a.example/v", 2)))
+    store.commit(batch)
+    (tmp_path / "snapshots").mkdir()
+    (tmp_path / "snapshots" / "99999999999999999999").mkdir()  # an unfinished or foreign one
+    snapshot = store.snapshot()
+    assert latest_snapshot(tmp_path / "snapshots") == snapshot
+    assert len(open_snapshot(snapshot, "national")) == 3
+    assert len(open_snapshot(snapshot, "history")) == 2
     store.close()
 
 

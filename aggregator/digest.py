@@ -2,20 +2,25 @@
 processes (``crawl_processes``) while the crawling threads fetch: parsing a document, reading a
 feed page, screening a catalog. Arguments and results are plain picklable values; statements
 travel as N-Triples bytes, and errors as ``{"error": (code, message_en, message_sv)}``.
+
+Documents are read into plain terms (:mod:`pios_ld.terms`), screened on them and written as
+N-Triples by :mod:`pios_ld.ntriples`: no pyoxigraph object per statement on the way.
 """
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from typing import Any
 
 import pyoxigraph as ox
 from pios_ld.aggregator import records
 
-from pios_ld import feed, rdf
-from pios_ld.errors import InputError, PiosError
-
-NT = ox.RdfFormat.N_TRIPLES
+from pios_ld import feed, jsonld_terms, ntriples, rdf
+from pios_ld.errors import InputError, ParseError, PiosError
+from pios_ld.terms import TermGraph, UnsupportedTerm, value
 
 
 def watch_parent(parent: int) -> None:
@@ -34,13 +39,43 @@ def watch_parent(parent: int) -> None:
 
 def parse(content: bytes, media_type: str, url: str) -> list[ox.Quad]:
     """Parse a fetched document in the syntax its media type names (JSON-LD when unknown)."""
+    return rdf.parse(content, _format(content, media_type, url), base_iri=url)
+
+
+def read(content: bytes, media_type: str, url: str) -> TermGraph:
+    """:func:`parse` into plain terms: JSON-LD through the fast reader
+    (:func:`pios_ld.jsonld_terms.read_terms`), other syntaxes through pyoxigraph."""
+    fmt = _format(content, media_type, url)
+    if fmt is rdf.JSON_LD:
+        return jsonld_terms.read_terms(content, base_iri=url)
+    try:
+        return TermGraph.from_statements(rdf.parse(content, fmt, base_iri=url))
+    except UnsupportedTerm as exc:
+        raise ParseError(f"{url}: {exc} (RDF 1.2 triple terms are not supported).",
+                         f"{url}: {exc} (RDF 1.2-tripeltermer stöds inte).") from exc
+
+
+def _format(content: bytes, media_type: str, url: str) -> rdf.Format:
     try:
         fmt = rdf.format_for(media_type)
     except InputError:
         fmt = rdf.JSON_LD  # a static host's application/octet-stream: the export is JSON-LD
     if media_type in ("text/html", "application/xhtml+xml"):
         raise InputError(f"{url} answered HTML, not RDF.", f"{url} svarade med HTML, inte RDF.")
-    return rdf.parse(content, fmt, base_iri=url)
+    return fmt
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: reading a document builds many small tuples, none
+    of them in cycles, and the collector would otherwise scan them again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _error(exc: PiosError) -> dict[str, Any]:
@@ -62,64 +97,64 @@ def next_catalog_page(content: bytes, media_type: str, url: str) -> dict[str, An
     if b"next" not in content.lower():  # every syntax spells the link with "next" somewhere
         return {"next": None}
     try:
-        quads = parse(content, media_type, url)
+        with _gc_paused():
+            graph = read(content, media_type, url)
     except PiosError as exc:
         return _error(exc)
-    nxt = next((q.object.value for q in quads if q.predicate.value == records.PIOS + "nextPage"
-                and q.subject.value == url), None)
-    return {"next": nxt}
+    found = graph.objects(url, records.PIOS + "nextPage")
+    return {"next": value(found[0]) if found else None}
 
 
 def feed_page(content: bytes, media_type: str, url: str, seen: frozenset[str],
               prefixes: tuple[str, ...], org_iri: str) -> dict[str, Any]:
     """Read one feed page: onward links, the versions not seen before, and their statements
     for the history (only versions the node may speak for)."""
-    try:
-        page = feed.read_page(parse(content, media_type, url), url)
-    except PiosError as exc:
-        return _error(exc)
-    members = [m for m in page.members if m.iri not in seen]
-    kept: list[ox.Triple] = []
-    dropped: list[records.Problem] = []
-    for member in members:
-        if not (member.iri.startswith(prefixes) and member.version_of
-                and member.version_of.startswith(prefixes)):
-            dropped.append(records.Problem(
-                "authority", member.iri,
-                f"Versionen {member.iri} ligger utanför nodens IRI-prefix och togs inte med i "
-                "historiken.",
-                f"The version {member.iri} lies outside the node's IRI prefixes and was left out "
-                "of the history."))
-            continue
-        responsible = {t.object.value for t in member.statements
-                       if t.predicate.value == records.RESPONSIBLE}
-        if responsible and responsible != {org_iri}:
-            dropped.append(records.Problem(
-                "organisation", member.iri,
-                f"Versionen {member.iri} anger en annan ansvarig organisation än nodens.",
-                f"The version {member.iri} names another responsible organisation than the "
-                "node's."))
-            continue
-        kept.extend(records.skolemise(list(member.statements), prefixes[0], member.iri))
-    return {"links": list(page.links), "immutable": page.immutable,
-            "members": [m.iri for m in members], "history": ox.serialize(kept, format=NT),
-            "dropped": dropped}
+    with _gc_paused():
+        try:
+            page = feed.read_page(read(content, media_type, url), url)
+        except PiosError as exc:
+            return _error(exc)
+        members = [m for m in page.members if m.iri not in seen]
+        kept: list[records.Triple] = []
+        dropped: list[records.Problem] = []
+        for member in members:
+            if not (member.iri.startswith(prefixes) and member.version_of
+                    and member.version_of.startswith(prefixes)):
+                dropped.append(records.Problem(
+                    "authority", member.iri,
+                    f"Versionen {member.iri} ligger utanför nodens IRI-prefix och togs inte med "
+                    "i historiken.",
+                    f"The version {member.iri} lies outside the node's IRI prefixes and was left "
+                    "out of the history."))
+                continue
+            responsible = {value(o) for _, p, o in member.statements if p == records.RESPONSIBLE}
+            if responsible and responsible != {org_iri}:
+                dropped.append(records.Problem(
+                    "organisation", member.iri,
+                    f"Versionen {member.iri} anger en annan ansvarig organisation än nodens.",
+                    f"The version {member.iri} names another responsible organisation than the "
+                    "node's."))
+                continue
+            kept.extend(records.skolemise(list(member.statements), prefixes[0], member.iri))
+        return {"links": list(page.links), "immutable": page.immutable,
+                "members": [m.iri for m in members], "history": ntriples.serialize(kept),
+                "dropped": dropped}
 
 
 def catalog(pages: list[tuple[bytes, str, str]], org_iri: str, prefixes: tuple[str, ...],
             max_record_triples: int) -> dict[str, Any]:
     """Screen a whole catalog (all its pages): what may go in, and what was refused and why."""
-    try:
-        statements: list[ox.Quad] = []
-        for content, media_type, url in pages:
-            statements.extend(parse(content, media_type, url))
-    except PiosError as exc:
-        return _error(exc)
-    screened = records.screen(statements, org_iri, prefixes, max_record_triples)
-    graph = list(screened.catalog)
-    for triples in screened.records.values():
-        graph.extend(triples)
-    return {"refused": screened.refused, "dropped": screened.dropped,
-            "quarantined": screened.quarantined,
-            "warnings": [asdict(r) for r in screened.warnings],
-            "graph": ox.serialize(graph, format=NT), "records": len(screened.records)}
+    with _gc_paused():
+        try:
+            graph = TermGraph.union([read(content, media_type, url)
+                                     for content, media_type, url in pages])
+        except PiosError as exc:
+            return _error(exc)
+        screened = records.screen(graph, org_iri, prefixes, max_record_triples)
+        statements = list(screened.catalog)
+        for triples in screened.records.values():
+            statements.extend(triples)
+        return {"refused": screened.refused, "dropped": screened.dropped,
+                "quarantined": screened.quarantined,
+                "warnings": [asdict(r) for r in screened.warnings],
+                "graph": ntriples.serialize(statements), "records": len(screened.records)}

@@ -12,18 +12,26 @@
 3. **Skolemisation**: blank nodes become stable IRIs under the node's prefix
    (``…/.well-known/genid/<hash of owner and content>``), so that the same record always gives the
    same statements and a re-crawl changes only what changed.
+
+Screening works on plain terms (:mod:`pios_ld.terms`: what :func:`pios_ld.jsonld_terms.read_terms`
+reads, without one pyoxigraph object per statement); :func:`records_of` and :func:`stale_marker`
+work on the pyoxigraph statements of the store.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 
 import pyoxigraph as ox
 
-from pios_ld import validation
+from pios_ld import ntriples, validation
+from pios_ld.terms import Term, TermGraph, value
 from pios_ld.validation import Result
+
+#: A statement in plain terms (:mod:`pios_ld.terms`): subject, predicate IRI, object.
+Triple = tuple[Term, str, Term]
 
 PIOS = "https://w3id.org/pios/vocab#"
 AGG = "https://w3id.org/pios/aggregator#"
@@ -57,23 +65,21 @@ class Problem:
 class Screened:
     """The outcome of :func:`screen`: what may go in and what was refused, and why."""
 
-    catalog: list[ox.Triple] = field(default_factory=list)
-    records: dict[str, list[ox.Triple]] = field(default_factory=dict)
+    catalog: list[Triple] = field(default_factory=list)
+    records: dict[str, list[Triple]] = field(default_factory=dict)
     quarantined: list[Problem] = field(default_factory=list)
     dropped: list[Problem] = field(default_factory=list)
     warnings: list[Result] = field(default_factory=list)
     refused: Problem | None = None  # the whole document was refused
 
 
-def _key(term) -> str:
-    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
-
-
-def _reachable(statements: list[ox.Triple], roots: Iterable[str]) -> set[str]:
-    children: dict[str, list[str]] = {}
-    for s in statements:
-        if isinstance(s.object, ox.BlankNode):
-            children.setdefault(_key(s.subject), []).append(_key(s.object))
+def _reachable(graph: TermGraph, roots: Iterable[Term]) -> set[Term]:
+    children: dict[Term, list[Term]] = {}
+    for by_subject in graph.index.values():
+        for subject, objects in by_subject.items():
+            for o in objects:
+                if o.__class__ is str and o.startswith("_:"):
+                    children.setdefault(subject, []).append(o)
     seen = set(roots)
     stack = list(seen)
     while stack:
@@ -84,25 +90,32 @@ def _reachable(statements: list[ox.Triple], roots: Iterable[str]) -> set[str]:
     return seen
 
 
-def authoritative(statements: Iterable[ox.Quad | ox.Triple], prefixes: tuple[str, ...]
-                  ) -> tuple[list[ox.Triple], list[Problem]]:
-    """Keep statements about subjects under *prefixes* (and blank nodes reached from them).
+def _restricted(graph: TermGraph, keep: Callable[[Term], bool]) -> TermGraph:
+    """The statements of *graph* whose subject *keep* accepts (the order kept)."""
+    out = TermGraph()
+    for predicate, by_subject in graph.index.items():
+        kept = {s: objects for s, objects in by_subject.items() if keep(s)}
+        if kept:
+            out.index[predicate] = kept
+    present = {s for by_subject in out.index.values() for s in by_subject}
+    out.subjects.update((s, None) for s in graph.subjects if s in present)
+    return out
 
-    Statements of the default graph are kept as they are (a quad there reads as a triple);
-    only a statement in a named graph is rebuilt as a triple.
-    """
-    triples = [s if isinstance(s, ox.Triple) or isinstance(s.graph_name, ox.DefaultGraph)
-               else ox.Triple(s.subject, s.predicate, s.object) for s in statements]
-    keys = [_key(s.subject) for s in triples]
-    own = {k for k, s in zip(keys, triples, strict=True)
-           if not k.startswith("_:") and k.startswith(prefixes)}
-    allowed = _reachable(triples, own)
-    kept, foreign = [], {}
-    for key, s in zip(keys, triples, strict=True):
-        if key in allowed:
-            kept.append(s)
-        else:
-            foreign[key] = foreign.get(key, 0) + 1
+
+def authoritative(graph: TermGraph | Iterable[ox.Quad | ox.Triple], prefixes: tuple[str, ...]
+                  ) -> tuple[TermGraph, list[Problem]]:
+    """Keep statements about subjects under *prefixes* (and blank nodes reached from them)."""
+    if not isinstance(graph, TermGraph):
+        graph = TermGraph.from_statements(graph)
+    own = {s for s in graph.subjects if not s.startswith("_:") and s.startswith(prefixes)}
+    allowed = _reachable(graph, own)
+    foreign: dict[str, int] = {}
+    for by_subject in graph.index.values():
+        for subject, objects in by_subject.items():
+            if subject not in allowed:
+                foreign[subject] = foreign.get(subject, 0) + len(objects)
+    if not foreign:
+        return graph, []
     problems = [Problem(
         "authority", subject,
         f"{count} påståenden om {subject} togs bort: adressen ligger utanför nodens "
@@ -110,16 +123,18 @@ def authoritative(statements: Iterable[ox.Quad | ox.Triple], prefixes: tuple[str
         f"{count} statements about {subject} were dropped: it lies outside the node's IRI "
         f"prefixes ({', '.join(prefixes)}), and a node may only speak for its own resources.",
     ) for subject, count in sorted(foreign.items()) if not subject.startswith("_:")]
-    return kept, problems
+    return _restricted(graph, allowed.__contains__), problems
 
 
-def screen(statements: Iterable[ox.Quad | ox.Triple], org_iri: str, prefixes: tuple[str, ...],
-           max_record_triples: int = 5000) -> Screened:
+def screen(graph: TermGraph | Iterable[ox.Quad | ox.Triple], org_iri: str,
+           prefixes: tuple[str, ...], max_record_triples: int = 5000) -> Screened:
     """Decide what of one catalog document (all its pages) may enter the national graph."""
     out = Screened()
-    statements = list(statements)
-    publishers = {s.object.value for s in statements
-                  if s.predicate.value == PUBLISHER and _is_catalog(s.subject, statements)}
+    if not isinstance(graph, TermGraph):
+        graph = TermGraph.from_statements(graph)
+    types = graph.subjects_objects(RDF_TYPE)
+    publishers = {value(o) for s, objects in graph.subjects_objects(PUBLISHER).items()
+                  if any(value(t) == CATALOG for t in types.get(s, ())) for o in objects}
     if publishers and publishers != {org_iri}:
         other = ", ".join(sorted(publishers - {org_iri})) or "?"
         out.refused = Problem(
@@ -129,13 +144,12 @@ def screen(statements: Iterable[ox.Quad | ox.Triple], org_iri: str, prefixes: tu
             f"The catalog names {other} as its publisher, but the node is registered for "
             f"{org_iri}; the whole catalog was refused.")
         return out
-    kept, out.dropped = authoritative(statements, prefixes)
-    owner = validation.owners(kept)
+    kept, out.dropped = authoritative(graph, prefixes)
+    owner = validation.term_owners(kept)
     initiatives = {k for k, v in owner.items() if k == v}
-    responsible: dict[str, set[str]] = {}
-    for s in kept:
-        if s.predicate.value == RESPONSIBLE and _key(s.subject) in initiatives:
-            responsible.setdefault(_key(s.subject), set()).add(s.object.value)
+    responsible = {s: {value(o) for o in objects}
+                   for s, objects in kept.subjects_objects(RESPONSIBLE).items()
+                   if s in initiatives}
     foreign = {i for i, orgs in responsible.items() if org_iri not in orgs}
     for iri in sorted(foreign):
         out.dropped.append(Problem(
@@ -144,15 +158,22 @@ def screen(statements: Iterable[ox.Quad | ox.Triple], org_iri: str, prefixes: tu
             f"organisation, men noden talar för {org_iri}; initiativet togs inte med.",
             f"The initiative {iri} names {', '.join(sorted(responsible[iri]))} as its responsible "
             f"organisation, but the node speaks for {org_iri}; the initiative was left out."))
-    kept = [s for s in kept if owner.get(_key(s.subject)) not in foreign]
+    if foreign:
+        kept = _restricted(kept, lambda s: owner.get(s) not in foreign)
     report = validation.validate(kept)
     by_initiative = report.by_initiative()
-    groups: dict[str | None, list[ox.Triple]] = {}
-    for s in kept:
-        groups.setdefault(owner.get(_key(s.subject)), []).append(s)
+    # each record's statements, records in the order the document first speaks of them
+    groups: dict[str | None, list[Triple]] = {}
+    for subject in kept.subjects:
+        groups.setdefault(owner.get(subject), [])
+    for predicate, by_subject in kept.index.items():
+        for subject, objects in by_subject.items():
+            group = groups[owner.get(subject)]
+            for o in objects:
+                group.append((subject, predicate, o))
     for iri, triples in groups.items():
         if iri is None:
-            out.catalog = skolemise([t for t in triples if t.predicate.value not in PAGING],
+            out.catalog = skolemise([t for t in triples if t[1] not in PAGING],
                                     prefixes[0], "catalog")
             continue
         results = by_initiative.get(iri, [])
@@ -179,48 +200,57 @@ def screen(statements: Iterable[ox.Quad | ox.Triple], org_iri: str, prefixes: tu
     return out
 
 
-def _is_catalog(subject, statements: list) -> bool:
-    return any(s.subject == subject and s.predicate.value == RDF_TYPE
-               and s.object.value == CATALOG for s in statements)
+def skolemise(triples: list[Triple], prefix: str, owner: str) -> list[Triple]:
+    """Replace blank nodes by IRIs under *prefix* derived from *owner* and their content.
 
-
-def skolemise(triples: list[ox.Triple], prefix: str, owner: str) -> list[ox.Triple]:
-    """Replace blank nodes by IRIs under *prefix* derived from *owner* and their content."""
-    if not any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
-               for t in triples):
-        return triples
-    outgoing: dict[str, list[ox.Triple]] = {}
+    A blank node's IRI hashes the N-Triples form of what hangs below it (nested blank nodes by
+    their own hash) and *owner*, so the same record always gives the same IRIs.
+    """
+    outgoing: dict[str, list[Triple]] = {}
+    blank_object = False
     for t in triples:
-        if isinstance(t.subject, ox.BlankNode):
-            outgoing.setdefault(t.subject.value, []).append(t)
+        if t[0].startswith("_:"):
+            outgoing.setdefault(t[0], []).append(t)
+        elif not blank_object:
+            o = t[2]
+            blank_object = o.__class__ is str and o.startswith("_:")
+    if not outgoing and not blank_object:
+        return triples
     memo: dict[str, str] = {}
+    written: dict[Term, str] = {}
 
     def signature(label: str, depth: int = 0) -> str:
         if label in memo:
             return memo[label]
         if depth > 16:
-            return label
-        lines = sorted(
-            f"{t.predicate} "
-            + (signature(t.object.value, depth + 1) if isinstance(t.object, ox.BlankNode)
-               else str(t.object))
-            for t in outgoing.get(label, ()))
+            return label[2:]
+        lines = []
+        for _, p, o in outgoing.get(label, ()):
+            if o.__class__ is str and o.startswith("_:"):
+                lines.append(f"<{p}> {signature(o, depth + 1)}")
+            else:
+                text = written.get(o)
+                if text is None:
+                    text = written[o] = ntriples.term(o)
+                lines.append(f"<{p}> {text}")
+        lines.sort()
         digest = hashlib.sha1(("\n".join(lines) + owner).encode(), usedforsecurity=False)
         memo[label] = digest.hexdigest()[:24]
         return memo[label]
 
-    base = prefix if prefix.endswith("/") else prefix + "/"
-
-    skolem = {label: ox.NamedNode(f"{base}.well-known/genid/{signature(label)}")
-              for label in outgoing}
+    genid = (prefix if prefix.endswith("/") else prefix + "/") + ".well-known/genid/"
+    skolem = {label: genid + signature(label) for label in outgoing}
     out = []
     for t in triples:
-        s_blank, o_blank = isinstance(t.subject, ox.BlankNode), isinstance(t.object, ox.BlankNode)
+        s, p, o = t
+        s_blank = s.startswith("_:")
+        o_blank = o.__class__ is str and o.startswith("_:")
         if s_blank or o_blank:
-            subject = skolem.get(t.subject.value, t.subject) if s_blank else t.subject
-            obj = (skolem.get(t.object.value) or ox.NamedNode(
-                f"{base}.well-known/genid/{signature(t.object.value)}")) if o_blank else t.object
-            t = ox.Triple(subject, t.predicate, obj)
+            if s_blank:
+                s = skolem.get(s, s)
+            if o_blank:
+                o = skolem.get(o) or genid + signature(o)
+            t = (s, p, o)
         out.append(t)
     return out
 

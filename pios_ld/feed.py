@@ -1,6 +1,7 @@
 """The wire format of a node's change feed: a Linked Data Event Stream (DESIGN.md §4, a contract).
 
-Pure functions from values to JSON-LD documents, and one reader from quads back to values; no IO.
+Pure functions from values to JSON-LD documents, and one reader from statements (plain terms or
+pyoxigraph quads) back to values; no IO.
 
 Every create, update and delete of an initiative is one *version*, numbered by the node in time
 order (``seq`` 1, 2, 3 …) and never changed afterwards. Versions sit on pages of ``page_size``:
@@ -51,6 +52,7 @@ import pyoxigraph as ox
 
 from pios_ld.catalog import base, feed_url
 from pios_ld.jsonld import CONTEXT_URL, context_document
+from pios_ld.terms import Term, TermGraph, value
 
 #: How many versions one feed page holds unless the node is configured otherwise.
 DEFAULT_PAGE_SIZE = 100
@@ -212,23 +214,23 @@ class Member:
     version_of: str | None
     timestamp: str | None
     deleted: bool
-    #: the statements about the version and the blank nodes reached from it
-    statements: tuple[ox.Triple, ...] = ()
+    #: the statements about the version and the blank nodes reached from it, as plain terms
+    #: (:mod:`pios_ld.terms`): ``(subject, predicate IRI, object)``
+    statements: tuple[tuple[Term, str, Term], ...] = ()
 
     @property
     def initiative(self) -> str | None:
         return self.version_of
 
-    def record(self) -> list[ox.Triple]:
+    def record(self) -> list[tuple[Term, str, Term]]:
         """The version's statements about the resource itself (version IRI → resource IRI),
         without the versioning statements; empty for a delete."""
         if self.deleted or not self.version_of:
             return []
-        me, it = ox.NamedNode(self.iri), ox.NamedNode(self.version_of)
+        me, it = self.iri, self.version_of
         skip = {DCT + "isVersionOf", PROV + "generatedAtTime"}
-        return [ox.Triple(it if t.subject == me else t.subject, t.predicate,
-                          it if t.object == me else t.object)
-                for t in self.statements if not (t.subject == me and t.predicate.value in skip)]
+        return [(it if s == me else s, p, it if o == me else o)
+                for s, p, o in self.statements if not (s == me and p in skip)]
 
 
 @dataclass(frozen=True)
@@ -244,59 +246,66 @@ class Page:
     immutable: bool
 
 
-def read_page(statements: Iterable[ox.Quad | ox.Triple], url: str) -> Page:
-    """Read the members and onward links of the feed document at *url* from its statements.
+def read_page(statements: TermGraph | Iterable[ox.Quad | ox.Triple], url: str) -> Page:
+    """Read the members and onward links of the feed document at *url* from its statements:
+    a :class:`~pios_ld.terms.TermGraph` (what :func:`pios_ld.jsonld_terms.read_terms` reads)
+    or pyoxigraph quads or triples.
 
     Generic over LDES publishers: the stream's own ``ldes:timestampPath``,
     ``ldes:versionOfPath`` and ``ldes:versionDeleteObject`` are honoured, with the LDES defaults
     (``prov:generatedAtTime``, ``dct:isVersionOf``, ``as:Delete``) where a page does not say.
     """
-    triples = [ox.Triple(s.subject, s.predicate, s.object) for s in statements]
-    by_subject: dict[object, list[ox.Triple]] = {}
-    for t in triples:
-        by_subject.setdefault(t.subject, []).append(t)
+    graph = statements if isinstance(statements, TermGraph) else \
+        TermGraph.from_statements(statements)
+    index = graph.index
 
-    def values(subject, predicate: str) -> list:
-        return [t.object for t in by_subject.get(subject, ()) if t.predicate.value == predicate]
+    def values(subject: Term, predicate: str) -> list[Term]:
+        return index.get(predicate, {}).get(subject, [])
 
-    timestamp_path, version_path = PROV + "generatedAtTime", DCT + "isVersionOf"
+    def last(predicate: str, default: str) -> str:
+        # a page naming several paths: the last statement wins (statement order)
+        found = [o for objects in index.get(predicate, {}).values() for o in objects]
+        return value(found[-1]) if found else default
+
+    timestamp_path = last(LDES + "timestampPath", PROV + "generatedAtTime")
+    version_path = last(LDES + "versionOfPath", DCT + "isVersionOf")
     delete_objects = {AS + "Delete"}
-    for t in triples:
-        if t.predicate.value == LDES + "timestampPath":
-            timestamp_path = t.object.value
-        elif t.predicate.value == LDES + "versionOfPath":
-            version_path = t.object.value
-        elif t.predicate.value == LDES + "versionDeleteObject":
-            delete_objects.add(t.object.value)
+    delete_objects.update(value(o) for objects in index.get(LDES + "versionDeleteObject",
+                                                             {}).values() for o in objects)
 
+    by_subject = graph.by_subject()
     members = []
-    member_terms = dict.fromkeys(t.object for t in triples if t.predicate.value == TREE + "member")
-    for iri_term in member_terms:
-        reached, stack, seen = [], [iri_term], {iri_term}
+    member_terms = dict.fromkeys(
+        o for objects in index.get(TREE + "member", {}).values() for o in objects)
+    for term in member_terms:
+        reached: list[tuple[Term, str, Term]] = []
+        stack, seen = [term], {term}
         while stack:
-            for t in by_subject.get(stack.pop(), ()):
-                reached.append(t)
-                if isinstance(t.object, ox.BlankNode) and t.object not in seen:
-                    seen.add(t.object)
-                    stack.append(t.object)
-        of = values(iri_term, version_path)
-        when = values(iri_term, timestamp_path)
-        deleted = any(t.object.value in delete_objects for t in by_subject.get(iri_term, ())
-                      if t.predicate.value == RDF_TYPE or t.object.value in delete_objects)
-        members.append(Member(iri_term.value, of[0].value if of else None,
-                              when[0].value if when else None, deleted, tuple(reached)))
+            subject = stack.pop()
+            for predicate, objects in by_subject.get(subject, ()):
+                for o in objects:
+                    reached.append((subject, predicate, o))
+                    if o.__class__ is str and o.startswith("_:") and o not in seen:
+                        seen.add(o)
+                        stack.append(o)
+        of = values(term, version_path)
+        when = values(term, timestamp_path)
+        deleted = any(value(o) in delete_objects for predicate, objects in
+                      by_subject.get(term, ()) for o in objects)
+        members.append(Member(value(term), value(of[0]) if of else None,
+                              value(when[0]) if when else None, deleted, tuple(reached)))
     members.sort(key=lambda m: (m.timestamp or "", _seq(m.iri)))
 
-    page = ox.NamedNode(url)
     next_pages = tuple(dict.fromkeys(
-        n.value for rel in values(page, TREE + "relation") for n in values(rel, TREE + "node")))
+        value(n) for rel in values(url, TREE + "relation") for n in values(rel, TREE + "node")))
     links = []
-    for t in triples:
-        if t.predicate.value == TREE + "view":
-            links.append(t.object.value)
-        elif t.predicate.value == TREE + "relation":
-            links.extend(n.value for n in values(t.object, TREE + "node"))
-    immutable = any(v.value == "true" for v in values(page, LDES + "immutable"))
+    for pairs in by_subject.values():  # in the order the document names them
+        for predicate, objects in pairs:
+            if predicate == TREE + "view":
+                links.extend(value(o) for o in objects)
+            elif predicate == TREE + "relation":
+                links.extend(value(n) for rel in objects for n in values(rel, TREE + "node"))
+    immutable = any(value(v) == "true" for v in values(url, LDES + "immutable"))
     return Page(url, tuple(members), tuple(dict.fromkeys(x for x in links if x != url)),
                 next_pages, immutable)
 

@@ -3,18 +3,20 @@
 :func:`read_terms` reads a document into a :class:`~pios_ld.terms.TermGraph` for validation,
 without one Python object per quad (building those costs more than validating them). It knows
 the bundled context's term definitions, compiled once, and handles documents written in that
-context's plain form: what nodes publish and the examples show. On anything else — another or a
-nested context, ``@graph``, ``@value`` objects, nulls, large or type-coerced floats, relative or
-invalid IRIs, unknown keys, odd language tags, escaped surrogates — it hands the document to
-:func:`pios_ld.jsonld.parse_jsonld`, so it always gives the standard parser's triples and raises
-its errors (remote contexts included); the test suite compares the two.
+context's plain form (what nodes publish and the examples show) and the feed's form: the context
+``[CONTEXT_URL, FEED_CONTEXT]`` of :mod:`pios_ld.feed` (compiled once too) and a top-level
+``@graph``. On anything else — another or a nested context, any other ``@graph``, ``@value``
+objects, nulls, large or type-coerced floats, relative or invalid IRIs, unknown keys, odd
+language tags, escaped surrogates — it hands the document to :func:`pios_ld.jsonld.parse_jsonld`,
+so it always gives the standard parser's triples and raises its errors (remote contexts
+included); the test suite compares the two.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -37,10 +39,16 @@ class _Term:
     vocab: str | None  # the scoped @vocab of an "@vocab"-typed term
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Compiled:
+    """One context's term definitions, with memos of the values expanded under it."""
+
     terms: dict[str, _Term]
     prefixes: dict[str, str]
+    ids: dict[str, str] = field(default_factory=dict)
+    types: dict[str, str] = field(default_factory=dict)
+    vocabs: dict[tuple[str, str], str] = field(default_factory=dict)
+    keys: dict[str, tuple[str, str | None, bool, str | None]] = field(default_factory=dict)
 
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
@@ -50,11 +58,10 @@ _SURROGATE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
 _ID_KEYS = ("id", "@id")
 _TYPE_KEYS = ("type", "@type")
 _READER_MAX_DEPTH = MAX_DEPTH // 4
+_MEMO_LIMIT = 65536
 
 
-@lru_cache(maxsize=1)
-def _compiled() -> _Compiled:
-    ctx = context_document()["@context"]
+def _compile(ctx: dict[str, Any]) -> _Compiled:
     prefixes = {k: v for k, v in ctx.items()
                 if isinstance(v, str) and not k.startswith("@") and v.endswith(("/", "#"))}
 
@@ -71,6 +78,8 @@ def _compiled() -> _Compiled:
             continue
         if set(definition) - {"@id", "@type", "@container", "@context"}:
             continue  # a definition this reader does not know: documents using it decline
+        if "@id" not in definition and ":" not in name:
+            continue
         coerce = definition.get("@type")
         vocab = None
         if coerce == "@vocab":
@@ -85,8 +94,28 @@ def _compiled() -> _Compiled:
         container = definition.get("@container")
         if container not in (None, "@set", "@language"):
             continue
-        terms[name] = _Term(expand(definition["@id"]), coerce, container == "@language", vocab)
+        # a compact IRI as the term's name, without @id, stands for what it expands to
+        iri = expand(definition.get("@id", name))
+        terms[name] = _Term(iri, coerce, container == "@language", vocab)
     return _Compiled(terms, prefixes)
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> _Compiled:
+    """The bundled context (``"@context": CONTEXT_URL``)."""
+    return _compile(context_document()["@context"])
+
+
+@lru_cache(maxsize=1)
+def _compiled_feed() -> _Compiled:
+    """The feed's context (``"@context": [CONTEXT_URL, FEED_CONTEXT]``): the bundled terms and
+    the LDES and TREE terms of :data:`pios_ld.feed.FEED_CONTEXT`, which redefine none of them."""
+    from pios_ld.feed import FEED_CONTEXT
+
+    bundled = context_document()["@context"]
+    if set(FEED_CONTEXT) & set(bundled):  # a protected term redefined: never the fast path
+        raise _Decline
+    return _compile({**bundled, **FEED_CONTEXT})
 
 
 @lru_cache(maxsize=65536)
@@ -131,19 +160,23 @@ def _iri(value: Any, compiled: _Compiled, vocab: str | None = None, terms: bool 
     return value
 
 
-@lru_cache(maxsize=65536)
-def _expand_id(value: str) -> str:
-    return _iri(value, _compiled(), blank=True)
+def _remember(memo: dict, key: Any, value: Any) -> Any:
+    if len(memo) < _MEMO_LIMIT:
+        memo[key] = value
+    return value
 
 
-@lru_cache(maxsize=4096)
-def _expand_type(value: str) -> str:
-    return _iri(value, _compiled(), terms=True)
+def _expand_id(value: str, compiled: _Compiled) -> str:
+    return _remember(compiled.ids, value, _iri(value, compiled, blank=True))
 
 
-@lru_cache(maxsize=4096)
-def _expand_vocab(value: str, vocab: str) -> str:
-    return _iri(value, _compiled(), vocab=vocab, terms=True)
+def _expand_type(value: str, compiled: _Compiled) -> str:
+    return _remember(compiled.types, value, _iri(value, compiled, terms=True))
+
+
+def _expand_vocab(value: str, vocab: str, compiled: _Compiled) -> str:
+    return _remember(compiled.vocabs, (value, vocab),
+                     _iri(value, compiled, vocab=vocab, terms=True))
 
 
 @lru_cache(maxsize=1024)
@@ -153,14 +186,16 @@ def _language(tag: str) -> str:
     return tag.lower()
 
 
-@lru_cache(maxsize=1024)
-def _expand_key(key: str) -> tuple[str, str | None, bool, str | None]:
-    term = _compiled().terms.get(key)
-    if term is not None:
-        return term.iri, term.coerce, term.language_map, term.vocab
-    if ":" not in key or key.startswith("@"):
+def _expand_key(key: str, compiled: _Compiled) -> tuple[str, str | None, bool, str | None]:
+    if key in _TYPE_KEYS:
+        found = (RDF_TYPE, "@type", False, None)
+    elif (term := compiled.terms.get(key)) is not None:
+        found = (term.iri, term.coerce, term.language_map, term.vocab)
+    elif ":" not in key or key.startswith("@"):
         raise _Decline
-    return _iri(key, _compiled()), None, False, None
+    else:
+        found = (_iri(key, compiled), None, False, None)
+    return _remember(compiled.keys, key, found)
 
 
 def _number(value: float) -> tuple[str, str, None]:
@@ -177,12 +212,34 @@ def _number(value: float) -> tuple[str, str, None]:
     return f"{'-' if sign else ''}{mantissa}E{power}", XSD + "double", None
 
 
+def _compiled_for(document: Any) -> _Compiled:
+    """The compiled context of a document in one of the forms this reader knows, or decline."""
+    if document.__class__ is not dict:
+        raise _Decline
+    context = document.get("@context")
+    if context == CONTEXT_URL:
+        return _compiled()
+    if (context.__class__ is list and len(context) == 2 and context[0] == CONTEXT_URL
+            and context[1] == _feed_context()):
+        return _compiled_feed()
+    raise _Decline
+
+
+def _feed_context() -> dict[str, Any]:
+    from pios_ld.feed import FEED_CONTEXT
+
+    return FEED_CONTEXT
+
+
 def _read_document(document: Any) -> TermGraph:
+    compiled = _compiled_for(document)
     graph = TermGraph()
-    index = graph.index
+    index, subjects = graph.index, graph.subjects
+    ids, types, vocabs, keys = compiled.ids, compiled.types, compiled.vocabs, compiled.keys
     labels = itertools.count()
     integer, boolean, double = XSD + "integer", XSD + "boolean", XSD + "double"
     plain = (None, "@id", "@vocab")
+    string = XSD_STRING
 
     def node(obj: dict, depth: int) -> str:
         if depth > _READER_MAX_DEPTH:
@@ -195,22 +252,24 @@ def _read_document(document: Any) -> TermGraph:
         if subject is None:
             subject = f"_:r{next(labels)}"
         elif subject.__class__ is str:
-            subject = _expand_id(subject)
+            subject = ids.get(subject) or _expand_id(subject, compiled)
         else:
             raise _Decline
         for key, value in obj.items():
             if key == "id" or key == "@id" or (key == "@context" and depth == 0):
                 continue
-            if key == "type" or key == "@type":
-                iri, coerce, language_map, vocab = RDF_TYPE, "@type", False, None
-            else:
-                iri, coerce, language_map, vocab = _expand_key(key)
+            spec = keys.get(key)
+            if spec is None:
+                spec = _expand_key(key, compiled)
+            iri, coerce, language_map, vocab = spec
             by_subject = index.get(iri)
             if by_subject is None:
                 by_subject = index[iri] = {}
             found = by_subject.get(subject)
             if found is None:
                 found = by_subject[subject] = []
+                if subject not in subjects:
+                    subjects[subject] = None
             if language_map and value.__class__ is dict:
                 for language, texts in value.items():
                     language = _language(language)
@@ -223,13 +282,14 @@ def _read_document(document: Any) -> TermGraph:
                 kind = item.__class__
                 if kind is str:
                     if coerce is None or language_map:
-                        found.append((item, XSD_STRING, None))
+                        found.append((item, string, None))
                     elif coerce == "@id":
-                        found.append(_expand_id(item))
+                        found.append(ids.get(item) or _expand_id(item, compiled))
                     elif coerce == "@type":
-                        found.append(_expand_type(item))
+                        found.append(types.get(item) or _expand_type(item, compiled))
                     elif coerce == "@vocab":
-                        found.append(_expand_vocab(item, vocab))
+                        found.append(vocabs.get((item, vocab))
+                                     or _expand_vocab(item, vocab, compiled))
                     else:
                         found.append((item, coerce, None))
                 elif coerce == "@type":
@@ -249,9 +309,18 @@ def _read_document(document: Any) -> TermGraph:
                     raise _Decline  # large or coerced floats, nulls, nested arrays
         return subject
 
-    if document.__class__ is not dict or document.get("@context") != CONTEXT_URL:
-        raise _Decline
-    node(document, 0)
+    if "@graph" in document:
+        # the feed's form: a top-level @graph of node objects, all in the default graph
+        items = document["@graph"]
+        if compiled is not _compiled_feed() or set(document) != {"@context", "@graph"} \
+                or items.__class__ is not list:
+            raise _Decline
+        for item in items:
+            if item.__class__ is not dict or "@context" in item:
+                raise _Decline
+            node(item, 1)
+    else:
+        node(document, 0)
     return graph
 
 
@@ -259,7 +328,9 @@ def read_terms(data: bytes | str, base_iri: str | None = None) -> TermGraph:
     """Read a JSON-LD document into a :class:`~pios_ld.terms.TermGraph`.
 
     Gives the same triples as :func:`parse_jsonld` (blank-node labels aside) and raises the same
-    errors; documents in the bundled context's plain form take a fast path.
+    errors; documents in the bundled context's plain form, and feed pages, take a fast path.
+    Blank-node labels are the document's own: a reader merging several documents keeps them
+    apart with :meth:`TermGraph.union <pios_ld.terms.TermGraph.union>`.
     """
     document = load_json(data)
     surrogate = _SURROGATE_BYTES if isinstance(data, bytes) else _SURROGATE

@@ -9,7 +9,8 @@ because building one Python object per quad costs more than validating it. A ter
   strings carry the datatype ``rdf:langString``.
 
 A :class:`TermGraph` is built either from pyoxigraph statements (:meth:`TermGraph.from_statements`)
-or directly by the JSON-LD reader :func:`pios_ld.jsonld_terms.read_terms`.
+or directly by the JSON-LD reader :func:`pios_ld.jsonld_terms.read_terms`; :mod:`pios_ld.ntriples`
+writes plain terms as N-Triples.
 """
 
 from __future__ import annotations
@@ -70,19 +71,32 @@ def text(term: Term) -> str:
     return term[0] if isinstance(term, tuple) else term
 
 
+def value(term: Term) -> str:
+    """A term's ``value`` as pyoxigraph gives it: the IRI, the blank node's label without
+    ``_:``, or the lexical form of a literal."""
+    if isinstance(term, tuple):
+        return term[0]
+    return term[2:] if term.startswith("_:") else term
+
+
 class TermGraph:
     """Statements indexed by predicate, then subject: ``index[p][s] -> [o, ...]``.
 
     Graph names are ignored (validation sees the union, as pySHACL does). Duplicates may be
     stored; readers of the index treat the objects of one subject and predicate as a set.
+    ``subjects`` lists every subject in the order of its first statement (the document's
+    order), for readers that report in that order.
     """
 
-    __slots__ = ("index",)
+    __slots__ = ("index", "subjects")
 
     def __init__(self) -> None:
         self.index: dict[str, dict[Term, list[Term]]] = {}
+        self.subjects: dict[Term, None] = {}
 
     def add(self, subject: Term, predicate: str, obj: Term) -> None:
+        if subject not in self.subjects:
+            self.subjects[subject] = None
         self.index.setdefault(predicate, {}).setdefault(subject, []).append(obj)
 
     def objects(self, subject: Term, predicate: str) -> list[Term]:
@@ -100,6 +114,14 @@ class TermGraph:
     def __len__(self) -> int:
         return sum(len(objects) for by_s in self.index.values() for objects in by_s.values())
 
+    def by_subject(self) -> dict[Term, list[tuple[str, list[Term]]]]:
+        """Subject -> ``[(predicate, objects), ...]``, subjects in :attr:`subjects` order."""
+        out: dict[Term, list[tuple[str, list[Term]]]] = {s: [] for s in self.subjects}
+        for predicate, by_subject in self.index.items():
+            for subject, objects in by_subject.items():
+                out[subject].append((predicate, objects))
+        return out
+
     def to_triples(self) -> list[ox.Triple]:
         """The graph as pyoxigraph triples (for comparisons and serialisation)."""
         return [ox.Triple(to_ox(s), ox.NamedNode(p), to_ox(o)) for s, p, o in self.triples()]
@@ -108,7 +130,7 @@ class TermGraph:
     def from_statements(cls, statements: Iterable[ox.Quad | ox.Triple]) -> TermGraph:
         """Index pyoxigraph quads or triples (the graph name is dropped)."""
         graph = cls()
-        index = graph.index
+        index, subjects = graph.index, graph.subjects
         named, blank = ox.NamedNode, ox.BlankNode
         for statement in statements:
             s = statement.subject
@@ -122,6 +144,30 @@ class TermGraph:
             objects = by_subject.get(subject)
             if objects is None:
                 by_subject[subject] = [obj]
+                if subject not in subjects:
+                    subjects[subject] = None
             else:
                 objects.append(obj)
         return graph
+
+    @classmethod
+    def union(cls, graphs: list[TermGraph]) -> TermGraph:
+        """The statements of all *graphs* in one graph; blank nodes of different graphs stay
+        apart (the labels of graph *i* get the prefix ``p<i>-``), as blank nodes of different
+        documents are different nodes."""
+        if len(graphs) == 1:
+            return graphs[0]
+        out = cls()
+        for number, graph in enumerate(graphs):
+            tag = f"_:p{number}-"
+
+            def relabel(term: Term, tag: str = tag) -> Term:
+                return tag + term[2:] if term.__class__ is str and term.startswith("_:") else term
+
+            for subject in graph.subjects:
+                out.subjects.setdefault(relabel(subject))
+            for predicate, by_subject in graph.index.items():
+                into = out.index.setdefault(predicate, {})
+                for subject, objects in by_subject.items():
+                    into.setdefault(relabel(subject), []).extend(relabel(o) for o in objects)
+        return out

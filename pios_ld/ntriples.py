@@ -1,0 +1,59 @@
+"""N-Triples written straight from plain terms (:mod:`pios_ld.terms`), byte for byte as Oxigraph
+writes them.
+
+:func:`term` gives the N-Triples form of one term, the string pyoxigraph's ``str(term)`` gives
+(the aggregator hashes it for skolem IRIs, so it must not differ by one byte); :func:`serialize`
+writes statements one a line, ``<s> <p> <o> .``, as ``pyoxigraph.serialize`` does for
+N-Triples. Oxigraph escapes in a literal ``"`` and ``\\``, the control characters U+0000–U+001F
+and U+007F (``\\b \\t \\n \\f \\r`` by name, the others as ``\\uXXXX``) and the non-characters
+U+FFFE and U+FFFF; everything else is written as it is, UTF-8 encoded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from pios_ld.terms import XSD_STRING, Term
+
+_ESCAPES = {i: f"\\u{i:04X}" for i in [*range(0x20), 0x7F, 0xFFFE, 0xFFFF]}
+_ESCAPES.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r",
+                 ord('"'): '\\"', ord("\\"): "\\\\"})
+_NEEDS_ESCAPE = re.compile('["\\\\\x00-\x1f\x7f\ufffe\uffff]')
+
+
+def quoted(lexical: str) -> str:
+    """A literal's lexical form in double quotes, escaped as Oxigraph escapes it."""
+    if _NEEDS_ESCAPE.search(lexical) is None:
+        return f'"{lexical}"'
+    return '"' + lexical.translate(_ESCAPES) + '"'
+
+
+def term(value: Term) -> str:
+    """The N-Triples form of a plain term: ``<iri>``, ``_:label`` or a literal."""
+    if value.__class__ is str:
+        return value if value.startswith("_:") else f"<{value}>"
+    lexical, datatype, language = value
+    if language:
+        return f"{quoted(lexical)}@{language}"
+    if datatype == XSD_STRING:
+        return quoted(lexical)
+    return f"{quoted(lexical)}^^<{datatype}>"
+
+
+def serialize(triples: Iterable[tuple[Term, str, Term]]) -> bytes:
+    """N-Triples of *triples* (plain terms), one statement a line ending in `` .\\n``."""
+    memo: dict[Term, str] = {}
+    lines = []
+    for s, p, o in triples:
+        s_text = memo.get(s)
+        if s_text is None:
+            s_text = memo[s] = term(s)
+        p_text = memo.get(p)
+        if p_text is None:
+            p_text = memo[p] = f"<{p}>"
+        o_text = memo.get(o)
+        if o_text is None:
+            o_text = memo[o] = term(o)
+        lines.append(f"{s_text} {p_text} {o_text} .\n")
+    return "".join(lines).encode()

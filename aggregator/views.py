@@ -26,6 +26,9 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 """
 PHASE = "https://w3id.org/pios/concept/phase/"
 THEME = "https://w3id.org/pios/concept/theme/"
+#: Every initiative, as a list of its own: joining such lists (``{ SELECT ?i ?p WHERE { ?i
+#: pios:phase ?p } }``) lets pyoxigraph hash them instead of looking each initiative up in turn.
+INITIATIVES = "{ SELECT ?i WHERE { ?i a pios:Initiative } }"
 KINDS = (organizations.MUNICIPALITY, organizations.REGION, organizations.AGENCY)
 PAGE_SIZE = 50
 
@@ -102,17 +105,18 @@ class Views:
     # -- pages -------------------------------------------------------------------------------
     def per_org(self) -> dict[str, int]:
         return self.cached("per_org", lambda: {r["o"]: r["n"] for r in self.rows(
-            "SELECT ?o (COUNT(?i) AS ?n) WHERE { ?i a pios:Initiative ; "
-            "pios:responsibleOrganization ?o } GROUP BY ?o")})
+            f"SELECT ?o (COUNT(?i) AS ?n) WHERE {{ {INITIATIVES} {{ SELECT ?i ?o WHERE {{ "
+            "?i pios:responsibleOrganization ?o } } } GROUP BY ?o")})
 
     def overview(self, lang: str) -> dict[str, Any]:
         def make():
-            phases = self.rows("SELECT ?p (COUNT(?i) AS ?n) WHERE { ?i a pios:Initiative ; "
-                               "pios:phase ?p } GROUP BY ?p ORDER BY DESC(?n)")
-            themes = self.rows("SELECT ?t (COUNT(?i) AS ?n) WHERE { ?i a pios:Initiative ; "
-                               "pios:theme ?t } GROUP BY ?t ORDER BY DESC(?n)")
-            money = self.rows("SELECT (SUM(?b) AS ?budget) (COUNT(?b) AS ?n) WHERE { "
-                              "?i a pios:Initiative ; pios:budget/schema:value ?b }")
+            phases = self.rows(f"SELECT ?p (COUNT(?i) AS ?n) WHERE {{ {INITIATIVES} {{ SELECT "
+                               "?i ?p WHERE { ?i pios:phase ?p } } } GROUP BY ?p ORDER BY DESC(?n)")
+            themes = self.rows(f"SELECT ?t (COUNT(?i) AS ?n) WHERE {{ {INITIATIVES} {{ SELECT "
+                               "?i ?t WHERE { ?i pios:theme ?t } } } GROUP BY ?t ORDER BY DESC(?n)")
+            money = self.rows(f"SELECT (SUM(?b) AS ?budget) (COUNT(?b) AS ?n) WHERE {{ "
+                              f"{INITIATIVES} {{ SELECT ?i ?a WHERE {{ ?i pios:budget ?a }} }} "
+                              "{ SELECT ?a ?b WHERE { ?a schema:value ?b } } }")
             return phases, themes, money
         phases, themes, money = self.cached("overview", make)
         per_org = self.per_org()
@@ -166,16 +170,19 @@ class Views:
 
     def search(self, lang: str, q: str = "", phase: str = "", theme: str = "", org: str = "",
                county: str = "", kind: str = "", page: int = 1) -> dict[str, Any]:
-        filters, values = [], ""
+        # each condition is a list of initiatives of its own, joined by hashing (much faster on
+        # pyoxigraph than looking each initiative's properties up one by one)
+        blocks = []
         if q:
             needle = q.lower().replace("\\", "\\\\").replace('"', '\\"')
-            filters.append(f'FILTER(CONTAINS(LCASE(STR(?title)), "{needle}") || EXISTS {{ '
-                           f'?i dct:description ?d FILTER(CONTAINS(LCASE(STR(?d)), "{needle}"))'
-                           " })")
+            blocks.append(f"{{ SELECT DISTINCT ?i WHERE {{ {{ ?i dct:title ?text }} UNION "
+                          f"{{ ?i dct:description ?text }} "
+                          f'FILTER(CONTAINS(LCASE(STR(?text)), "{needle}")) }} }}')
         if phase:
-            filters.append(f"?i pios:phase <{PHASE}{_safe(phase)}> .")
+            blocks.append(f"{{ SELECT ?i WHERE {{ ?i pios:phase <{PHASE}{_safe(phase)}> }} }}")
         if theme:
-            filters.append(f"?i pios:theme <{THEME}{_safe(theme)}> .")
+            blocks.append(f"{{ SELECT ?i WHERE {{ ?i pios:theme <{THEME}{_safe(theme)}> }} }}")
+        values = ""
         wanted = None
         if org:
             wanted = {org}
@@ -187,29 +194,41 @@ class Views:
             if not wanted:
                 return {"total": 0, "page": 1, "pages": 1, "items": []}
             values = "VALUES ?o { " + " ".join(f"<{_safe_iri(w)}>" for w in wanted) + " }"
-        body = (f"{values} ?i a pios:Initiative ; dct:title ?title ; "
-                f"pios:responsibleOrganization ?o ; pios:phase ?p ; dct:modified ?m . "
-                f"{' '.join(filters)}")
+        # first the page of initiatives (newest change first), then what the list shows of them
+        body = (f"{{ SELECT ?i WHERE {{ {values} ?i pios:responsibleOrganization ?o }} }} "
+                + " ".join(blocks))
         total = self.rows(f"SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE {{ {body} }}")[0]["n"]
         pages = max(1, -(-total // PAGE_SIZE))
         page = min(max(1, page), pages)
-        rows = self.rows(
-            f"SELECT ?i (COALESCE(SAMPLE(?own), SAMPLE(?title)) AS ?t) (SAMPLE(?o) AS ?org) "
-            f"(SAMPLE(?p) AS ?phase) "
-            f"(MAX(?m) AS ?modified) (MAX(?stale) AS ?isStale) WHERE {{ {body} "
-            f"OPTIONAL {{ ?i <{AGG}stale> ?stale }} "
-            # the title in the page's language where there is one
-            f'OPTIONAL {{ ?i dct:title ?own FILTER(LANGMATCHES(LANG(?own), "{_safe(lang)}")) }} '
-            f"}} GROUP BY ?i ORDER BY DESC(?modified) LIMIT {PAGE_SIZE} "
-            f"OFFSET {(page - 1) * PAGE_SIZE}")
+        chosen_rows = self.rows(
+            f"SELECT ?i ?modified WHERE {{ {body} "
+            f"{{ SELECT ?i ?modified WHERE {{ ?i dct:modified ?modified }} }} }} "
+            f"ORDER BY DESC(?modified) ?i LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}")
+        if not chosen_rows:
+            return {"total": total, "page": page, "pages": pages, "items": []}
+        listed = " ".join(f"<{_safe_iri(r['i'])}>" for r in chosen_rows)
+        shown: dict[str, dict[str, Any]] = defaultdict(dict)
+        for r in self.rows(
+                f"SELECT ?i ?title (LANG(?title) AS ?lang) ?o ?p ?stale WHERE {{ VALUES ?i "
+                f"{{ {listed} }} ?i dct:title ?title ; pios:responsibleOrganization ?o ; "
+                f"pios:phase ?p . OPTIONAL {{ ?i <{AGG}stale> ?stale }} }}"):
+            entry = shown[r["i"]]
+            entry.setdefault("titles", {})[r["lang"] or ""] = r["title"]
+            entry.update(org=r["o"], phase=r["p"], stale=entry.get("stale") or bool(r["stale"]))
         items = []
-        for r in rows:
-            o = organizations.by_iri(r["org"])
-            items.append({"iri": r["i"], "title": r["t"], "organization": r["org"],
-                          "organizationName": o.name if o else r["org"],
-                          "phase": code(r["phase"]), "phaseLabel": self.label(r["phase"], lang),
-                          "modified": r["modified"], "stale": bool(r["isStale"])})
+        for r in chosen_rows:
+            entry = shown.get(r["i"], {})
+            titles = entry.get("titles", {})
+            title = next((titles[k] for k in (lang, "sv", "en", "") if k in titles),
+                         next(iter(titles.values()), r["i"]))
+            o = organizations.by_iri(entry.get("org", ""))
+            items.append({"iri": r["i"], "title": title, "organization": entry.get("org"),
+                          "organizationName": o.name if o else entry.get("org"),
+                          "phase": code(entry.get("phase")),
+                          "phaseLabel": self.label(entry.get("phase"), lang),
+                          "modified": r["modified"], "stale": bool(entry.get("stale"))})
         return {"total": total, "page": page, "pages": pages, "items": items}
+
 
     def initiative(self, iri: str, lang: str) -> dict[str, Any] | None:
         safe = _safe_iri(iri)

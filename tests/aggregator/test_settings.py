@@ -47,3 +47,14 @@ def test_the_example_queries_page_matches_the_examples():
     text = (DOCS / "sparql-examples.md").read_text(encoding="utf-8")
     missing = [e.id for e in examples.EXAMPLES if e.query.strip() not in text]
     assert not missing
+
+
+def test_the_example_queries_page_says_where_each_history_example_runs():
+    text = (DOCS / "sparql-examples.md").read_text(encoding="utf-8")
+    history = [e for e in examples.EXAMPLES if e.dataset == "history"]
+    assert history  # the phase changes over time
+    for example in history:
+        section = text.split(f"## {example.title_en} / ")[1].split("```")[0]
+        assert "`/sparql/history`" in section, example.id
+        assert "GRAPH" not in example.query  # versions are that dataset's default graph
+    assert {e.dataset for e in examples.EXAMPLES} == {"national", "history"}

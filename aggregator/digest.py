@@ -4,23 +4,26 @@ feed page, screening a catalog. Arguments and results are plain picklable values
 travel as N-Triples bytes, and errors as ``{"error": (code, message_en, message_sv)}``.
 
 Documents are read into plain terms (:mod:`pios_ld.terms`), screened on them and written as
-N-Triples by :mod:`pios_ld.ntriples`: no pyoxigraph object per statement on the way.
+N-Triples (:func:`records.to_ntriples`): no pyoxigraph object per statement on the way.
 """
 
 from __future__ import annotations
 
+import functools
 import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import pyoxigraph as ox
 from pios_ld.aggregator import records
 
-from pios_ld import feed, jsonld_terms, ntriples, rdf
+from pios_ld import feed, jsonld_terms, rdf
 from pios_ld.errors import InputError, ParseError, PiosError
 from pios_ld.terms import TermGraph, UnsupportedTerm, value
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def watch_parent(parent: int) -> None:
@@ -65,17 +68,23 @@ def _format(content: bytes, media_type: str, url: str) -> rdf.Format:
     return fmt
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: reading a document builds many small tuples, none
-    of them in cycles, and the collector would otherwise scan them again and again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
+def _without_gc(fn: Callable[P, R]) -> Callable[P, R]:
+    """Run *fn* with the cyclic garbage collector paused: reading a document builds many small
+    tuples, none of them in cycles, and the collector would scan them again and again. It is
+    resumed after *fn* has returned, when those tuples are gone, so that it does not scan them
+    once more on the way out either."""
+
+    @functools.wraps(fn)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        if not gc.isenabled():
+            return fn(*args, **kwargs)
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
             gc.enable()
+
+    return paused
 
 
 def _error(exc: PiosError) -> dict[str, Any]:
@@ -92,69 +101,69 @@ def raise_if_error(result: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+@_without_gc
 def next_catalog_page(content: bytes, media_type: str, url: str) -> dict[str, Any]:
     """The ``next`` page a catalog page links to, if any."""
     if b"next" not in content.lower():  # every syntax spells the link with "next" somewhere
         return {"next": None}
     try:
-        with _gc_paused():
-            graph = read(content, media_type, url)
+        graph = read(content, media_type, url)
     except PiosError as exc:
         return _error(exc)
     found = graph.objects(url, records.PIOS + "nextPage")
     return {"next": value(found[0]) if found else None}
 
 
+@_without_gc
 def feed_page(content: bytes, media_type: str, url: str, seen: frozenset[str],
               prefixes: tuple[str, ...], org_iri: str) -> dict[str, Any]:
     """Read one feed page: onward links, the versions not seen before, and their statements
     for the history (only versions the node may speak for)."""
-    with _gc_paused():
-        try:
-            page = feed.read_page(read(content, media_type, url), url)
-        except PiosError as exc:
-            return _error(exc)
-        members = [m for m in page.members if m.iri not in seen]
-        kept: list[records.Triple] = []
-        dropped: list[records.Problem] = []
-        for member in members:
-            if not (member.iri.startswith(prefixes) and member.version_of
-                    and member.version_of.startswith(prefixes)):
-                dropped.append(records.Problem(
-                    "authority", member.iri,
-                    f"Versionen {member.iri} ligger utanför nodens IRI-prefix och togs inte med "
-                    "i historiken.",
-                    f"The version {member.iri} lies outside the node's IRI prefixes and was left "
-                    "out of the history."))
-                continue
-            responsible = {value(o) for _, p, o in member.statements if p == records.RESPONSIBLE}
-            if responsible and responsible != {org_iri}:
-                dropped.append(records.Problem(
-                    "organisation", member.iri,
-                    f"Versionen {member.iri} anger en annan ansvarig organisation än nodens.",
-                    f"The version {member.iri} names another responsible organisation than the "
-                    "node's."))
-                continue
-            kept.extend(records.skolemise(list(member.statements), prefixes[0], member.iri))
-        return {"links": list(page.links), "immutable": page.immutable,
-                "members": [m.iri for m in members], "history": ntriples.serialize(kept),
-                "dropped": dropped}
+    try:
+        page = feed.read_page(read(content, media_type, url), url)
+    except PiosError as exc:
+        return _error(exc)
+    members = [m for m in page.members if m.iri not in seen]
+    kept: list[tuple[str, list[records.Triple]]] = []
+    dropped: list[records.Problem] = []
+    for member in members:
+        if not (member.iri.startswith(prefixes) and member.version_of
+                and member.version_of.startswith(prefixes)):
+            dropped.append(records.Problem(
+                "authority", member.iri,
+                f"Versionen {member.iri} ligger utanför nodens IRI-prefix och togs inte med "
+                "i historiken.",
+                f"The version {member.iri} lies outside the node's IRI prefixes and was left "
+                "out of the history."))
+            continue
+        responsible = {value(o) for _, p, o in member.statements if p == records.RESPONSIBLE}
+        if responsible and responsible != {org_iri}:
+            dropped.append(records.Problem(
+                "organisation", member.iri,
+                f"Versionen {member.iri} anger en annan ansvarig organisation än nodens.",
+                f"The version {member.iri} names another responsible organisation than the "
+                "node's."))
+            continue
+        kept.append((member.iri, list(member.statements)))
+    return {"links": list(page.links), "immutable": page.immutable,
+            "members": [m.iri for m in members],
+            "history": records.to_ntriples(kept, prefixes[0]),
+            "dropped": dropped}
 
 
+@_without_gc
 def catalog(pages: list[tuple[bytes, str, str]], org_iri: str, prefixes: tuple[str, ...],
             max_record_triples: int) -> dict[str, Any]:
     """Screen a whole catalog (all its pages): what may go in, and what was refused and why."""
-    with _gc_paused():
-        try:
-            graph = TermGraph.union([read(content, media_type, url)
-                                     for content, media_type, url in pages])
-        except PiosError as exc:
-            return _error(exc)
-        screened = records.screen(graph, org_iri, prefixes, max_record_triples)
-        statements = list(screened.catalog)
-        for triples in screened.records.values():
-            statements.extend(triples)
-        return {"refused": screened.refused, "dropped": screened.dropped,
-                "quarantined": screened.quarantined,
-                "warnings": [asdict(r) for r in screened.warnings],
-                "graph": ntriples.serialize(statements), "records": len(screened.records)}
+    try:
+        graph = TermGraph.union([read(content, media_type, url)
+                                 for content, media_type, url in pages])
+    except PiosError as exc:
+        return _error(exc)
+    screened = records.screen(graph, org_iri, prefixes, max_record_triples)
+    statements = records.to_ntriples([("catalog", screened.catalog), *screened.records.items()],
+                                     prefixes[0])
+    return {"refused": screened.refused, "dropped": screened.dropped,
+            "quarantined": screened.quarantined,
+            "warnings": [asdict(r) for r in screened.warnings],
+            "graph": statements, "records": len(screened.records)}

@@ -9,7 +9,8 @@
    are free: a node may link to anyone's initiative and name any partner.
 2. **Validation** against the shapes; an initiative with a violation, or over the size limit, is
    quarantined alone, with the results in Swedish and English.
-3. **Skolemisation**: blank nodes become stable IRIs under the node's prefix
+3. **Skolemisation** (:func:`skolemise`, :func:`to_ntriples`, when the records are written):
+   blank nodes become stable IRIs under the node's prefix
    (``…/.well-known/genid/<hash of owner and content>``), so that the same record always gives the
    same statements and a re-crawl changes only what changed.
 
@@ -63,7 +64,11 @@ class Problem:
 
 @dataclass
 class Screened:
-    """The outcome of :func:`screen`: what may go in and what was refused, and why."""
+    """The outcome of :func:`screen`: what may go in and what was refused, and why.
+
+    ``catalog`` and ``records`` hold the statements as read, blank nodes included; write them
+    with :func:`to_ntriples` (``("catalog", catalog)`` and each record's ``(iri, statements)``).
+    """
 
     catalog: list[Triple] = field(default_factory=list)
     records: dict[str, list[Triple]] = field(default_factory=dict)
@@ -173,8 +178,7 @@ def screen(graph: TermGraph | Iterable[ox.Quad | ox.Triple], org_iri: str,
                 group.append((subject, predicate, o))
     for iri, triples in groups.items():
         if iri is None:
-            out.catalog = skolemise([t for t in triples if t[1] not in PAGING],
-                                    prefixes[0], "catalog")
+            out.catalog = [t for t in triples if t[1] not in PAGING]
             continue
         results = by_initiative.get(iri, [])
         violations = [r for r in results if r.severity == validation.VIOLATION]
@@ -194,65 +198,131 @@ def screen(graph: TermGraph | Iterable[ox.Quad | ox.Triple], org_iri: str,
                 f"{max_record_triples}."))
             continue
         out.warnings.extend(r for r in results if r.severity != validation.VIOLATION)
-        out.records[iri] = skolemise(triples, prefixes[0], iri)
+        out.records[iri] = triples
     out.warnings.extend(by_initiative.get(None, []))
     # catalog-level violations (e.g. a catalog without publisher) are reported, not blocking
     return out
 
 
-def skolemise(triples: list[Triple], prefix: str, owner: str) -> list[Triple]:
-    """Replace blank nodes by IRIs under *prefix* derived from *owner* and their content.
+def _blank(term: Term) -> bool:
+    return term.__class__ is str and term.startswith("_:")
 
-    A blank node's IRI hashes the N-Triples form of what hangs below it (nested blank nodes by
-    their own hash) and *owner*, so the same record always gives the same IRIs.
-    """
-    outgoing: dict[str, list[Triple]] = {}
-    blank_object = False
-    for t in triples:
-        if t[0].startswith("_:"):
-            outgoing.setdefault(t[0], []).append(t)
-        elif not blank_object:
-            o = t[2]
-            blank_object = o.__class__ is str and o.startswith("_:")
-    if not outgoing and not blank_object:
-        return triples
-    memo: dict[str, str] = {}
-    written: dict[Term, str] = {}
 
-    def signature(label: str, depth: int = 0) -> str:
-        if label in memo:
-            return memo[label]
+class _Namer:
+    """The skolem IRIs of the blank nodes of one record: ``<prefix>.well-known/genid/<hash>``,
+    the hash over the N-Triples form of what hangs below the node (its sorted ``<p> object``
+    lines, nested blank nodes by their own hash) and *owner*, so the same record always gives
+    the same IRIs. *written* memoises the N-Triples form of terms."""
+
+    __slots__ = ("outgoing", "owner", "written", "genid", "hashes", "lines")
+
+    def __init__(self, outgoing: dict[str, list[Triple]], prefix: str, owner: str,
+                 written: dict[Term, str]) -> None:
+        self.outgoing, self.owner, self.written = outgoing, owner, written
+        self.genid = (prefix if prefix.endswith("/") else prefix + "/") + ".well-known/genid/"
+        self.hashes: dict[str, str] = {}
+        #: each blank node's ``<p> object`` lines whose object is not blank, for writing
+        self.lines: dict[str, list[str]] = {}
+
+    def iri(self, label: str) -> str:
+        return self.genid + self.hash(label, 0)
+
+    def hash(self, label: str, depth: int) -> str:
+        found = self.hashes.get(label)
+        if found is not None:
+            return found
         if depth > 16:
             return label[2:]
-        lines = []
-        for _, p, o in outgoing.get(label, ()):
+        written = self.written
+        lines, plain = [], []
+        for _, p, o in self.outgoing.get(label, ()):
             if o.__class__ is str and o.startswith("_:"):
-                lines.append(f"<{p}> {signature(o, depth + 1)}")
+                lines.append(f"<{p}> {self.hash(o, depth + 1)}")
             else:
                 text = written.get(o)
                 if text is None:
                     text = written[o] = ntriples.term(o)
-                lines.append(f"<{p}> {text}")
+                line = f"<{p}> {text}"
+                lines.append(line)
+                plain.append(line)
+        self.lines[label] = plain
         lines.sort()
-        digest = hashlib.sha1(("\n".join(lines) + owner).encode(), usedforsecurity=False)
-        memo[label] = digest.hexdigest()[:24]
-        return memo[label]
+        digest = hashlib.sha1(("\n".join(lines) + self.owner).encode(), usedforsecurity=False)
+        found = self.hashes[label] = digest.hexdigest()[:24]
+        return found
 
-    genid = (prefix if prefix.endswith("/") else prefix + "/") + ".well-known/genid/"
-    skolem = {label: genid + signature(label) for label in outgoing}
-    out = []
+
+def skolemise(triples: list[Triple], prefix: str, owner: str) -> list[Triple]:
+    """*triples* with blank nodes replaced by IRIs under *prefix* derived from *owner* and
+    their content (the statements come back in another order)."""
+    out: list[Triple] = []
+    outgoing: dict[str, list[Triple]] = {}
+    pointing: list[Triple] = []
     for t in triples:
-        s, p, o = t
-        s_blank = s.startswith("_:")
-        o_blank = o.__class__ is str and o.startswith("_:")
-        if s_blank or o_blank:
-            if s_blank:
-                s = skolem.get(s, s)
-            if o_blank:
-                o = skolem.get(o) or genid + signature(o)
-            t = (s, p, o)
-        out.append(t)
+        if t[0].startswith("_:"):
+            outgoing.setdefault(t[0], []).append(t)
+        elif _blank(t[2]):
+            pointing.append(t)
+        else:
+            out.append(t)
+    if not outgoing and not pointing:
+        return triples
+    namer = _Namer(outgoing, prefix, owner, {})
+    skolem = {label: namer.iri(label) for label in outgoing}
+    for s, p, o in pointing:
+        out.append((s, p, skolem.get(o) or namer.iri(o)))
+    for label, below in outgoing.items():
+        for _, p, o in below:
+            out.append((skolem[label], p, (skolem.get(o) or namer.iri(o)) if _blank(o) else o))
     return out
+
+
+def to_ntriples(records: Iterable[tuple[str, list[Triple]]], prefix: str) -> bytes:
+    """N-Triples of ``(owner, statements)`` pairs, each record's statements skolemised as
+    :func:`skolemise` does, written in one pass (``ntriples.serialize(skolemise(…))``)."""
+    written: dict[Term, str] = {}
+    lines: list[str] = []
+    append = lines.append
+    term = ntriples.term
+    for owner, triples in records:
+        outgoing: dict[str, list[Triple]] = {}
+        pointing: list[Triple] = []
+        for t in triples:
+            s, p, o = t
+            if s.startswith("_:"):
+                found = outgoing.get(s)
+                if found is None:
+                    outgoing[s] = [t]
+                else:
+                    found.append(t)
+                continue
+            if o.__class__ is str and o.startswith("_:"):
+                pointing.append(t)
+                continue
+            s_text = written.get(s)
+            if s_text is None:
+                s_text = written[s] = term(s)
+            o_text = written.get(o)
+            if o_text is None:
+                o_text = written[o] = term(o)
+            append(f"{s_text} <{p}> {o_text} .\n")
+        if not outgoing and not pointing:
+            continue
+        namer = _Namer(outgoing, prefix, owner, written)
+        skolem = {label: f"<{namer.iri(label)}>" for label in outgoing}
+        for s, p, o in pointing:
+            s_text = written.get(s)
+            if s_text is None:
+                s_text = written[s] = term(s)
+            append(f"{s_text} <{p}> {skolem.get(o) or '<' + namer.iri(o) + '>'} .\n")
+        for label, below in outgoing.items():
+            s_text = skolem[label]
+            for line in namer.lines[label]:  # hashed above, at depth 0 if not before
+                append(f"{s_text} {line} .\n")
+            for _, p, o in below:
+                if o.__class__ is str and o.startswith("_:"):
+                    append(f"{s_text} <{p}> {skolem.get(o) or '<' + namer.iri(o) + '>'} .\n")
+    return "".join(lines).encode()
 
 
 def records_of(statements: Iterable[ox.Quad | ox.Triple]) -> dict[str, list[ox.Triple]]:

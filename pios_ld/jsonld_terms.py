@@ -49,6 +49,7 @@ class _Compiled:
     types: dict[str, str] = field(default_factory=dict)
     vocabs: dict[tuple[str, str], str] = field(default_factory=dict)
     keys: dict[str, tuple[str, str | None, bool, str | None]] = field(default_factory=dict)
+    languages: dict[str, str] = field(default_factory=dict)
 
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
@@ -179,11 +180,10 @@ def _expand_vocab(value: str, vocab: str, compiled: _Compiled) -> str:
                      _iri(value, compiled, vocab=vocab, terms=True))
 
 
-@lru_cache(maxsize=1024)
-def _language(tag: str) -> str:
+def _language(tag: str, compiled: _Compiled) -> str:
     if not _LANGUAGE.fullmatch(tag):
         raise _Decline
-    return tag.lower()
+    return _remember(compiled.languages, tag, tag.lower())
 
 
 def _expand_key(key: str, compiled: _Compiled) -> tuple[str, str | None, bool, str | None]:
@@ -236,6 +236,7 @@ def _read_document(document: Any) -> TermGraph:
     graph = TermGraph()
     index, subjects = graph.index, graph.subjects
     ids, types, vocabs, keys = compiled.ids, compiled.types, compiled.vocabs, compiled.keys
+    languages = compiled.languages
     labels = itertools.count()
     integer, boolean, double = XSD + "integer", XSD + "boolean", XSD + "double"
     plain = (None, "@id", "@vocab")
@@ -256,10 +257,10 @@ def _read_document(document: Any) -> TermGraph:
         else:
             raise _Decline
         for key, value in obj.items():
-            if key == "id" or key == "@id" or (key == "@context" and depth == 0):
-                continue
             spec = keys.get(key)
             if spec is None:
+                if key == "id" or key == "@id" or (key == "@context" and depth == 0):
+                    continue
                 spec = _expand_key(key, compiled)
             iri, coerce, language_map, vocab = spec
             by_subject = index.get(iri)
@@ -272,7 +273,7 @@ def _read_document(document: Any) -> TermGraph:
                     subjects[subject] = None
             if language_map and value.__class__ is dict:
                 for language, texts in value.items():
-                    language = _language(language)
+                    language = languages.get(language) or _language(language, compiled)
                     for text in texts if texts.__class__ is list else (texts,):
                         if text.__class__ is not str:
                             raise _Decline

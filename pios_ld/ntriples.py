@@ -22,38 +22,33 @@ _ESCAPES.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r"
 _NEEDS_ESCAPE = re.compile('["\\\\\x00-\x1f\x7f\ufffe\uffff]')
 
 
-def quoted(lexical: str) -> str:
-    """A literal's lexical form in double quotes, escaped as Oxigraph escapes it."""
-    if _NEEDS_ESCAPE.search(lexical) is None:
-        return f'"{lexical}"'
-    return '"' + lexical.translate(_ESCAPES) + '"'
-
-
 def term(value: Term) -> str:
     """The N-Triples form of a plain term: ``<iri>``, ``_:label`` or a literal."""
     if value.__class__ is str:
         return value if value.startswith("_:") else f"<{value}>"
     lexical, datatype, language = value
+    # every character that needs an escape is unprintable, except the quote and the backslash
+    if not (lexical.isprintable() and '"' not in lexical and "\\" not in lexical) \
+            and _NEEDS_ESCAPE.search(lexical) is not None:
+        lexical = lexical.translate(_ESCAPES)
     if language:
-        return f"{quoted(lexical)}@{language}"
+        return f'"{lexical}"@{language}'
     if datatype == XSD_STRING:
-        return quoted(lexical)
-    return f"{quoted(lexical)}^^<{datatype}>"
+        return f'"{lexical}"'
+    return f'"{lexical}"^^<{datatype}>'
 
 
 def serialize(triples: Iterable[tuple[Term, str, Term]]) -> bytes:
     """N-Triples of *triples* (plain terms), one statement a line ending in `` .\\n``."""
     memo: dict[Term, str] = {}
     lines = []
+    append = lines.append
     for s, p, o in triples:
         s_text = memo.get(s)
         if s_text is None:
             s_text = memo[s] = term(s)
-        p_text = memo.get(p)
-        if p_text is None:
-            p_text = memo[p] = f"<{p}>"
         o_text = memo.get(o)
         if o_text is None:
             o_text = memo[o] = term(o)
-        lines.append(f"{s_text} {p_text} {o_text} .\n")
+        append(f"{s_text} <{p}> {o_text} .\n")
     return "".join(lines).encode()

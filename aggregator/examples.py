@@ -7,8 +7,9 @@ reference data, the default graph being the union of the node graphs) or ``histo
 milliseconds on the national graph with Oxigraph: aggregates are computed on IRIs in a subquery
 and labelled afterwards; a property read for tens of thousands of initiatives gets a subquery of
 its own, so that Oxigraph joins whole lists by hashing instead of looking each initiative up;
-IRIs are compared with ``sameTerm`` and sorted only once few rows are left. Rankings break ties
-by IRI, so the same data always gives the same rows.
+IRIs are compared with ``sameTerm`` (``!=`` reads their text) and amounts are ranked before the
+initiatives that have them are sorted. Rankings break ties by IRI, so the same data always gives
+the same rows (``benchmarks/queries.py --save/--compare`` checks a rewrite row by row).
 """
 
 from __future__ import annotations

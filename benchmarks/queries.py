@@ -115,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine load (1, 5, 15 min): {load} on {os.cpu_count()} cores")
     for example, median, rows in time_examples(store, args.repeats, history):
         print(f"{example.id:20} {median * 1000:7.1f} ms  {rows:5d} rows  ({example.dataset})")
+    if history is None:
+        skipped = [e.id for e in examples.EXAMPLES if e.dataset == "history"]
+        print(f"not run, no history dataset given: {', '.join(skipped)}")
     if args.save or args.compare:
         rows = example_rows(store, history)
         if args.save:

@@ -117,7 +117,7 @@ def authoritative(graph: TermGraph | Iterable[ox.Quad | ox.Triple], prefixes: tu
     foreign: dict[str, int] = {}
     for by_subject in graph.index.values():
         for subject, objects in by_subject.items():
-            if subject not in allowed:
+            if subject not in allowed and objects:
                 foreign[subject] = foreign.get(subject, 0) + len(objects)
     if not foreign:
         return graph, []

@@ -280,18 +280,25 @@ def read_page(statements: TermGraph | Iterable[ox.Quad | ox.Triple], url: str) -
     for term in member_terms:
         reached: list[tuple[Term, str, Term]] = []
         stack, seen = [term], {term}
+        deleted = False  # typed (or otherwise named) by a delete object
         while stack:
             subject = stack.pop()
             for predicate, objects in by_subject.get(subject, ()):
                 for o in objects:
                     reached.append((subject, predicate, o))
-                    if o.__class__ is str and o.startswith("_:") and o not in seen:
-                        seen.add(o)
-                        stack.append(o)
+                    if o.__class__ is tuple:
+                        if subject is term and o[0] in delete_objects:
+                            deleted = True
+                    elif o.startswith("_:"):
+                        if o not in seen:
+                            seen.add(o)
+                            stack.append(o)
+                        if subject is term and o[2:] in delete_objects:
+                            deleted = True
+                    elif subject is term and o in delete_objects:
+                        deleted = True
         of = values(term, version_path)
         when = values(term, timestamp_path)
-        deleted = any(_names_one_of(objects, delete_objects)
-                      for _, objects in by_subject.get(term, ()))
         members.append(Member(value(term), value(of[0]) if of else None,
                               value(when[0]) if when else None, deleted, tuple(reached)))
     members.sort(key=lambda m: (m.timestamp or "", _seq(m.iri)))
@@ -308,17 +315,6 @@ def read_page(statements: TermGraph | Iterable[ox.Quad | ox.Triple], url: str) -
     immutable = any(value(v) == "true" for v in values(url, LDES + "immutable"))
     return Page(url, tuple(members), tuple(dict.fromkeys(x for x in links if x != url)),
                 next_pages, immutable)
-
-
-def _names_one_of(objects: list[Term], names: set[str]) -> bool:
-    """Whether the value (:func:`~pios_ld.terms.value`) of one of *objects* is in *names*."""
-    for o in objects:
-        if o.__class__ is tuple:
-            if o[0] in names:
-                return True
-        elif (o[2:] if o.startswith("_:") else o) in names:
-            return True
-    return False
 
 
 def _seq(iri: str) -> int:

@@ -257,6 +257,8 @@ def _read_document(document: Any) -> TermGraph:
         else:
             raise _Decline
         for key, value in obj.items():
+            if value.__class__ is list and not value:
+                continue  # no statement (nor a subject without one)
             spec = keys.get(key)
             if spec is None:
                 if key == "id" or key == "@id" or (key == "@context" and depth == 0):

@@ -83,9 +83,10 @@ class TermGraph:
     """Statements indexed by predicate, then subject: ``index[p][s] -> [o, ...]``.
 
     Graph names are ignored (validation sees the union, as pySHACL does). Duplicates may be
-    stored; readers of the index treat the objects of one subject and predicate as a set.
-    ``subjects`` lists every subject in the order of its first statement (the document's
-    order), for readers that report in that order.
+    stored, and a list of objects may be empty (``"keyword": {}``); readers of the index treat
+    the objects of one subject and predicate as a set. ``subjects`` lists every subject in the
+    order of its first statement (the document's order), for readers that report in that
+    order.
     """
 
     __slots__ = ("index", "subjects")

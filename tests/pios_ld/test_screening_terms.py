@@ -150,7 +150,8 @@ def test_examples_screen_the_same_on_plain_terms_as_through_pyoxigraph(path: Pat
 
 def mixed_catalog() -> dict:
     """The Vellinge example plus every kind of trouble: a record that breaks the rules, one of
-    another node's, one naming another organisation, foreign statements about the catalog."""
+    another node's, one naming another organisation, foreign statements about the catalog, and
+    another node's resource with nothing said about it (empty values: no statements)."""
     document = json.loads((ROOT / "vocab" / "examples" / "vellinge-catalog.jsonld").read_text())
     first = document["initiative"][0]
     broken = json.loads((ROOT / "tests/data/invalid/negative-budget.jsonld").read_text())
@@ -163,7 +164,8 @@ def mixed_catalog() -> dict:
                "identifier": "awkward",
                "title": {"sv": 'Citat " och \\ bakstreck\toch\nrad', "en": "Emoji 😀 \x7f"},
                "keyword": {"sv": ["a\x01b", "\ufffe"]}}
-    document["initiative"] += [broken, foreign, other_org, awkward]
+    empty = {"id": "https://pios.other.se/initiatives/empty", "theme": [], "title": {}}
+    document["initiative"] += [broken, foreign, other_org, awkward, empty]
     document["https://w3id.org/pios/vocab#seeAlso"] = {"id": "https://elsewhere.se/x",
                                                        "http://purl.org/dc/terms/title": "x"}
     return document

@@ -100,11 +100,9 @@ SELECT ?i ?title ?organisation ?budget WHERE {
   { SELECT ?i ?budget WHERE {
       # the 25 largest amounts first (each amount once: fewer numbers to sort) ...
       { SELECT ?budget WHERE {
-          { SELECT ?budget WHERE {
-              { SELECT ?i ?b WHERE { ?i pios:budget ?b } }
-              { SELECT ?b ?budget WHERE { ?b schema:value ?budget } }
-          } GROUP BY ?budget }
-      } ORDER BY DESC(?budget) LIMIT 25 }
+          { SELECT ?i ?b WHERE { ?i pios:budget ?b } }
+          { SELECT ?b ?budget WHERE { ?b schema:value ?budget } }
+      } GROUP BY ?budget ORDER BY DESC(?budget) LIMIT 25 }
       # ... then the initiatives with these budgets
       ?b schema:value ?budget .
       ?i pios:budget ?b .

@@ -42,13 +42,13 @@ def watch_parent(parent: int) -> None:
 
 def parse(content: bytes, media_type: str, url: str) -> list[ox.Quad]:
     """Parse a fetched document in the syntax its media type names (JSON-LD when unknown)."""
-    return rdf.parse(content, _format(content, media_type, url), base_iri=url)
+    return rdf.parse(content, _format(media_type, url), base_iri=url)
 
 
 def read(content: bytes, media_type: str, url: str) -> TermGraph:
     """:func:`parse` into plain terms: JSON-LD through the fast reader
     (:func:`pios_ld.jsonld_terms.read_terms`), other syntaxes through pyoxigraph."""
-    fmt = _format(content, media_type, url)
+    fmt = _format(media_type, url)
     if fmt is rdf.JSON_LD:
         return jsonld_terms.read_terms(content, base_iri=url)
     try:
@@ -58,7 +58,7 @@ def read(content: bytes, media_type: str, url: str) -> TermGraph:
                          f"{url}: {exc} (RDF 1.2-tripeltermer stöds inte).") from exc
 
 
-def _format(content: bytes, media_type: str, url: str) -> rdf.Format:
+def _format(media_type: str, url: str) -> rdf.Format:
     try:
         fmt = rdf.format_for(media_type)
     except InputError:

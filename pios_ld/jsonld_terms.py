@@ -162,8 +162,11 @@ def _iri(value: Any, compiled: _Compiled, vocab: str | None = None, terms: bool 
 
 
 def _remember(memo: dict, key: Any, value: Any) -> Any:
-    if len(memo) < _MEMO_LIMIT:
-        memo[key] = value
+    """Memoise *value*; a full memo starts afresh (a crawl reads ever new IRIs, and the ones
+    that repeat, vocabulary and concepts, come back at once)."""
+    if len(memo) >= _MEMO_LIMIT:
+        memo.clear()
+    memo[key] = value
     return value
 
 

@@ -212,7 +212,8 @@ class _Namer:
     """The skolem IRIs of the blank nodes of one record: ``<prefix>.well-known/genid/<hash>``,
     the hash over the N-Triples form of what hangs below the node (its sorted ``<p> object``
     lines, nested blank nodes by their own hash) and *owner*, so the same record always gives
-    the same IRIs. *written* memoises the N-Triples form of terms."""
+    the same IRIs. *written* memoises the N-Triples form of terms. (``o[0] == "_"`` tells a
+    blank node from an IRI, which starts with its scheme.)"""
 
     __slots__ = ("outgoing", "owner", "written", "genid", "hashes", "lines")
 
@@ -236,7 +237,7 @@ class _Namer:
         written = self.written
         lines, plain = [], []
         for _, p, o in self.outgoing.get(label, ()):
-            if o.__class__ is str and o.startswith("_:"):
+            if o.__class__ is str and o[0] == "_":
                 lines.append(f"<{p}> {self.hash(o, depth + 1)}")
             else:
                 text = written.get(o)
@@ -284,19 +285,20 @@ def to_ntriples(records: Iterable[tuple[str, list[Triple]]], prefix: str) -> byt
     lines: list[str] = []
     append = lines.append
     term = ntriples.term
+    # below, ``x[0] == "_"`` tells a blank node from an IRI: an IRI starts with its scheme
     for owner, triples in records:
         outgoing: dict[str, list[Triple]] = {}
         pointing: list[Triple] = []
         for t in triples:
             s, p, o = t
-            if s.startswith("_:"):
+            if s[0] == "_":
                 found = outgoing.get(s)
                 if found is None:
                     outgoing[s] = [t]
                 else:
                     found.append(t)
                 continue
-            if o.__class__ is str and o.startswith("_:"):
+            if o.__class__ is str and o[0] == "_":
                 pointing.append(t)
                 continue
             s_text = written.get(s)
@@ -320,7 +322,7 @@ def to_ntriples(records: Iterable[tuple[str, list[Triple]]], prefix: str) -> byt
             for line in namer.lines[label]:  # hashed above, at depth 0 if not before
                 append(f"{s_text} {line} .\n")
             for _, p, o in below:
-                if o.__class__ is str and o.startswith("_:"):
+                if o.__class__ is str and o[0] == "_":
                     append(f"{s_text} <{p}> {skolem.get(o) or '<' + namer.iri(o) + '>'} .\n")
     return "".join(lines).encode()
 

@@ -289,7 +289,7 @@ def read_page(statements: TermGraph | Iterable[ox.Quad | ox.Triple], url: str) -
                     if o.__class__ is tuple:
                         if subject is term and o[0] in delete_objects:
                             deleted = True
-                    elif o.startswith("_:"):
+                    elif o[0] == "_":  # a blank node (an IRI starts with its scheme)
                         if o not in seen:
                             seen.add(o)
                             stack.append(o)

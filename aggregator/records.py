@@ -278,15 +278,15 @@ def skolemise(triples: list[Triple], prefix: str, owner: str) -> list[Triple]:
     return out
 
 
-def to_ntriples(records: Iterable[tuple[str, list[Triple]]], prefix: str) -> bytes:
-    """N-Triples of ``(owner, statements)`` pairs, each record's statements skolemised as
-    :func:`skolemise` does, written in one pass (``ntriples.serialize(skolemise(…))``)."""
+def to_ntriples(groups: Iterable[tuple[str, list[Triple]]], prefix: str) -> bytes:
+    """N-Triples of ``(owner, statements)`` pairs, each group's statements skolemised as
+    :func:`skolemise` does: what ``ntriples.serialize(skolemise(…))`` gives, in one pass."""
     written: dict[Term, str] = {}
     lines: list[str] = []
     append = lines.append
     term = ntriples.term
     # below, ``x[0] == "_"`` tells a blank node from an IRI: an IRI starts with its scheme
-    for owner, triples in records:
+    for owner, triples in groups:
         outgoing: dict[str, list[Triple]] = {}
         pointing: list[Triple] = []
         for t in triples:

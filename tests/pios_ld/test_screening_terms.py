@@ -21,7 +21,7 @@ import pytest
 from pios_ld.aggregator import digest, records
 
 from pios_ld import catalog as wire_catalog
-from pios_ld import feed, generate, jsonld, jsonld_terms, organizations, rdf
+from pios_ld import feed, generate, jsonld, jsonld_terms, ntriples, organizations, rdf
 from pios_ld.terms import RDF_LANGSTRING, XSD_STRING, from_ox, to_ox
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -287,6 +287,7 @@ def test_skolem_iris_are_those_the_pyoxigraph_implementation_gives_on_awkward_li
     assert {ox.Triple(to_ox(s), ox.NamedNode(p), to_ox(o)) for s, p, o in got} == expected
     written = records.to_ntriples([(owner, triples)], prefix)
     assert statements(written) == expected
+    assert sorted(written.splitlines(True)) == sorted(ntriples.serialize(got).splitlines(True))
     assert len(written.splitlines()) == len(triples)
 
 

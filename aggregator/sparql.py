@@ -159,7 +159,7 @@ def query_page(dataset: str = NATIONAL) -> Response:
         dataset = request.values["dataset"]
     if chosen and not query:
         query = chosen.query
-        dataset = getattr(chosen, "dataset", NATIONAL)
+        dataset = chosen.dataset
     table = error = None
     if query and request.values.get("run", "1") != "0":
         try:

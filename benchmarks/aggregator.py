@@ -24,7 +24,6 @@ import hashlib
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -149,11 +148,11 @@ def main() -> None:
 
 
 def run(args, root: Path, children: list) -> None:
-    from pios_ld.aggregator import examples
     from pios_ld.aggregator import instance as instance_module
     from pios_ld.aggregator.crawler import Crawler
     from pios_ld.aggregator.instance import Instance
     from pios_ld.aggregator.store import HISTORY_DATASET, NATIONAL, open_snapshot
+    from queries import time_examples  # benchmarks/queries.py, beside this script
 
     orgs = list(organizations.load())
     if args.orgs:
@@ -207,18 +206,9 @@ def run(args, root: Path, children: list) -> None:
     started = time.perf_counter()
     snapshot = store.snapshot()
     say("publish a snapshot for readers", f"{time.perf_counter() - started:.2f} s")
-    readers = {name: open_snapshot(snapshot, name) for name in (NATIONAL, HISTORY_DATASET)}
-    for example in examples.EXAMPLES:
-        dataset = getattr(example, "dataset", NATIONAL)
-        options = {"use_default_graph_as_union": True} if dataset == NATIONAL else {}
-        times = []
-        rows = 0
-        for _ in range(7):
-            t = time.perf_counter()
-            rows = len(list(readers[dataset].query(example.query, **options)))
-            times.append(time.perf_counter() - t)
-        say(f"query: {example.title_en}", f"median {statistics.median(times) * 1000:.0f} ms "
-            f"({rows} rows)")
+    national, history = (open_snapshot(snapshot, name) for name in (NATIONAL, HISTORY_DATASET))
+    for example, median, rows in time_examples(national, 7, history=history):
+        say(f"query: {example.title_en}", f"median {median * 1000:.0f} ms ({rows} rows)")
     size = sum(f.stat().st_size for name in ("store", "history")
                for f in (folder / name).rglob("*") if f.is_file())
     say("store size on disk", f"{size / 2**20:.0f} MB, {len(store):,} quads")

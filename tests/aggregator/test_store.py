@@ -141,3 +141,49 @@ def test_spend_against_budget_example_sums_initiatives_not_status_updates():
 
 def test_budget_per_theme_example_counts_sums_and_averages():
     assert _rows(_known_data(), "budget-theme") == [("Utbildning", "2", "300", "150")]
+
+
+def _ordered_rows(store: ox.Store, example_id: str) -> list[tuple]:
+    example = examples.by_id(example_id)
+    assert example is not None
+    return [tuple(t.value if t is not None else None for t in row)
+            for row in store.query(example.query)]
+
+
+def _budgets(amounts: dict[str, int]) -> ox.Store:
+    store = ox.Store()
+    lines = [f"@prefix pios: <{PIOS}> . @prefix schema: <https://schema.org/> .",
+             "@prefix dct: <http://purl.org/dc/terms/> .",
+             f"@prefix skos: <{SKOS}> . <https://org/1> skos:prefLabel \"Org\"@sv ."]
+    for name, amount in amounts.items():
+        lines.append(f"<https://a.example/{name}> pios:budget <https://a.example/b-{name}> ;"
+                     f" dct:title \"{name}\"@sv ; pios:responsibleOrganization <https://org/1> ."
+                     f"<https://a.example/b-{name}> schema:value {amount} .")
+    # a status update's amount spent, larger than every budget, is no budget
+    lines.append("<https://a.example/s> schema:value 999999 .")
+    store.load("\n".join(lines).encode(), format=ox.RdfFormat.TURTLE)
+    return store
+
+
+def test_largest_budgets_breaks_ties_at_the_limit_by_iri():
+    amounts = {f"i{n:02d}": 100 for n in range(30)} | {"top": 500}
+    rows = _ordered_rows(_budgets(amounts), "largest-budgets")
+    assert [r[0].rsplit("/", 1)[1] for r in rows] == ["top"] + [f"i{n:02d}" for n in range(24)]
+    assert rows[0][3] == "500"
+
+
+def test_history_example_lists_versions_of_initiatives_with_more_than_one():
+    store = ox.Store()
+    store.load(b"""@prefix dct: <http://purl.org/dc/terms/> .
+    @prefix prov: <http://www.w3.org/ns/prov#> . @prefix pios: <https://w3id.org/pios/vocab#> .
+    <https://a/v1> dct:isVersionOf <https://a/i1> ; prov:generatedAtTime "2026-01-01T00:00:00Z" ;
+        pios:phase <https://p/idea> .
+    <https://a/v2> dct:isVersionOf <https://a/i1> ; prov:generatedAtTime "2026-02-01T00:00:00Z" ;
+        pios:phase <https://p/pilot> .
+    <https://a/v3> dct:isVersionOf <https://a/i2> ; prov:generatedAtTime "2026-02-01T00:00:00Z" ;
+        pios:phase <https://p/pilot> .
+    """, format=ox.RdfFormat.TURTLE)
+    assert examples.by_id("phase-changes").dataset == "history"
+    assert _ordered_rows(store, "phase-changes") == [
+        ("https://a/i1", "2026-01-01T00:00:00Z", "https://p/idea"),
+        ("https://a/i1", "2026-02-01T00:00:00Z", "https://p/pilot")]

@@ -149,3 +149,23 @@ def test_query_page_works_without_javascript(make_server, make_site):
     assert page.status_code == 200
     assert "<textarea" in page.text and "Upplands Väsby kommun" in page.text
     assert "format=csv" in page.text
+
+
+def test_query_page_runs_the_history_example_on_the_history_dataset(make_server, make_site):
+    server, site = _crawled(make_server, make_site, count=2)
+    record = copy.deepcopy(next(iter(site.records.values())))
+    record["phase"] = "scaling"
+    record["modified"] = "2026-11-26T10:00:00Z"
+    site.put(record)
+    site.publish()
+    server.crawl()
+    page = requests.get(server.url + "sparql", params={"example": "phase-changes"},
+                        headers={"Accept": "text/html"}, timeout=30)
+    assert page.status_code == 200
+    assert 'value="history" selected' in page.text
+    assert record["id"] in page.text and "/scaling" in page.text
+    assert "sparql/history?query=" in page.text  # the downloads ask the history endpoint
+    chosen = requests.get(server.url + "sparql", headers={"Accept": "text/html"}, timeout=30,
+                          params={"dataset": "history", "q": "SELECT (COUNT(*) AS ?n) "
+                                  "WHERE { ?v <http://purl.org/dc/terms/isVersionOf> ?i }"})
+    assert ">3<" in chosen.text  # two versions read first, one more after the change

@@ -181,6 +181,9 @@ class OxigraphStore(GraphStore):
         crawl state is not recorded, so the next crawl writes the same statements again (adding
         a statement that is there already changes nothing).
         """
+        extra = {g for g, _ in batch.append_nt} - {HISTORY, CRAWL_LOG}
+        if extra:  # checked before anything is written
+            raise ValueError(f"N-Triples can only be appended to the history: {sorted(extra)}")
         with self._lock:
             national = self._commit_national(batch)
             records = self._commit_history(batch)
@@ -242,14 +245,12 @@ class OxigraphStore(GraphStore):
         for graph, data in batch.append_nt:
             if graph == CRAWL_LOG:
                 log.extend(ox.parse(data, format=_NT))
-        extra = {g for g, _ in batch.append_nt} - {HISTORY, CRAWL_LOG}
-        if extra:
-            raise ValueError(f"statements can only be appended to the history: {sorted(extra)}")
-        if not (versions or log):
-            return False
-        size = sum(d.count(b"\n") for d in versions)
         name = ox.NamedNode(CRAWL_LOG)
         quads = [ox.Quad(t.subject, t.predicate, t.object, name) for t in log]
+        quads += [ox.Quad(t.subject, t.predicate, t.object) for t in batch.append.get(HISTORY, ())]
+        if not (versions or quads):
+            return False
+        size = sum(d.count(b"\n") for d in versions)
         if size > BULK_THRESHOLD:
             self._history.bulk_load(b"".join(versions), format=_NT, lenient=True)
             self._history.extend(quads)

@@ -82,7 +82,8 @@ def write(snapshot: str | os.PathLike, outfile: str | os.PathLike, node_graphs: 
         for store, graph, name in sources:
             chunk: list[ox.Quad] = []
             for quad in store.quads_for_pattern(None, None, None, graph):
-                chunk.append(ox.Quad(quad.subject, quad.predicate, quad.object, name))
+                chunk.append(quad if name is graph
+                             else ox.Quad(quad.subject, quad.predicate, quad.object, name))
                 if len(chunk) >= 50_000:
                     handle.write(ox.serialize(chunk, format=ox.RdfFormat.N_QUADS))
                     chunk = []

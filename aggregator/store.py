@@ -155,9 +155,6 @@ class OxigraphStore(GraphStore):
         return next(iter(self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))),
                     None) is None
 
-    def has_graph(self, graph: str) -> bool:
-        return self._store.contains_named_graph(ox.NamedNode(graph))
-
     def query(self, sparql: str, dataset: str = NATIONAL, **options):
         """Answer *sparql* on one dataset: the national one's default graph is the union of its
         named graphs (unless *options* name a ``default_graph``), the history's is every version."""

@@ -49,7 +49,7 @@ def reports_errors(command: Callable) -> Callable:
 def _config(instance: str, **overrides: Any) -> settings.Config:
     path = Path(instance)
     if not (path / settings.CONFIG_FILE).exists() and not any(
-            s.env in os.environ for s in settings.SETTINGS if s.required):
+            settings.env(s) in os.environ for s in settings.SETTINGS if s.required):
         raise PiosError(
             f"{path} is not a node instance (no {settings.CONFIG_FILE}); create it with "
             f"`pios node init {instance} --org ORG --base-url URL`.",
@@ -245,4 +245,4 @@ def settings_command() -> None:
     """List every setting with its environment variable, default and help."""
     for setting in settings.SETTINGS:
         default = "(required)" if setting.required else repr(setting.default)
-        click.echo(f"{setting.name:18} {setting.env:28} {default}\n    {setting.help}")
+        click.echo(f"{setting.name:18} {settings.env(setting):28} {default}\n    {setting.help}")

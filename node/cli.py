@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import sys
@@ -22,10 +23,12 @@ from typing import Any
 
 import click
 
-from pios_ld import organizations
+from pios_ld import logs, organizations
 from pios_ld.errors import PiosError
 
 from . import settings
+
+log = logging.getLogger("pios_ld.node")
 
 
 def _fail(exc: PiosError) -> None:
@@ -109,22 +112,28 @@ def init_command(instance: str, org: str | None, base_url: str | None, port: int
 @click.option("--host", default=None, help="Address to listen on (setting `host`).")
 @click.option("--port", type=int, default=None, help="Port to listen on (setting `port`).")
 @click.option("--threads", type=int, default=None, help="Worker threads (setting `threads`).")
+@logs.options
 @reports_errors
 def serve_command(instance: str, host: str | None, port: int | None,
-                  threads: int | None) -> None:
+                  threads: int | None, log_format: str | None, log_level: str | None) -> None:
     """Run the node with the waitress WSGI server."""
     import waitress
 
     from .app import create_app
 
     config = _config(instance, host=host, port=port, threads=threads)
+    logs.configure_from(config, log_format, log_level)
     app = create_app(config)
     click.echo(f"pios node: {config.base_url} serverad på http://{config.host}:{config.port}/ "
                "(Ctrl-C avslutar)")
     sys.stdout.flush()
-    waitress.serve(app, host=config.host, port=config.port, threads=config.threads,
-                   ident="pios-node", connection_limit=500, channel_timeout=60,
-                   clear_untrusted_proxy_headers=True)
+    log.info("serving %s on http://%s:%s/", config.base_url, config.host, config.port)
+    try:
+        waitress.serve(app, host=config.host, port=config.port, threads=config.threads,
+                       ident="pios-node", connection_limit=500, channel_timeout=60,
+                       clear_untrusted_proxy_headers=True)
+    finally:
+        log.info("stopped")
 
 
 @node.group("token")

@@ -40,6 +40,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sparql_per_client", 2, "SPARQL queries one client address may run at once (429)."),
     Setting("cors_origin", "*", "Access-Control-Allow-Origin of the SPARQL endpoint and JSON."),
     Setting("snapshots_keep", 3, "Store snapshots kept for readers (older ones are removed)."),
+    Setting("stale_after_hours", 48.0, "A node without a good crawl for this many hours is "
+            "listed as stale by `pios aggregator status`."),
     Setting("log_format", "plain", "Log lines as `plain` text or `json` (one object a line)."),
     Setting("log_level", "info", "Least important log level written: debug, info, warning, "
             "error."),

@@ -136,6 +136,48 @@ def serve_command(instance: str, host: str | None, port: int | None,
         log.info("stopped")
 
 
+@node.command("backup")
+@click.argument("instance", type=click.Path(file_okay=False, exists=True))
+@click.argument("file", type=click.Path(dir_okay=False))
+@reports_errors
+def backup_command(instance: str, file: str) -> None:
+    """Copy the node's database to FILE while the node runs (SQLite's online backup)."""
+    from pios_ld.backup import copy_database
+
+    from .store import TABLES
+
+    config = _config(instance)
+    if Path(file).exists():
+        raise PiosError(f"{file} exists already: choose a new file.",
+                        f"{file} finns redan: välj en ny fil.")
+    copy_database(config.database_path, file, TABLES)
+    click.echo(f"Säkerhetskopia skriven till {file} / Backup written to {file}")
+
+
+@node.command("restore")
+@click.argument("instance", type=click.Path(file_okay=False, exists=True))
+@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@reports_errors
+def restore_command(instance: str, file: str) -> None:
+    """Put the backup FILE in place of the node's database (stop the node first).
+
+    The database it replaces is kept beside it as <database>.before-restore.
+    """
+    from pios_ld.backup import check_database, copy_database
+
+    from .store import TABLES
+
+    config = _config(instance)
+    check_database(file, TABLES)
+    database = config.database_path
+    if database.exists():
+        copy_database(database, database.with_name(database.name + ".before-restore"), ())
+    for suffix in ("-wal", "-shm"):
+        database.with_name(database.name + suffix).unlink(missing_ok=True)
+    copy_database(file, database, TABLES)
+    click.echo(f"Återställd från {file} / Restored from {file}")
+
+
 @node.group("token")
 def token_group() -> None:
     """API tokens for the write API."""

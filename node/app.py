@@ -6,6 +6,7 @@ import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
@@ -24,11 +25,12 @@ from .store import Store
 log = logging.getLogger("pios_ld.node")
 
 
-def create_app(config: settings.Config | Mapping[str, Any]) -> Flask:
+def create_app(config: settings.Config | Mapping[str, Any], access_log: bool = True) -> Flask:
     """A node application for one instance.
 
     *config* is a resolved :class:`~node.settings.Config`, or a mapping with ``instance`` (the
     folder) and any settings, resolved like the CLI does (file, environment, then the mapping).
+    *access_log* is off for a hosted tenant, whose dispatcher writes the access lines.
     """
     if not isinstance(config, settings.Config):
         values = dict(config)
@@ -78,6 +80,9 @@ def create_app(config: settings.Config | Mapping[str, Any]) -> Flask:
             "csrf_token": auth.csrf_token,
             "version": __version__,
             "static_build": bool(app.config.get("PIOS_STATIC_BUILD")),
+            # where the node's own paths start: a hosted tenant's prefix, "" for a node of its own
+            "root": (urlsplit(config.base_url).path.rstrip("/")
+                     if app.config.get("PIOS_STATIC_BUILD") else request.script_root),
         }
 
     @app.template_filter("page")
@@ -127,7 +132,45 @@ def create_app(config: settings.Config | Mapping[str, Any]) -> Flask:
                             "reason": f"{type(exc).__name__}: {exc}"}), 503
         return jsonify({"status": "ok", "version": __version__, "initiatives": initiatives})
 
-    app.wsgi_app = AccessLog(FastPath(app.wsgi_app, publisher))  # type: ignore[method-assign]
+    fast = FastPath(app.wsgi_app, publisher)
+    app.wsgi_app = AccessLog(fast) if access_log else fast  # type: ignore[method-assign]
+    return app
+
+
+def create_hosting_app(hosting: Any) -> Flask:
+    """The shared host's own pages: which organisations it publishes for, and its health."""
+    app = Flask(__name__)
+    app.json.ensure_ascii = False
+
+    @app.route("/")
+    def index():
+        tenants = [t.as_dict() for t in hosting.tenants()]
+        wants_html = request.accept_mimetypes.best_match(["application/json", "text/html"]) \
+            == "text/html"
+        if not wants_html:
+            return jsonify({"tenants": [{k: v for k, v in t.items() if k != "folder"}
+                                        for t in tenants]})
+        lang = request.args.get("lang") or request.accept_languages.best_match(["sv", "en"])
+        return render_template("hosting.html", tenants=tenants,
+                               lang=lang if lang in i18n.LANGUAGES else "sv")
+
+    @app.route("/health")
+    def health():
+        broken = []
+        for tenant in hosting.tenants():
+            try:
+                Store(tenant.config.database_path).count()
+            except Exception as exc:  # noqa: BLE001 - reported, not raised
+                broken.append({"name": tenant.name, "reason": f"{type(exc).__name__}: {exc}"})
+        status = {"status": "unavailable" if broken else "ok", "version": __version__,
+                  "tenants": len(hosting.tenants()), "broken": broken}
+        return jsonify(status), 503 if broken else 200
+
+    @app.errorhandler(404)
+    def not_found(exc):
+        return _error(404, "No organisation is published at this address.",
+                      "Ingen organisation publiceras på den här adressen.", "not-found")
+
     return app
 
 

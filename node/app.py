@@ -137,43 +137,6 @@ def create_app(config: settings.Config | Mapping[str, Any], access_log: bool = T
     return app
 
 
-def create_hosting_app(hosting: Any) -> Flask:
-    """The shared host's own pages: which organisations it publishes for, and its health."""
-    app = Flask(__name__)
-    app.json.ensure_ascii = False
-
-    @app.route("/")
-    def index():
-        tenants = [t.as_dict() for t in hosting.tenants()]
-        wants_html = request.accept_mimetypes.best_match(["application/json", "text/html"]) \
-            == "text/html"
-        if not wants_html:
-            return jsonify({"tenants": [{k: v for k, v in t.items() if k != "folder"}
-                                        for t in tenants]})
-        lang = request.args.get("lang") or request.accept_languages.best_match(["sv", "en"])
-        return render_template("hosting.html", tenants=tenants,
-                               lang=lang if lang in i18n.LANGUAGES else "sv")
-
-    @app.route("/health")
-    def health():
-        broken = []
-        for tenant in hosting.tenants():
-            try:
-                Store(tenant.config.database_path).count()
-            except Exception as exc:  # noqa: BLE001 - reported, not raised
-                broken.append({"name": tenant.name, "reason": f"{type(exc).__name__}: {exc}"})
-        status = {"status": "unavailable" if broken else "ok", "version": __version__,
-                  "tenants": len(hosting.tenants()), "broken": broken}
-        return jsonify(status), 503 if broken else 200
-
-    @app.errorhandler(404)
-    def not_found(exc):
-        return _error(404, "No organisation is published at this address.",
-                      "Ingen organisation publiceras på den här adressen.", "not-found")
-
-    return app
-
-
 def _error(status: int, en: str, sv: str, code: str):
     wants_html = (request.accept_mimetypes.best_match(["application/json", "text/html"])
                   == "text/html") and not request.path.startswith("/api/")

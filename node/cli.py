@@ -108,8 +108,9 @@ def serve_command(instance: str, host: str | None, port: int | None,
 
     from pios_ld.logs import AccessLog
 
-    from .app import create_app, create_hosting_app
+    from .app import create_app
     from .hosting import Dispatcher, Hosting, is_hosting
+    from .hostingapp import create_hosting_app
 
     if is_hosting(instance):  # one installation for several organisations
         hosting = Hosting(instance)
@@ -183,6 +184,25 @@ def tenant_list(hosted: str, as_json: bool) -> None:
         org = t["organization_name"] or t["organization"]
         click.echo(f"{t['name']:<20} {t['base_url']:<45} {org}")
     click.echo(f"{len(tenants)} organisationer / organisations")
+
+
+@tenant_group.command("admin")
+@click.argument("hosted", type=click.Path(file_okay=False))
+@click.option("--name", required=True, help="The administrator's user name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from stdin.")
+@reports_errors
+def tenant_admin(hosted: str, name: str, password_stdin: bool) -> None:
+    """Create a login for the admin page (/_admin), which adds and removes tenants."""
+    from .hosting import Hosting
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Lösenord / password", hide_input=True,
+                                confirmation_prompt=True)
+    Hosting.create(hosted).admins.create(name, password)
+    click.echo(f"Administratören {name} kan logga in på /_admin / The administrator {name} "
+               "can log in at /_admin")
 
 
 @tenant_group.command("remove")

@@ -22,22 +22,30 @@ Removing a tenant moves its folder to ``removed/`` (its data is never deleted by
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from werkzeug.security import check_password_hash, generate_password_hash
+
 from pios_ld import organizations
+from pios_ld.clock import utc_text
 from pios_ld.errors import InputError, NotFoundError
 from pios_ld.settings import Setting, resolve, toml_value
 
 from . import instance, settings
 
 CONFIG_FILE = "pios-hosting.toml"
+ADMINS_FILE = "admins.sqlite3"
+SECRET_FILE = "secret.key"
 ENV_PREFIX = "PIOS_HOSTING_"
 TENANTS = "tenants"
 REMOVED = "removed"
@@ -113,7 +121,23 @@ class Hosting:
                 lines += [f"# {s.help}", f"{s.name} = {toml_value(s.default)}", ""]
             (path / CONFIG_FILE).write_text("\n".join(lines), encoding="utf-8")
             (path / TENANTS).mkdir(exist_ok=True)
+            secret = path / SECRET_FILE
+            secret.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+            secret.chmod(0o600)
         return cls(path)
+
+    @property
+    def secret_key(self) -> str:
+        """Signs the admin page's sessions (made on first use for folders from before)."""
+        path = self.folder / SECRET_FILE
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+            path.chmod(0o600)
+        return path.read_text(encoding="utf-8").strip()
+
+    @property
+    def admins(self) -> Admins:
+        return Admins(self.folder / ADMINS_FILE)
 
     def settings(self, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         return resolve(SETTINGS, file=self.folder / CONFIG_FILE, prefix=ENV_PREFIX,
@@ -164,6 +188,30 @@ class Hosting:
             return (self.folder / TENANTS).stat().st_mtime_ns
         except OSError:
             return 0
+
+
+class Admins:
+    """The hosted installation's administrators (who may add and remove tenants on its page)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        with closing(sqlite3.connect(path)) as db, db:
+            db.execute("CREATE TABLE IF NOT EXISTS admins (name TEXT PRIMARY KEY, "
+                       "password_hash TEXT NOT NULL, created TEXT NOT NULL)")
+
+    def create(self, name: str, password: str) -> None:
+        if len(password) < 8:
+            raise InputError("A password has at least 8 characters.",
+                             "Ett lösenord har minst 8 tecken.")
+        with closing(sqlite3.connect(self.path)) as db, db:
+            db.execute("INSERT OR REPLACE INTO admins VALUES (?, ?, ?)",
+                       (name, generate_password_hash(password), utc_text()))
+
+    def check(self, name: str, password: str) -> bool:
+        with closing(sqlite3.connect(self.path)) as db:
+            row = db.execute("SELECT password_hash FROM admins WHERE name = ?",
+                             (name,)).fetchone()
+        return bool(row) and check_password_hash(row[0], password)
 
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]

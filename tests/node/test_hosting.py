@@ -212,3 +212,43 @@ def test_a_tenants_editing_ui_works_under_its_path_and_logs_in_only_its_users(ho
     assert 'action="/vellinge/logout"' in answer.text
     refused = login(lund)  # anna is Vellinge's user, not Lund's
     assert "(anna)" not in refused.text
+
+
+def test_the_admin_page_adds_and_removes_tenants_after_a_login(hosted, free_port):
+    import re
+
+    h = hosted({"vellinge": (VELLINGE, "http://127.0.0.1:{port}/vellinge")})
+    root = f"http://127.0.0.1:{free_port}"
+    result = CliRunner().invoke(main, ["node", "tenant", "admin", str(h.hosting.folder),
+                                       "--name", "drift", "--password-stdin"],
+                                input="langt-losenord\n")
+    assert result.exit_code == 0, result.output
+    session = requests.Session()
+    assert session.get(f"{root}/_admin", timeout=10).url.endswith("/_admin/login")
+
+    def token(page: str) -> str:
+        return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+    page = session.get(f"{root}/_admin/login", timeout=10).text
+    wrong = session.post(f"{root}/_admin/login", timeout=10, data={
+        "csrf_token": token(page), "username": "drift", "password": "fel"})
+    assert wrong.status_code == 401 and "Fel namn eller lösenord" in wrong.text
+    admin = session.post(f"{root}/_admin/login", timeout=10, data={
+        "csrf_token": token(wrong.text), "username": "drift", "password": "langt-losenord"})
+    assert admin.status_code == 200 and "vellinge" in admin.text
+    no_csrf = session.post(f"{root}/_admin", timeout=10, data={"action": "remove",
+                                                                "name": "vellinge"})
+    assert no_csrf.status_code == 400
+    bad = session.post(f"{root}/_admin", timeout=10, data={
+        "csrf_token": token(admin.text), "action": "add", "name": "lund", "org": "Ingen sådan",
+        "base_url": f"{root}/lund"})
+    assert bad.status_code == 400 and "Ingen sådan" in bad.text
+    added = session.post(f"{root}/_admin", timeout=10, data={
+        "csrf_token": token(admin.text), "action": "add", "name": "lund", "org": "Lunds kommun",
+        "base_url": f"{root}/lund"})
+    assert added.status_code == 200 and "Organisationen lades till" in added.text
+    assert catalog(f"{root}/lund")["publisher"] == LUND
+    removed = session.post(f"{root}/_admin", timeout=10, data={
+        "csrf_token": token(added.text), "action": "remove", "name": "vellinge"})
+    assert removed.status_code == 200 and "removed/" in removed.text
+    assert requests.get(f"{root}/vellinge/catalog", timeout=10).status_code == 404

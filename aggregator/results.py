@@ -110,7 +110,7 @@ def negotiate(accept: str | None, graph: bool, explicit: str | None = None) -> l
         name = word if word in table else by_media.get(explicit.strip().lower())
         if name:
             return [name]
-    ranked = _negotiate.preferences(accept, offers)
+    ranked = _negotiate.preferences(accept, offers, aliases_exact=True)
     if not ranked:
         kind = "graph (CONSTRUCT, DESCRIBE)" if graph else "SELECT or ASK"
         kind_sv = "graf (CONSTRUCT, DESCRIBE)" if graph else "SELECT eller ASK"

@@ -55,15 +55,20 @@ def quality(ranges: list[tuple[str, float]], media_type: str) -> tuple[float, in
     return (best[1], best[0]) if best else (0.0, 0)
 
 
-def preferences(accept: str | None, offers: Sequence[tuple[K, Sequence[str]]]) -> list[K]:
+def preferences(accept: str | None, offers: Sequence[tuple[K, Sequence[str]]], *,
+                aliases_exact: bool = False) -> list[K]:
     """The keys of the acceptable *offers* (``(key, media types)`` in the server's order of
-    preference), best first."""
+    preference), best first. With *aliases_exact*, only an offer's first media type matches
+    wildcards; the others (aliases such as ``text/xml``) only match when named exactly."""
     if not accept or not accept.strip():
         return [key for key, _ in offers]
     ranges = parse(accept)
     scored = []
     for rank, (key, media_types) in enumerate(offers):
-        q, specificity = max(quality(ranges, m) for m in media_types)
+        q, specificity = max(
+            quality(ranges, m) if i == 0 or not aliases_exact
+            else quality([r for r in ranges if r[0] == m], m)
+            for i, m in enumerate(media_types))
         if q > 0:
             scored.append((-q, -specificity, rank, key))
     return [s[3] for s in sorted(scored, key=lambda s: s[:3])]

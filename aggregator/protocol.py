@@ -5,7 +5,8 @@ and body) into a :class:`QueryRequest`, or raises an error with the reason in En
 Swedish. What the Protocol (§2.1) allows, and nothing else:
 
 - ``GET`` with ``query`` in the query string;
-- ``POST`` with ``application/x-www-form-urlencoded`` (``query`` in the body);
+- ``POST`` with ``application/x-www-form-urlencoded`` (``query`` in the body; the misspelt
+  ``application/x-www-url-form-urlencoded`` of the W3C protocol tests' descriptions too);
 - ``POST`` with ``application/sparql-query`` (the body is the query, UTF-8);
 - ``default-graph-uri`` and ``named-graph-uri`` (any number, absolute IRIs) in the query string,
   or in the form body of a form POST.
@@ -33,6 +34,8 @@ import pyoxigraph as ox
 from pios_ld.errors import InputError
 
 FORM = "application/x-www-form-urlencoded"
+#: The misspelling the W3C protocol tests' request descriptions use; read as a form too.
+FORM_MISSPELT = "application/x-www-url-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
 _UPDATE_ONLY = ("using-graph-uri", "using-named-graph-uri")
@@ -94,7 +97,7 @@ def read(method: str, content_type: str | None, query_string: bytes, body: bytes
     fields = list(url)
     direct = None
     if method == "POST":
-        if media == FORM:
+        if media in (FORM, FORM_MISSPELT):
             _charset_is_utf8(params)
             fields += _pairs(body, "form body", "Formulärdatat")
         elif media == DIRECT:

@@ -207,6 +207,15 @@ def test_non_utf8_is_refused_not_mangled(live):
     assert bad.status_code == 400 and "\ufffd" not in bad.text
 
 
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded",
+                                          "application/x-www-form-urlencoded; charset=UTF-8",
+                                          "application/x-www-url-form-urlencoded"])
+def test_a_form_post_is_a_query(live, content_type):
+    # the last is the spelling of the W3C protocol tests' request descriptions
+    response = _post(live, b"query=ASK%20%7B%7D", content_type)
+    assert response.status_code == 200 and response.json()["boolean"] is True
+
+
 def test_an_update_alone_is_refused_as_read_only(live):
     response = _post(live, b"update=CLEAR%20ALL", "application/x-www-form-urlencoded")
     assert response.status_code == 403 and "read-only" in response.text

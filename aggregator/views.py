@@ -13,6 +13,7 @@ nothing.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import Counter, defaultdict
 from typing import Any
@@ -60,26 +61,42 @@ SEARCH_BLOCKS = {
           "{ ?i dct:description ?text } FILTER(CONTAINS(LCASE(STR(?text)), ?needle)) } }"),
     "phase": "{ SELECT ?i ?phase WHERE { ?i pios:phase ?phase } }",
     "theme": "{ SELECT ?i ?theme WHERE { ?i pios:theme ?theme } }",
+    "kind": "{ SELECT ?o ?kind WHERE { ?o pios:organizationType ?kind } }",
 }
-#: The variable each filter binds.
-SEARCH_VARIABLES = {"q": "needle", "phase": "phase", "theme": "theme", "org": "o"}
+#: The variable each filter binds (``org`` binds the organisation itself).
+SEARCH_VARIABLES = {"q": "needle", "phase": "phase", "theme": "theme", "kind": "kind",
+                    "org": "o"}
+ORGANIZATION_TYPE = "https://w3id.org/pios/concept/organization-type/"
+
+
+def _search_body(filters: list[str]) -> str:
+    """The pattern of a search with *filters*."""
+    blocks = " ".join(SEARCH_BLOCKS[f] for f in filters if f in SEARCH_BLOCKS)
+    return ("{ { SELECT ?i ?o WHERE { ?i pios:responsibleOrganization ?o } } " + blocks
+            + " { SELECT ?i ?modified WHERE { ?i dct:modified ?modified } } }")
 
 
 def search_query(filters: list[str]) -> str:
-    """The search for the given filters (keys of :data:`SEARCH_VARIABLES`): the matching
-    initiatives with their organisation, newest change first. Only constant text is joined."""
+    """The search for *filters* (keys of :data:`SEARCH_VARIABLES`): the matching initiatives with
+    their organisation, newest change first. Only constant text is joined, never a value."""
     bound = "".join(f" ?{SEARCH_VARIABLES[f]}" for f in filters if f != "org")
-    blocks = " ".join(SEARCH_BLOCKS[f] for f in filters if f in SEARCH_BLOCKS)
-    return ("SELECT ?i ?o ?modified" + bound + " WHERE { { SELECT ?i ?o WHERE { "
-            "?i pios:responsibleOrganization ?o } } " + blocks + " { SELECT ?i ?modified WHERE "
-            "{ ?i dct:modified ?modified } } } ORDER BY DESC(?modified) ?i")
+    return ("SELECT DISTINCT ?i ?o ?modified" + bound + " WHERE " + _search_body(filters)
+            + " ORDER BY DESC(?modified) ?i")
+
+
+def search_count(filters: list[str]) -> str:
+    """How many initiatives the search for *filters* finds (no row when none)."""
+    bound = "".join(f" ?{SEARCH_VARIABLES[f]}" for f in filters)
+    return ("SELECT (COUNT(DISTINCT ?i) AS ?n)" + bound + " WHERE " + _search_body(filters)
+            + ((" GROUP BY" + bound) if bound else ""))
 
 
 LISTED = ("SELECT ?i ?title (LANG(?title) AS ?lang) ?o ?p ?stale WHERE { ?i dct:title ?title ; "
           "pios:responsibleOrganization ?o ; pios:phase ?p . OPTIONAL { ?i agg:stale ?stale } }")
 PROPERTIES = "SELECT ?s ?p ?o (LANG(?o) AS ?lang) WHERE { ?s ?p ?o }"
-AMOUNTS = ("SELECT ?s ?p ?v ?c WHERE { ?s ?p ?a . ?a schema:value ?v . "
-           "OPTIONAL { ?a schema:currency ?c } }")
+#: An amount (``?a``, a budget's or a spend's node), looked up from the node itself: with the
+#: initiative bound instead, pyoxigraph would scan every ``schema:value`` first.
+AMOUNT = "SELECT ?a ?v ?c WHERE { ?a schema:value ?v OPTIONAL { ?a schema:currency ?c } }"
 HISTORY = ("SELECT ?s ?v ?when ?phase ?title ?deleted WHERE { ?v dct:isVersionOf ?s ; "
            "prov:generatedAtTime ?when . OPTIONAL { ?v pios:phase ?phase } "
            "OPTIONAL { ?v dct:title ?title FILTER(LANG(?title) = 'sv') } "
@@ -129,11 +146,17 @@ class Views:
         self._lock = threading.Lock()
 
     # -- plumbing ----------------------------------------------------------------------------
+    def solutions(self, query: str, dataset: str = NATIONAL,
+                  **bound: ox.NamedNode | ox.Literal) -> ox.QuerySolutions:
+        """The solutions of the constant *query* (lazily), each variable in *bound* set to its
+        term (a substituted variable must be in the query's projection)."""
+        substitutions = {ox.Variable(name): term for name, term in bound.items()}
+        return self.state.store.query(P + query, dataset=dataset, substitutions=substitutions)
+
     def rows(self, query: str, dataset: str = NATIONAL,
              **bound: ox.NamedNode | ox.Literal) -> list[dict[str, Any]]:
-        """The solutions of the constant *query*, each variable in *bound* set to its term."""
-        substitutions = {ox.Variable(name): term for name, term in bound.items()}
-        result = self.state.store.query(P + query, dataset=dataset, substitutions=substitutions)
+        """:meth:`solutions` as dictionaries of plain values."""
+        result = self.solutions(query, dataset, **bound)
         names = [v.value for v in result.variables]
         return [{n: _v(s[n]) for n in names} for s in result]
 
@@ -239,20 +262,29 @@ class Views:
                 if term is None:
                     return nothing
                 bound[name] = term
-        wanted = None
-        if county or kind:
-            wanted = {o.iri for o in organizations.load()
-                      if (not county or o.county_name == county) and (not kind or kind in o.kinds)}
+        if kind:
+            if kind not in KINDS:
+                return nothing
+            bound["kind"] = ox.NamedNode(ORGANIZATION_TYPE + kind)
         filters = [f for f, v in SEARCH_VARIABLES.items() if v in bound]
-        # the page is cut here rather than in SPARQL, so the query stays constant text
-        matches: dict[str, str] = {}
-        for r in self.rows(search_query(filters), **bound):
-            if r["i"] not in matches and (wanted is None or r["o"] in wanted):
-                matches[r["i"]] = r["modified"]
-        total = len(matches)
+        found = self.solutions(search_query(filters), **bound)
+        if county:
+            # the county is not in the graph: the rows are filtered here
+            wanted = {o.iri for o in organizations.load() if o.county_name == county}
+            matches = [(s["i"].value, s["modified"].value) for s in found
+                       if s["o"].value in wanted]
+            total = len(matches)
+        else:
+            counted = self.rows(search_count(filters), **bound)
+            total = counted[0]["n"] if counted else 0
         pages = max(1, -(-total // PAGE_SIZE))
         page = min(max(1, page), pages)
-        chosen = list(matches.items())[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+        start = (page - 1) * PAGE_SIZE
+        if county:
+            chosen = matches[start:start + PAGE_SIZE]
+        else:  # only the rows up to the page become Python objects
+            chosen = [(s["i"].value, s["modified"].value)
+                      for s in itertools.islice(found, start, start + PAGE_SIZE)]
         items = []
         for iri, modified in chosen:
             titles: dict[str, str] = {}
@@ -280,7 +312,13 @@ class Views:
         fields: dict[str, list] = defaultdict(list)
         for r in props:
             fields[r["p"]].append({"value": r["o"], "lang": r["lang"] or None})
-        amounts = {r["p"]: r for r in self.rows(AMOUNTS, s=subject)}
+        amounts = {}
+        for prop in (P_PIOS + "budget", P_PIOS + "spentToDate"):
+            for v in fields.get(prop, []):
+                node = iri_term(v["value"])
+                found = self.rows(AMOUNT, a=node) if node is not None else []
+                if found:
+                    amounts[prop] = found[0]
         history = self.rows(HISTORY, dataset=HISTORY_DATASET, s=subject)
         reused_by = self.rows(REUSED_BY, s=subject)
         reuses = self.rows(REUSES, s=subject)

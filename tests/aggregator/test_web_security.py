@@ -214,3 +214,39 @@ def test_a_path_that_looks_like_another_host_does_not_make_links_to_it(crawled):
         assert answer.status in (404, 308, 301), path
         for href in hrefs(text):
             assert not href.startswith(("//", "/\\")), (path, href)
+
+
+def test_every_filter_still_finds_the_record_by_its_bound_value(crawled):
+    server, node, _ = crawled
+    iri = node.url + "/initiatives/fientlig"
+    county = node.org.county_name
+    for params, expected in [
+        ({"kind": "municipality"}, [iri]), ({"kind": "national-agency"}, []),
+        ({"county": county}, [iri]), ({"county": "Gotlands län"}, []),
+        ({"org": node.org.iri}, [iri]), ({"phase": "pilot"}, [iri]), ({"phase": "idea"}, []),
+        ({"theme": "elderly-care", "q": "ALERT", "kind": "municipality", "county": county},
+         [iri]),
+    ]:
+        found = requests.get(server.url + "initiatives.json", params=params, timeout=30).json()
+        assert [i["iri"] for i in found["items"]] == expected, params
+        assert found["total"] == len(expected), params
+
+
+def test_the_pages_of_a_search_list_every_initiative_once_newest_first(make_server, make_site):
+    server = make_server()
+    site = make_site(count=120)
+    server.register(site)
+    server.crawl()
+    seen = []
+    for page in (1, 2, 3):
+        found = requests.get(server.url + "initiatives.json", params={"page": page},
+                             timeout=30).json()
+        assert found["total"] == 120 and found["pages"] == 3 and found["page"] == page
+        seen += found["items"]
+    assert len(seen) == 120 and {i["iri"] for i in seen} == set(site.records)
+    modified = [i["modified"] for i in seen]
+    assert modified == sorted(modified, reverse=True)
+    county = requests.get(server.url + "initiatives.json", timeout=30,
+                          params={"county": site.org.county_name, "page": 3}).json()
+    assert county["total"] == 120 and len(county["items"]) == 20
+    assert [i["iri"] for i in county["items"]] == [i["iri"] for i in seen[100:]]

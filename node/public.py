@@ -26,7 +26,7 @@ from markupsafe import Markup
 from pios_ld import catalog, feed
 from pios_ld.jsonld import CONTEXT_URL
 from pios_ld.organizations import by_iri
-from pios_ld.webpolicy import linkable
+from pios_ld.webpolicy import META_CONTENT_SECURITY_POLICY, linkable
 
 from . import auth, negotiate, overview
 from .http import respond, secure
@@ -36,6 +36,7 @@ from .publish import Document, Publisher, bundled_context_entry, route
 bp = Blueprint("public", __name__)
 bp.after_app_request(secure)
 bp.add_app_template_test(linkable, "linkable")
+bp.add_app_template_global(META_CONTENT_SECURITY_POLICY, "meta_content_security_policy")
 
 
 def publisher() -> Publisher:

@@ -11,6 +11,8 @@
   only to the site; ``X-Content-Type-Options``, ``Referrer-Policy``, ``X-Frame-Options`` for old
   browsers, and a Permissions-Policy that turns off the powerful features no page uses.
   ``<script type="application/ld+json">`` blocks are data, not scripts, and need no allowance.
+  A static build (``pios node build``) carries :data:`META_CONTENT_SECURITY_POLICY` in a
+  ``<meta>`` element instead, since whatever host serves it sends no such header.
 """
 
 from __future__ import annotations
@@ -35,6 +37,10 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "form-action 'self'",
     "frame-ancestors 'none'",
 ])
+#: The same policy for a ``<meta http-equiv>`` element in static pages that no server sends
+#: headers for (browsers ignore ``frame-ancestors`` there, and say so in the console).
+META_CONTENT_SECURITY_POLICY = "; ".join(
+    d for d in CONTENT_SECURITY_POLICY.split("; ") if not d.startswith("frame-ancestors"))
 PERMISSIONS_POLICY = ("camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
                       "serial=(), bluetooth=(), midi=()")
 SECURITY_HEADERS: tuple[tuple[str, str], ...] = (

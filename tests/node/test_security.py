@@ -10,10 +10,12 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 import requests
+from click.testing import CliRunner
 from nodehelpers import PASSWORD, record
 from pios_ld.node.auth import LoginThrottle, TooManyAttempts, local_target
+from pios_ld.node.cli import node
 
-from pios_ld.webpolicy import linkable
+from pios_ld.webpolicy import META_CONTENT_SECURITY_POLICY, linkable
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 SCRIPT = "<script>alert('titel')</script>"
@@ -32,6 +34,12 @@ def hostile_record() -> dict:
 
 def hrefs(html: str) -> list[str]:
     return re.findall(r'href="([^"]*)"', html)
+
+
+def safe_href(href: str) -> bool:
+    """An http(s)/mailto link, or a link within this site."""
+    return linkable(href) or (href.startswith(("/", "?", "#"))
+                              and not href.startswith(("//", "/\\")))
 
 
 def test_a_hostile_record_is_escaped_and_its_scripting_iris_are_not_links(live):
@@ -53,7 +61,7 @@ def test_a_hostile_record_is_escaped_and_its_scripting_iris_are_not_links(live):
         assert "text/html" in page.headers["Content-Type"], name
         assert "<script>alert" not in page.text, name
         assert "<img src=x" not in page.text and "<b>bold</b>" not in page.text, name
-        assert all(linkable(h) or h.startswith(("/", "?", "#")) for h in hrefs(page.text)), name
+        assert all(safe_href(h) for h in hrefs(page.text)), name
     assert "&lt;script&gt;alert(&#39;titel&#39;)&lt;/script&gt;" in pages["initiative"].text
     assert "&lt;b&gt;bold&lt;/b&gt;" in pages["initiative-en"].text
     shown = pages["initiative"].text
@@ -63,6 +71,22 @@ def test_a_hostile_record_is_escaped_and_its_scripting_iris_are_not_links(live):
     # the embedded JSON-LD cannot close its script element
     blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', shown, re.S)
     assert blocks and all("<" not in b for b in blocks)
+
+
+def test_a_static_build_carries_the_policy_in_the_page_and_escapes_the_record(live, tmp_path):
+    assert live.post(hostile_record()).status_code == 201
+    out = tmp_path / "site"
+    result = CliRunner().invoke(node, ["build", str(live.instance), str(out)])
+    assert result.exit_code == 0, result.output
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{META_CONTENT_SECURITY_POLICY}">'
+    assert "frame-ancestors" not in META_CONTENT_SECURITY_POLICY  # ignored in <meta>
+    for page in ("index.html", "catalog.html", "initiatives/fientlig.html"):
+        html = (out / page).read_text().replace("&#39;", "'")
+        assert meta in html, page
+        assert "<script>alert" not in html, page
+        assert all(safe_href(h) for h in hrefs(html)), page
+    # the live pages send it as a header, not in the page
+    assert "http-equiv" not in requests.get(f"{live.url}/", timeout=10).text
 
 
 @pytest.mark.parametrize("value,expected", [

@@ -100,11 +100,12 @@ class LoginThrottle:
       over many addresses), or
     - *address_limit* failures from one address for any names (one address trying many).
 
-    Only names of real accounts (*accounts*, a callable returning the user names; every name
-    when it is ``None``) get an account counter, so the account table is as small as the list of
-    users and is never evicted: 20,000 made-up names or addresses leave the attacked account's
-    count where it was. The per-address tables hold at most *max_entries* keys each and never drop
-    a locked key before its window ends (see :class:`_Failures`).
+    Only names of real accounts (*accounts*, a callable returning the user names) get an account
+    counter, so the account table is as small as the list of users and is never evicted: 20,000
+    made-up names or addresses leave the attacked account's count where it was. (Without
+    *accounts* every name counts, in a table bounded like the others.) The per-address tables
+    hold at most *max_entries* keys each and never drop a locked key before its window ends
+    (see :class:`_Failures`).
     """
 
     def __init__(self, limit: int = 5, window: float = 600, account_limit: int = 20,
@@ -114,7 +115,8 @@ class LoginThrottle:
         self.limit, self.window = limit, window
         self.accounts, self.clock = accounts, clock
         self._pairs = _Failures(limit, window, max_entries)
-        self._accounts = _Failures(account_limit, window, None)
+        # bounded by the list of users; without one, every name counts and the table is bounded
+        self._accounts = _Failures(account_limit, window, None if accounts else max_entries)
         self._addresses = _Failures(address_limit, window, max_entries)
         self._lock = threading.Lock()
 

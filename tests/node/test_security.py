@@ -261,3 +261,10 @@ def test_made_up_names_get_no_account_counter():
     for n in range(100):
         throttle.failed(f"x{n}", "192.0.2.1")
     assert throttle.entries() == 1  # only the address
+
+
+def test_without_a_list_of_accounts_the_memory_is_still_bounded():
+    throttle = LoginThrottle(max_entries=100)
+    for n in range(5000):
+        throttle.failed(f"x{n}", f"192.0.{n // 256 % 256}.{n % 256}")
+    assert throttle.entries() <= 3 * 100

@@ -268,3 +268,38 @@ def test_without_a_list_of_accounts_the_memory_is_still_bounded():
     for n in range(5000):
         throttle.failed(f"x{n}", f"192.0.{n // 256 % 256}.{n % 256}")
     assert throttle.entries() <= 3 * 100
+
+
+def test_the_hosting_admin_pages_carry_the_headers_and_a_flood_proof_throttle(tmp_path):
+    from pios_ld.node.hosting import Hosting
+    from pios_ld.node.hostingapp import create_hosting_app
+
+    hosting = Hosting.create(tmp_path / "hosted")
+    hosting.admins.create("drift", "langt-losenord")
+    app = create_hosting_app(hosting)
+    client = app.test_client()
+    for path in ("/", "/_admin/login", "/health"):
+        headers = client.get(path).headers
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"], path
+        assert headers["X-Frame-Options"] == "DENY", path
+    throttle: LoginThrottle = app.extensions["pios_login_throttle"]
+    assert_flood_keeps_a_count_below_the_lock(throttle, "drift")
+
+
+def assert_flood_keeps_a_count_below_the_lock(throttle: LoginThrottle, name: str) -> None:
+    """15 guesses from 15 addresses, 20,000 made-up names, 5 more guesses: the account is
+    locked (the 15 were not forgotten although they had not locked it yet)."""
+    for n in range(15):
+        throttle.failed(name, f"192.0.2.{n + 1}")
+    for n in range(20_000):
+        throttle.failed(f"x{n}", f"198.51.{n // 256 % 256}.{n % 256}")
+    throttle.check(name, "203.0.113.1")  # not locked yet
+    for n in range(5):
+        throttle.failed(name, f"192.0.2.{n + 100}")
+    with pytest.raises(TooManyAttempts):
+        throttle.check(name, "203.0.113.1")
+
+
+def test_a_flood_does_not_forget_failures_that_have_not_locked_the_account_yet(live):
+    assert_flood_keeps_a_count_below_the_lock(live.app.extensions["pios_login_throttle"], "anna")
+    assert _post_login(live, "anna", PASSWORD, source="127.0.4.1") == 429

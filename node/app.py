@@ -53,7 +53,7 @@ def create_app(config: settings.Config | Mapping[str, Any], access_log: bool = T
     publisher = Publisher(store, config)
     app.extensions["pios_store"] = store
     app.extensions["pios_publisher"] = publisher
-    app.extensions["pios_login_throttle"] = auth.LoginThrottle()
+    app.extensions["pios_login_throttle"] = auth.LoginThrottle(accounts=store.users)
     app.extensions["pios_notifier"] = Notifier(config.aggregator_urls,
                                                f"{config.base_url}/catalog")
 

@@ -207,6 +207,11 @@ class Admins:
             db.execute("INSERT OR REPLACE INTO admins VALUES (?, ?, ?)",
                        (name, generate_password_hash(password), utc_text()))
 
+    def names(self) -> list[str]:
+        """The administrators' names (the login throttle counts failures for these only)."""
+        with closing(sqlite3.connect(self.path)) as db:
+            return [row[0] for row in db.execute("SELECT name FROM admins ORDER BY name")]
+
     def check(self, name: str, password: str) -> bool:
         with closing(sqlite3.connect(self.path)) as db:
             row = db.execute("SELECT password_hash FROM admins WHERE name = ?",

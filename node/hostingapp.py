@@ -18,6 +18,7 @@ from pios_ld.errors import PiosError
 
 from . import auth, i18n
 from .hosting import Hosting
+from .http import secure
 from .store import Store
 
 TEXTS = {
@@ -54,7 +55,9 @@ def create_hosting_app(hosting: Hosting) -> Flask:
     app.config.update(SECRET_KEY=hosting.secret_key, SESSION_COOKIE_HTTPONLY=True,
                       SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_NAME="pios_hosting",
                       MAX_CONTENT_LENGTH=64 * 1024)
-    throttle = auth.LoginThrottle()
+    throttle = auth.LoginThrottle(accounts=hosting.admins.names)
+    app.extensions["pios_login_throttle"] = throttle
+    app.after_request(secure)
 
     def render(template: str, status: int = 200, **values: Any):
         lang = _lang()

@@ -34,10 +34,11 @@ from pathlib import Path
 
 import numpy as np
 import snowballstemmer
+from pios_ld.vocab import SIMILARITY_TERMS
 from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer
 
-TERMS_FILE = Path(__file__).resolve().parents[1] / "vocab" / "similarity-terms.csv"
+TERMS_FILE = Path(str(SIMILARITY_TERMS))
 
 N_FEATURES = 2 ** 20
 #: The weight of each kind of feature (chosen on the evaluation set, see benchmarks/similar.py).

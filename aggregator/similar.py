@@ -139,9 +139,10 @@ class Features:
     def __init__(self, terms: Terms | None = None) -> None:
         self.terms = terms or Terms.load()
         self.chars = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5),
-                                       n_features=N_FEATURES, alternate_sign=False, norm=None)
+                                       n_features=N_FEATURES, alternate_sign=False, norm=None,
+                                       dtype=np.float32)
         self.tokens = HashingVectorizer(analyzer=lambda doc: doc, n_features=N_FEATURES,
-                                        alternate_sign=False, norm=None)
+                                        alternate_sign=False, norm=None, dtype=np.float32)
 
     def matrix(self, texts: list[str]) -> sparse.csr_matrix:
         texts = [normalise(t) for t in texts]
@@ -154,8 +155,8 @@ class Features:
             concepts.append([f"c:{c}" for c in self.terms.concepts(stems, found)])
         parts = [chars * WEIGHTS["chars"], self.tokens.transform(words) * WEIGHTS["words"],
                  self.tokens.transform(concepts) * WEIGHTS["concepts"]]
-        matrix = sparse.hstack(parts, format="csr")
-        matrix.data = 1 + np.log(matrix.data)  # sublinear term frequency
+        matrix = sparse.hstack(parts, format="csr", dtype=np.float32)
+        matrix.data = (1 + np.log(matrix.data)).astype(np.float32)  # sublinear term frequency
         return matrix
 
 
@@ -206,7 +207,7 @@ class SimilarityIndex:
             self._weighted = None
 
     def _idf(self) -> np.ndarray:
-        return np.log((1 + self._count) / (1 + self._df)) + 1
+        return (np.log((1 + self._count) / (1 + self._df)) + 1).astype(np.float32)
 
     def _matrix(self) -> tuple[sparse.csr_matrix, np.ndarray]:
         if self._weighted is None:
@@ -333,7 +334,7 @@ def documents_from_store(store: object, graph: str) -> list[Document]:
 def _weigh(matrix: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
     """*matrix* with each feature multiplied by its inverse document frequency."""
     weighted = matrix.copy()
-    weighted.data = weighted.data * idf[weighted.indices]
+    weighted.data = (weighted.data * idf[weighted.indices]).astype(np.float32)
     return weighted
 
 
@@ -341,4 +342,4 @@ def _unit(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
     """Each row scaled to length 1 (an empty row stays empty)."""
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1
-    return sparse.diags(1 / norms) @ matrix
+    return (sparse.diags((1 / norms).astype(np.float32)) @ matrix).astype(np.float32)

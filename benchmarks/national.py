@@ -32,9 +32,8 @@ from pios_ld import catalog as wire_catalog
 from pios_ld import feed as wire_feed
 from pios_ld import generate, organizations
 from pios_ld.demo import Child, Demo, DemoError, DemoNode, free_port
+from pios_ld.namespaces import DCT, PIOS, PROV, SCHEMA, THEME
 
-PIOS = "https://w3id.org/pios/vocab#"
-DCT = "http://purl.org/dc/terms/"
 QUERIES = {
     "initiatives per phase": f"""
         SELECT ?phase (COUNT(DISTINCT ?i) AS ?n) WHERE {{
@@ -45,8 +44,8 @@ QUERIES = {
         GROUP BY ?target ORDER BY DESC(?n) LIMIT 20""",
     "largest elderly-care budgets": f"""
         SELECT ?i ?v WHERE {{
-          ?i <{PIOS}theme> <https://w3id.org/pios/concept/theme/elderly-care> ;
-             <{PIOS}budget> ?b . ?b <https://schema.org/value> ?v }}
+          ?i <{PIOS}theme> <{THEME}elderly-care> ;
+             <{PIOS}budget> ?b . ?b <{SCHEMA}value> ?v }}
         ORDER BY DESC(?v) LIMIT 20""",
     "title search 'hemtjänst'": f"""
         SELECT ?i ?t WHERE {{ ?i a <{PIOS}Initiative> ; <{DCT}title> ?t
@@ -57,7 +56,7 @@ QUERIES = {
         GROUP BY ?org ORDER BY DESC(?n) LIMIT 20""",
     "phase changes in the history (/sparql/history)": f"""
         SELECT ?initiative ?when ?phase WHERE {{
-            ?v <{DCT}isVersionOf> ?initiative ; <http://www.w3.org/ns/prov#generatedAtTime> ?when ;
+            ?v <{DCT}isVersionOf> ?initiative ; <{PROV}generatedAtTime> ?when ;
                <{PIOS}phase> ?phase }}
         ORDER BY ?initiative ?when LIMIT 200""",
 }

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from pios_ld import jsonld
+from pios_ld import jsonld, namespaces
 from pios_ld.errors import InputError, ParseError
 
 
@@ -38,24 +38,7 @@ _ALIASES = {
 }
 
 #: Prefixes used when writing Turtle, so that published files read like the documentation.
-PREFIXES = {
-    "pios": "https://w3id.org/pios/vocab#",
-    "phase": "https://w3id.org/pios/concept/phase/",
-    "theme": "https://w3id.org/pios/concept/theme/",
-    "health": "https://w3id.org/pios/concept/health/",
-    "orgtype": "https://w3id.org/pios/concept/organization-type/",
-    "dct": "http://purl.org/dc/terms/",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "schema": "https://schema.org/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "vcard": "http://www.w3.org/2006/vcard/ns#",
-    "ldes": "https://w3id.org/ldes#",
-    "tree": "https://w3id.org/tree#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-}
+PREFIXES = namespaces.PREFIXES
 
 
 def format_for(name_or_type: str) -> Format:

@@ -19,13 +19,16 @@ from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
+from pios_ld.namespaces import RDF_TYPE, XSD, Rdf, Xsd
+
 Literal = tuple[str, str, str | None]
 Term = str | Literal
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-XSD_STRING = XSD + "string"
-RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+__all__ = ["RDF_LANGSTRING", "RDF_TYPE", "XSD", "XSD_STRING", "Literal", "Term", "TermGraph",
+           "UnsupportedTerm", "from_ox", "is_blank", "is_iri", "text", "to_ox", "value"]
+
+XSD_STRING = Xsd.string
+RDF_LANGSTRING = Rdf.langString
 
 
 class UnsupportedTerm(ValueError):

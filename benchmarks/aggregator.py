@@ -4,9 +4,9 @@
     python benchmarks/aggregator.py --orgs 50 --per-org 20
 
 Writes each organisation's static export (discovery, catalog pages, LDES feed pages, in the
-node's wire format from ``pios_ld.catalog`` / ``pios_ld.feed``, data from ``pios_ld.generate``)
-into a temporary folder, serves the exports with plain static HTTP server processes on loopback,
-registers every node in a fresh aggregator instance, and prints:
+node's wire format from ``pios_ld.catalog`` / ``pios_ld.feed``, data from
+``pios_ld.tools.generate``) into a temporary folder, serves the exports with plain static HTTP
+server processes on loopback, registers every node in a fresh aggregator instance, and prints:
 
 - the full first crawl (fetch, parse, validate, authority check, store) and its rate,
 - an unchanged re-crawl (one conditional GET per node, answered 304),
@@ -33,7 +33,8 @@ from pathlib import Path
 
 from pios_ld import catalog as wire_catalog
 from pios_ld import feed as wire_feed
-from pios_ld import generate, organizations
+from pios_ld import organizations
+from pios_ld.tools import generate
 
 
 class StaticHandler(SimpleHTTPRequestHandler):

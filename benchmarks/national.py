@@ -30,9 +30,10 @@ from pathlib import Path
 
 from pios_ld import catalog as wire_catalog
 from pios_ld import feed as wire_feed
-from pios_ld import generate, organizations
-from pios_ld.demo import Child, Demo, DemoError, DemoNode, free_port
+from pios_ld import organizations
 from pios_ld.namespaces import DCT, PIOS, PROV, SCHEMA, THEME
+from pios_ld.tools import generate
+from pios_ld.tools.demo import Child, Demo, DemoError, DemoNode, free_port
 
 QUERIES = {
     "initiatives per phase": f"""

@@ -28,7 +28,8 @@ from pios_ld.node import settings
 from pios_ld.node.records import prepare_many
 from pios_ld.node.store import Store, now
 
-from pios_ld import generate, organizations
+from pios_ld import organizations
+from pios_ld.tools import generate
 
 ORG = "0114"
 

@@ -6,8 +6,8 @@ standards, and an example taken from the Vellinge example catalog; the concept s
 :func:`collect` reads the files into values, :func:`render_markdown` and :func:`render_html` turn
 them into text; only :func:`main` writes files::
 
-    python -m pios_ld.vocabdoc                 # writes docs/vocabulary.md and docs/vocabulary.html
-    python -m pios_ld.vocabdoc --check         # exits 1 when the committed files are stale
+    python -m pios_ld.tools.vocabdoc          # writes docs/vocabulary.md and docs/vocabulary.html
+    python -m pios_ld.tools.vocabdoc --check  # exits 1 when the committed files are stale
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ MAPPING_PREDICATES = (
 )
 KINDS = {OWL.Class: "class", OWL.ObjectProperty: "object property",
          OWL.DatatypeProperty: "datatype property"}
-SOURCE = "Generated from vocab/pios.ttl by `python -m pios_ld.vocabdoc`; do not edit by hand."
+SOURCE = "Generated from vocab/pios.ttl by `python -m pios_ld.tools.vocabdoc`; do not edit by hand."
 
 
 @dataclass(frozen=True)
@@ -428,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
         stale = [str(p) for p, text in outputs.items()
                  if not p.exists() or p.read_text(encoding="utf-8") != text]
         for path in stale:
-            print(f"stale: {path} (run python -m pios_ld.vocabdoc)", file=sys.stderr)
+            print(f"stale: {path} (run python -m pios_ld.tools.vocabdoc)", file=sys.stderr)
         return 1 if stale else 0
     for path, text in outputs.items():
         path.parent.mkdir(parents=True, exist_ok=True)

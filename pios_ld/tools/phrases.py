@@ -1,4 +1,4 @@
-"""The phrase bank of :mod:`pios_ld.generate`: what is said about initiatives of each theme.
+"""The phrase bank of :mod:`pios_ld.tools.generate`: what is said about initiatives of each theme.
 
 Swedish (and some English) title objects, problems, goals, benefits, keywords, approaches and
 status summaries per theme, plus the title patterns and lessons. Data only; varied enough that

@@ -49,6 +49,8 @@ ORG: Final = "http://www.w3.org/ns/org#"
 LDES: Final = "https://w3id.org/ldes#"
 TREE: Final = "https://w3id.org/tree#"
 AS: Final = "https://www.w3.org/ns/activitystreams#"
+HYDRA: Final = "http://www.w3.org/ns/hydra/core#"
+DOAP: Final = "http://usefulinc.com/ns/doap#"
 VOID: Final = "http://rdfs.org/ns/void#"
 SD: Final = "http://www.w3.org/ns/sparql-service-description#"
 

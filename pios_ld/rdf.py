@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -75,11 +76,17 @@ def serialize(statements: Iterable[ox.Quad | ox.Triple], fmt: Format | str) -> b
     fmt = fmt if isinstance(fmt, Format) else format_for(fmt)
     statements = list(statements)
     if fmt is JSON_LD:
-        return json.dumps(jsonld.compact_quads(statements), ensure_ascii=False, indent=2).encode()
+        # compact_quads reads triples and quads alike (each becomes a quad).
+        compacted = jsonld.compact_quads(cast("list[ox.Quad]", statements))
+        return json.dumps(compacted, ensure_ascii=False, indent=2).encode()
     if fmt in (TURTLE, N_TRIPLES):
         statements = [_as_triple(s) for s in statements]
     prefixes = PREFIXES if fmt in (TURTLE, TRIG) else None
-    return ox.serialize(statements, format=fmt.oxigraph, prefixes=prefixes)
+    # pyoxigraph writes a triple in a quad format into the default graph.
+    written = ox.serialize(cast("list[ox.Quad]", statements), format=fmt.oxigraph,
+                           prefixes=prefixes)
+    assert written is not None  # without an output file, serialize returns the bytes
+    return written
 
 
 def _as_triple(statement: ox.Quad | ox.Triple) -> ox.Triple:

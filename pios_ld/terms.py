@@ -16,6 +16,7 @@ writes plain terms as N-Triples.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -43,8 +44,8 @@ def is_iri(term: Term) -> bool:
     return isinstance(term, str) and not term.startswith("_:")
 
 
-def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Term:
-    """The plain form of a pyoxigraph term."""
+def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Term:
+    """The plain form of a pyoxigraph term (:class:`UnsupportedTerm` for a triple term)."""
     if isinstance(term, ox.NamedNode):
         return term.value
     if isinstance(term, ox.BlankNode):
@@ -128,7 +129,8 @@ class TermGraph:
 
     def to_triples(self) -> list[ox.Triple]:
         """The graph as pyoxigraph triples (for comparisons and serialisation)."""
-        return [ox.Triple(to_ox(s), ox.NamedNode(p), to_ox(o)) for s, p, o in self.triples()]
+        return [ox.Triple(cast("ox.NamedNode | ox.BlankNode", to_ox(s)), ox.NamedNode(p), to_ox(o))
+                for s, p, o in self.triples()]
 
     @classmethod
     def from_statements(cls, statements: Iterable[ox.Quad | ox.Triple]) -> TermGraph:

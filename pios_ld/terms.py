@@ -26,7 +26,7 @@ Literal = tuple[str, str, str | None]
 Term = str | Literal
 
 __all__ = ["RDF_LANGSTRING", "RDF_TYPE", "XSD", "XSD_STRING", "Literal", "Term", "TermGraph",
-           "UnsupportedTerm", "from_ox", "is_blank", "is_iri", "text", "to_ox", "value"]
+           "UnsupportedTerm", "from_ox", "to_ox", "value"]
 
 XSD_STRING = Xsd.string
 RDF_LANGSTRING = Rdf.langString
@@ -34,14 +34,6 @@ RDF_LANGSTRING = Rdf.langString
 
 class UnsupportedTerm(ValueError):
     """A statement uses a term this model does not represent (an RDF 1.2 triple term)."""
-
-
-def is_blank(term: Term) -> bool:
-    return isinstance(term, str) and term.startswith("_:")
-
-
-def is_iri(term: Term) -> bool:
-    return isinstance(term, str) and not term.startswith("_:")
 
 
 def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Term:
@@ -68,11 +60,6 @@ def to_ox(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if term.startswith("_:"):
         return ox.BlankNode(term[2:])
     return ox.NamedNode(term)
-
-
-def text(term: Term) -> str:
-    """A term as a string: the IRI, ``_:label``, or the lexical form of a literal."""
-    return term[0] if isinstance(term, tuple) else term
 
 
 def value(term: Term) -> str:

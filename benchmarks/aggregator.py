@@ -31,6 +31,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from exports import write_export  # benchmarks/exports.py
+from loopback import free_port, wait_until_listening  # benchmarks/loopback.py
 
 from pios_ld import organizations
 from pios_ld.tools import generate
@@ -73,26 +74,6 @@ def serve(root: str, port: int) -> None:
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     server.daemon_threads = True
     server.serve_forever()
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_up(port: int) -> None:
-    import socket
-
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise SystemExit(f"static server on {port} did not start")
 
 
 def say(label: str, value: str) -> None:
@@ -152,7 +133,7 @@ def run(args, root: Path, children: list) -> None:
         children.append(subprocess.Popen([sys.executable, __file__, "--serve-static",
                                           str(export), str(port)]))
     for port in ports:
-        wait_up(port)
+        wait_until_listening(port, "static server")
 
     folder = root / "aggregator"
     instance_module.init(folder)

@@ -28,6 +28,7 @@ import requests
 
 from pios_ld import organizations
 from pios_ld.errors import PiosError
+from pios_ld.namespaces import Pios
 from pios_ld.tools import generate
 
 #: Organisations the demo runs a node for: (organisation number, initiatives to generate).
@@ -254,8 +255,7 @@ class Demo:
                         f"Aggregatorn samlade inte in {expected} initiativ i tid.")
 
     def national_count(self) -> int:
-        query = ("SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a "
-                 "<https://w3id.org/pios/vocab#Initiative> }")
+        query = f"SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE {{ ?i a <{Pios.Initiative}> }}"
         rows = self.sparql(query)
         return int(rows[0]["n"]["value"]) if rows else 0
 
@@ -284,8 +284,7 @@ class Demo:
 
     def _changes_visible(self) -> bool:
         for iri, phase in self.changed:
-            rows = self.sparql(f"SELECT ?p WHERE {{ <{iri}> "
-                               f"<https://w3id.org/pios/vocab#phase> ?p }}")
+            rows = self.sparql(f"SELECT ?p WHERE {{ <{iri}> <{Pios.phase}> ?p }}")
             if not any(r["p"]["value"].endswith("/" + phase) for r in rows):
                 return False
         return True

@@ -41,7 +41,8 @@ DATA = {
     "aggregator/static": "pios_ld/aggregator/static",
 }
 REQUIRED = ("pios_ld/vocab/context.jsonld", "pios_ld/vocab/pios.ttl",
-            "pios_ld/vocab/organizations.ttl", "pios_ld/shapes/pios-shapes.ttl",
+            "pios_ld/vocab/organizations.ttl", "pios_ld/vocab/aggregator.ttl",
+            "pios_ld/shapes/pios-shapes.ttl",
             "pios_ld/vocab/reference/sweden_municipalities_290.csv",
             "pios_ld/vocab/reference/sweden_regions_21.csv",
             "pios_ld/vocab/reference/sweden_agencies.csv")

@@ -4,6 +4,8 @@ from importlib.resources import files
 
 HERE = files(__name__)
 VOCABULARY = HERE / "pios.ttl"
+#: The aggregator's own terms (crawl log, stale marks).
+AGGREGATOR_VOCABULARY = HERE / "aggregator.ttl"
 CONTEXT = HERE / "context.jsonld"
 ORGANIZATIONS = HERE / "organizations.ttl"
 EXAMPLES = HERE / "examples"

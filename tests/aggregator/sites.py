@@ -18,8 +18,8 @@ from typing import Any
 
 from pios_ld import catalog as wire_catalog
 from pios_ld import feed as wire_feed
-from pios_ld import generate
 from pios_ld.organizations import Organization
+from pios_ld.tools import generate
 
 
 class Site:

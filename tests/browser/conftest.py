@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from pios_ld.demo import DEMO_PASSWORD, DEMO_USER, Demo, free_port
+from pios_ld.tools.demo import DEMO_PASSWORD, DEMO_USER, Demo, free_port
 
 CHROMIUM = os.environ.get("PIOS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]

@@ -116,9 +116,12 @@ def next_catalog_page(content: bytes, media_type: str, url: str) -> dict[str, An
 
 @_without_gc
 def feed_page(content: bytes, media_type: str, url: str, seen: frozenset[str],
-              prefixes: tuple[str, ...], org_iri: str) -> dict[str, Any]:
+              prefixes: tuple[str, ...], org_iri: str, max_record_triples: int = 5000,
+              max_problems: int = 100) -> dict[str, Any]:
     """Read one feed page: onward links, the versions not seen before, and their statements
-    for the history (only versions the node may speak for)."""
+    for the history (only versions the node may speak for, and within the size limit).
+
+    ``dropped`` holds at most *max_problems* problems; ``dropped_count`` counts them all."""
     try:
         page = feed.read_page(read(content, media_type, url), url)
     except PiosError as exc:
@@ -127,43 +130,64 @@ def feed_page(content: bytes, media_type: str, url: str, seen: frozenset[str],
     kept: list[tuple[str, list[records.Triple]]] = []
     dropped: list[records.Problem] = []
     for member in members:
+        iri = records.quote(member.iri)
         if not (member.iri.startswith(prefixes) and member.version_of
                 and member.version_of.startswith(prefixes)):
             dropped.append(records.Problem(
-                "authority", member.iri,
-                f"Versionen {member.iri} ligger utanför nodens IRI-prefix och togs inte med "
+                "authority", records.subject_of(member.iri),
+                f"Versionen {iri} ligger utanför nodens IRI-prefix och togs inte med "
                 "i historiken.",
-                f"The version {member.iri} lies outside the node's IRI prefixes and was left "
+                f"The version {iri} lies outside the node's IRI prefixes and was left "
                 "out of the history."))
+            continue
+        if len(member.statements) > max_record_triples:
+            count = len(member.statements)
+            dropped.append(records.Problem(
+                "too-large", records.subject_of(member.iri),
+                f"Versionen {iri} har {records.count_sv(count)} påståenden, fler än gränsen "
+                f"{records.count_sv(max_record_triples)}, och togs inte med i historiken.",
+                f"The version {iri} has {count:,} statements, more than the limit of "
+                f"{max_record_triples:,}, and was left out of the history."))
             continue
         responsible = {value(o) for _, p, o in member.statements if p == records.RESPONSIBLE}
         if responsible and responsible != {org_iri}:
             dropped.append(records.Problem(
-                "organisation", member.iri,
-                f"Versionen {member.iri} anger en annan ansvarig organisation än nodens.",
-                f"The version {member.iri} names another responsible organisation than the "
+                "organisation", records.subject_of(member.iri),
+                f"Versionen {iri} anger en annan ansvarig organisation än nodens.",
+                f"The version {iri} names another responsible organisation than the "
                 "node's."))
             continue
         kept.append((member.iri, list(member.statements)))
+    shown, _ = records.capped(dropped, max_problems)
     return {"links": list(page.links), "immutable": page.immutable,
             "members": [m.iri for m in members],
             "history": records.to_ntriples(kept, prefixes[0]),
-            "dropped": dropped}
+            "dropped": shown, "dropped_count": len(dropped)}
 
 
 @_without_gc
 def catalog(pages: list[tuple[bytes, str, str]], org_iri: str, prefixes: tuple[str, ...],
-            max_record_triples: int) -> dict[str, Any]:
-    """Screen a whole catalog (all its pages): what may go in, and what was refused and why."""
+            max_record_triples: int, max_problems: int = 100) -> dict[str, Any]:
+    """Screen a whole catalog (all its pages): what may go in, and what was refused and why.
+
+    The lists of problems and warnings hold at most *max_problems* entries each; the
+    ``…_count`` entries count them all."""
     try:
         graph = TermGraph.union([read(content, media_type, url)
                                  for content, media_type, url in pages])
     except PiosError as exc:
         return _error(exc)
-    screened = records.screen(graph, org_iri, prefixes, max_record_triples)
+    screened = records.screen(graph, org_iri, prefixes, max_record_triples, max_problems)
+    del graph
     statements = records.to_ntriples([("catalog", screened.catalog), *screened.records.items()],
                                      prefixes[0])
-    return {"refused": screened.refused, "dropped": screened.dropped,
-            "quarantined": screened.quarantined,
-            "warnings": [asdict(r) for r in screened.warnings],
-            "graph": statements, "records": len(screened.records)}
+    return {"refused": screened.refused,
+            "dropped": screened.dropped[:max_problems], "dropped_count": len(screened.dropped),
+            "quarantined": screened.quarantined[:max_problems],
+            "quarantined_count": len(screened.quarantined),
+            "quarantined_subjects": [p.subject for p in screened.quarantined if p.subject],
+            "warnings": [records.capped_result(asdict(r))
+                         for r in screened.warnings[:max_problems]],
+            "warnings_count": len(screened.warnings),
+            "graph": statements, "records": len(screened.records), "listed": screened.listed,
+            "initiatives": sorted(screened.records)}

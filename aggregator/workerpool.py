@@ -1,0 +1,165 @@
+"""Worker processes with a time limit on every job: the crawl's screening (:mod:`digest`).
+
+:class:`WorkerPool` keeps up to *size* spawned processes, each serving one job at a time over its
+own pipe. :meth:`WorkerPool.run` hands a job to an idle worker and waits at most *timeout*
+seconds for the answer:
+
+- a worker that overruns is killed, and the next job that needs one starts a fresh process; the
+  caller gets :class:`JobTimeout` and the jobs on the other workers go on;
+- a worker that dies on a job (killed for memory, a crash in native code) gives
+  :class:`WorkerCrashed`, and is replaced the same way;
+- when no worker can start at all (the main program cannot be re-imported by a spawned process,
+  as with code read from stdin), :class:`PoolUnavailable` is raised once and :attr:`broken` is
+  set, so that the caller does the work itself from then on.
+
+A job is a module-level function and picklable arguments; its result comes back pickled. A worker
+ends when its pipe closes (the crawling process is gone or closed the pool).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any
+
+#: Seconds a new worker may take to start (import the libraries) before the pool is broken.
+START_TIMEOUT = 120.0
+
+
+class JobTimeout(Exception):
+    """The job ran past its time limit; its worker was replaced."""
+
+
+class WorkerCrashed(Exception):
+    """The worker died while running the job; it was replaced."""
+
+
+class PoolUnavailable(Exception):
+    """No worker process could be started."""
+
+
+def _serve(conn: Connection, parent: int) -> None:
+    """A worker's life: answer jobs until the pipe closes."""
+    from pios_ld.aggregator import digest
+
+    digest.watch_parent(parent)
+    conn.send(("ready", None))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        fn, args = job
+        try:
+            answer: tuple[str, Any] = ("ok", fn(*args))
+        except BaseException as exc:  # noqa: BLE001 - reported to the caller, worker lives on
+            answer = ("exception", f"{type(exc).__name__}: {str(exc)[:500]}")
+        try:
+            conn.send(answer)
+        except (OSError, ValueError):
+            return
+
+
+class _Worker:
+    def __init__(self, context: Any) -> None:
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, os.getpid()), daemon=True,
+                                       name="pios-crawl-worker")
+        self.process.start()
+        child.close()
+
+    def ready(self) -> bool:
+        try:
+            return bool(self.conn.poll(START_TIMEOUT)) and self.conn.recv()[0] == "ready"
+        except (EOFError, OSError):
+            return False
+
+    def kill(self) -> None:
+        try:
+            self.process.kill()
+            self.process.join(5)
+        except (OSError, ValueError):
+            pass
+        self.conn.close()
+
+
+class WorkerPool:
+    """Up to *size* worker processes; safe to use from many threads."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.broken = False
+        #: how many workers were replaced after overrunning or dying
+        self.replaced = 0
+        self._context = multiprocessing.get_context("spawn")
+        self._slots = threading.BoundedSemaphore(size)
+        self._idle: list[_Worker] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def run(self, fn: Callable[..., Any], *args: Any, timeout: float) -> Any:
+        """``fn(*args)`` in a worker, within *timeout* seconds."""
+        with self._slots:
+            worker = self._take()
+            try:
+                worker.conn.send((fn, args))
+                if not worker.conn.poll(max(0.0, timeout)):
+                    self._discard(worker)
+                    raise JobTimeout(f"the job took longer than {timeout:g} s")
+                kind, value = worker.conn.recv()
+            except (EOFError, OSError, BrokenPipeError) as exc:
+                self._discard(worker)
+                raise WorkerCrashed(f"the worker process ended ({exc or 'no answer'})") from exc
+            self._give(worker)
+        if kind == "exception":
+            raise WorkerCrashed(value)
+        return value
+
+    def _take(self) -> _Worker:
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()
+            if self.broken or self._closed:
+                raise PoolUnavailable("worker processes are unavailable")
+        worker = _Worker(self._context)
+        if not worker.ready():
+            worker.kill()
+            self.broken = True
+            raise PoolUnavailable("a worker process could not start")
+        return worker
+
+    def _give(self, worker: _Worker) -> None:
+        with self._lock:
+            if not self._closed:
+                self._idle.append(worker)
+                return
+        self._stop(worker)
+
+    def _discard(self, worker: _Worker) -> None:
+        worker.kill()
+        with self._lock:
+            self.replaced += 1
+
+    @staticmethod
+    def _stop(worker: _Worker) -> None:
+        try:
+            worker.conn.send(None)
+            worker.process.join(5)
+        except (OSError, ValueError):
+            pass
+        if worker.process.is_alive():
+            worker.kill()
+        else:
+            worker.conn.close()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for worker in idle:
+            self._stop(worker)

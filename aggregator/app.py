@@ -30,6 +30,7 @@ class State:
         self._snapshot_lock = threading.Lock()
         self.service = CrawlService(self.crawler, float(self.settings["ping_interval"]),
                                     on_commit=self.publish)
+        self.crawler.on_commit = self.publish  # nodes committed so far, during a long crawl
         self.admin_token: str | None = None
         self._closed = False
 

@@ -49,6 +49,8 @@ SETTINGS: tuple[Setting, ...] = (
             "document) may take in a worker process; a worker that overruns is replaced."),
     Setting("retry_after_max", 30.0, "Longest Retry-After (429/503) from a node that a crawl "
             "waits for before asking again; a longer one fails the node for this crawl."),
+    Setting("crawl_publish_interval", 30.0, "During a long crawl under `serve`, the nodes "
+            "committed so far are published to readers at most this often (seconds)."),
     Setting("max_record_triples", 5000, "Records with more statements are quarantined (checked "
             "before they are validated)."),
     Setting("max_problems", 100, "Most problems (and rule results per record) kept in the crawl "

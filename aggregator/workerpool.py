@@ -21,6 +21,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
@@ -103,12 +104,16 @@ class WorkerPool:
         self._closed = False
 
     def run(self, fn: Callable[..., Any], *args: Any, timeout: float) -> Any:
-        """``fn(*args)`` in a worker, within *timeout* seconds."""
-        with self._slots:
+        """``fn(*args)`` in a worker, within *timeout* seconds (waiting for a free worker
+        included)."""
+        deadline = time.monotonic() + max(0.0, timeout)
+        if not self._slots.acquire(timeout=max(0.0, timeout)):
+            raise JobTimeout(f"no worker was free within {timeout:g} s")
+        try:
             worker = self._take()
             try:
                 worker.conn.send((fn, args))
-                if not worker.conn.poll(max(0.0, timeout)):
+                if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
                     self._discard(worker)
                     raise JobTimeout(f"the job took longer than {timeout:g} s")
                 kind, value = worker.conn.recv()
@@ -116,6 +121,8 @@ class WorkerPool:
                 self._discard(worker)
                 raise WorkerCrashed(f"the worker process ended ({exc or 'no answer'})") from exc
             self._give(worker)
+        finally:
+            self._slots.release()
         if kind == "exception":
             raise WorkerCrashed(value)
         return value

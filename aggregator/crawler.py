@@ -58,6 +58,8 @@ ACCEPT = ("application/ld+json, text/turtle;q=0.9, application/n-triples;q=0.8, 
 #: Outcomes that finish while a commit runs are committed together up to about this many
 #: statements.
 COMMIT_GROUP = 400_000
+#: Documents up to this size are read in the crawling thread, not in a worker process.
+INLINE_BYTES = 64 * 1024
 #: How many times one request is repeated after a Retry-After.
 RETRIES = 2
 
@@ -158,10 +160,27 @@ def _problem(kind: str, exc: PiosError | str, subject: str | None = None) -> rec
     return records.Problem(kind, subject, exc, exc)
 
 
+def _steady_malloc() -> None:
+    """Have glibc return large freed buffers (fetched documents) to the system at once.
+
+    By default glibc raises its mmap threshold after a large buffer is freed, so that later
+    buffers of up to 32 MiB come from the per-thread arenas and stay there after use: with many
+    crawling threads each reading large documents, the crawl's memory grows to several times
+    what it holds at any moment. A fixed threshold keeps it close to that. Elsewhere: nothing."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-3, 256 * 1024)  # M_MMAP_THRESHOLD
+    except (OSError, AttributeError):
+        pass
+
+
 class Crawler:
     """Crawls the registered nodes of one instance into one store."""
 
     def __init__(self, registry: Registry, store: GraphStore, settings: dict[str, Any]) -> None:
+        _steady_malloc()
         self.registry = registry
         self.store = store
         self.settings = settings
@@ -169,7 +188,8 @@ class Crawler:
                              deadline=float(settings["fetch_timeout"]),
                              read_timeout=min(20.0, float(settings["fetch_timeout"])))
         processes = int(settings.get("crawl_processes", 0))
-        self.pool = WorkerPool(processes) if processes > 0 else None
+        memory = int(settings.get("screen_max_memory", 0)) * 2**20
+        self.pool = WorkerPool(processes, memory or None) if processes > 0 else None
         self.max_problems = int(settings.get("max_problems", 100))
         #: called after a commit, at most every ``crawl_publish_interval`` seconds of a crawl
         self.on_commit: Callable[[], None] | None = None
@@ -178,20 +198,23 @@ class Crawler:
         self._hosts_lock = threading.Lock()
         self._local = threading.local()
 
-    def _digest(self, outcome: Outcome, what: str, fn: Callable[..., dict[str, Any]],
-                *args: Any) -> dict[str, Any]:
-        """Run a :mod:`digest` function in a worker process within the screening time limit and
-        the node's budget (or here, unbounded, when there are no worker processes)."""
-        if self.pool is None or self.pool.broken:
+    def _digest(self, outcome: Outcome, what: str, size: int,
+                fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+        """Run a :mod:`digest` function on *size* bytes of documents in a worker process, within
+        the screening time limit and the node's budget. Small documents (a feed page, a catalog
+        page's link) are read here: that takes milliseconds, and a node with a thousand pages
+        then does not queue a thousand jobs in front of everyone else's. Without worker
+        processes everything is read here, with no time limit."""
+        if self.pool is None or self.pool.broken or size <= INLINE_BYTES:
             return digest.raise_if_error(fn(*args))
-        remaining = outcome.deadline - time.monotonic()
-        if remaining <= 0:
+        if time.monotonic() >= outcome.deadline:
             raise self._out_of_time(outcome)
-        limit = min(float(self.settings.get("screen_timeout", 60.0)), remaining)
+        limit = float(self.settings.get("screen_timeout", 60.0))
         try:
-            return digest.raise_if_error(self.pool.run(fn, *args, timeout=limit))
+            return digest.raise_if_error(self.pool.run(fn, *args, timeout=limit,
+                                                       until=outcome.deadline))
         except JobTimeout as exc:
-            if limit < float(self.settings.get("screen_timeout", 60.0)):
+            if time.monotonic() >= outcome.deadline - 0.05:
                 raise self._out_of_time(outcome) from exc
             raise ScreeningError(
                 f"Checking {records.quote(what)} took longer than {limit:g} s "
@@ -489,7 +512,8 @@ class Crawler:
                     seen = self.registry.seen_members(node.id)
                 if fetched.status != 200:
                     raise self._answered("feed page", "Flödessidan", url, fetched)
-                page = self._digest(outcome, url, digest.feed_page, fetched.content,
+                page = self._digest(outcome, url, len(fetched.content), digest.feed_page,
+                                    fetched.content,
                                     fetched.media_type, fetched.url, frozenset(seen),
                                     node.prefixes, node.org_iri,
                                     int(self.settings["max_record_triples"]), self.max_problems)
@@ -546,11 +570,12 @@ class Crawler:
                 raise self._answered("catalog page", "Katalogsidan", url, fetched)
             documents.append((fetched.content, fetched.media_type, fetched.url))
             pages += 1
-            url = self._digest(outcome, url, digest.next_catalog_page, fetched.content,
-                               fetched.media_type, fetched.url)["next"]
+            url = self._digest(outcome, url, len(fetched.content), digest.next_catalog_page,
+                               fetched.content, fetched.media_type, fetched.url)["next"]
             if url in {d[2] for d in documents}:
                 url = None  # a page that links back to an earlier one ends the catalog
-        screened = self._digest(outcome, node.catalog_url, digest.catalog, documents,
+        screened = self._digest(outcome, node.catalog_url, sum(len(d[0]) for d in documents),
+                                digest.catalog, documents,
                                 node.org_iri, node.prefixes,
                                 int(self.settings["max_record_triples"]), self.max_problems)
         del documents

@@ -282,7 +282,8 @@ def catalog(pages: list[tuple[bytes, str, str]], org_iri: str, prefixes: tuple[s
             "dropped": screened.dropped[:max_problems], "dropped_count": len(screened.dropped),
             "quarantined": screened.quarantined[:max_problems],
             "quarantined_count": len(screened.quarantined),
-            "quarantined_subjects": [p.subject for p in screened.quarantined if p.subject],
+            "quarantined_subjects": screened.quarantined_iris + [
+                i for p, i in zip(unread, unread_subjects, strict=True) if p.kind == "too-large"],
             "warnings": [records.capped_result(asdict(r))
                          for r in screened.warnings[:max_problems]],
             "warnings_count": len(screened.warnings),

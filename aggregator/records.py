@@ -94,9 +94,9 @@ def more_en(number: int) -> str:
 def capped_result(result: dict) -> dict:
     """A validation result (as a dict) with its quoted value and messages cut to size."""
     out = dict(result)
-    for key in ("value", "message_sv", "message_en", "focus"):
-        if isinstance(out.get(key), str) and len(out[key]) > QUOTE_MAX * 2:
-            out[key] = quote(out[key], QUOTE_MAX * 2)
+    for key, text in result.items():
+        if isinstance(text, str) and len(text) > QUOTE_MAX * 2:
+            out[key] = quote(text, QUOTE_MAX * 2)
     return out
 
 
@@ -126,6 +126,8 @@ class Screened:
     refused: Problem | None = None  # the whole document was refused
     #: how many initiatives the document lists that the node may speak for (taken in or not)
     listed: int = 0
+    #: the IRIs of the quarantined records, whole (a problem's ``subject`` may leave one out)
+    quarantined_iris: list[str] = field(default_factory=list)
 
 
 def _reachable(graph: TermGraph, roots: Iterable[Term]) -> set[Term]:
@@ -235,10 +237,11 @@ def screen(graph: TermGraph | Iterable[ox.Quad | ox.Triple], org_iri: str,
     # one record would otherwise cost minutes and gigabytes, and as many results)
     oversized = {iri for iri, triples in groups.items()
                  if iri is not None and len(triples) > max_record_triples}
-    for iri in oversized:
+    for iri in sorted(oversized):
+        out.quarantined_iris.append(iri)
         count = len(groups[iri])
         out.quarantined.append(Problem(
-            "too-large", iri,
+            "too-large", subject_of(iri),
             f"Initiativet {quote(iri)} har {count_sv(count)} påståenden, fler än gränsen "
             f"{count_sv(max_record_triples)}; det kontrollerades inte och togs inte med.",
             f"The initiative {quote(iri)} has {count:,} statements, more than the limit of "
@@ -255,9 +258,10 @@ def screen(graph: TermGraph | Iterable[ox.Quad | ox.Triple], org_iri: str,
         results = by_initiative.get(iri, [])
         violations = [r for r in results if r.severity == validation.VIOLATION]
         if violations:
+            out.quarantined_iris.append(iri)
             shown = violations[:max_problems]
             out.quarantined.append(Problem(
-                "violation", iri,
+                "violation", subject_of(iri),
                 f"Initiativet {quote(iri)} bryter mot {count_sv(len(violations))} regler och "
                 f"togs inte med.{more_sv(len(violations) - len(shown))}",
                 f"The initiative {quote(iri)} breaks {len(violations):,} rules and was not "

@@ -47,6 +47,8 @@ SETTINGS: tuple[Setting, ...] = (
             "all pages together, after decompression."),
     Setting("screen_timeout", 60.0, "Seconds one screening job (reading and checking one "
             "document) may take in a worker process; a worker that overruns is replaced."),
+    Setting("screen_max_memory", 1024, "MiB of memory one screening worker process may use on "
+            "one document before it is stopped and replaced (0: no limit)."),
     Setting("retry_after_max", 30.0, "Longest Retry-After (429/503) from a node that a crawl "
             "waits for before asking again; a longer one fails the node for this crawl."),
     Setting("crawl_publish_interval", 30.0, "During a long crawl under `serve`, the nodes "

@@ -4,10 +4,11 @@
 own pipe. :meth:`WorkerPool.run` hands a job to an idle worker and waits at most *timeout*
 seconds for the answer:
 
+- a job waits for a free worker (at most until *until*), then has *timeout* seconds;
 - a worker that overruns is killed, and the next job that needs one starts a fresh process; the
   caller gets :class:`JobTimeout` and the jobs on the other workers go on;
-- a worker that dies on a job (killed for memory, a crash in native code) gives
-  :class:`WorkerCrashed`, and is replaced the same way;
+- a worker that grows past *max_memory* on a job is stopped the same way, and one that dies on
+  a job (killed by the system, a crash in native code) too: both give :class:`WorkerCrashed`;
 - when no worker can start at all (the main program cannot be re-imported by a spawned process,
   as with code read from stdin), :class:`PoolUnavailable` is raised once and :attr:`broken` is
   set, so that the caller does the work itself from then on.
@@ -66,6 +67,15 @@ def _serve(conn: Connection, parent: int) -> None:
             return
 
 
+def _resident(pid: int | None) -> int:
+    """Resident memory of process *pid* in bytes (0 where /proc cannot tell)."""
+    try:
+        with open(f"/proc/{pid}/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 class _Worker:
     def __init__(self, context: Any) -> None:
         self.conn, child = context.Pipe()
@@ -92,8 +102,10 @@ class _Worker:
 class WorkerPool:
     """Up to *size* worker processes; safe to use from many threads."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, max_memory: int | None = None) -> None:
         self.size = size
+        #: bytes of resident memory a worker may use on a job before it is stopped (Linux)
+        self.max_memory = max_memory
         self.broken = False
         #: how many workers were replaced after overrunning or dying
         self.replaced = 0
@@ -103,19 +115,22 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._closed = False
 
-    def run(self, fn: Callable[..., Any], *args: Any, timeout: float) -> Any:
-        """``fn(*args)`` in a worker, within *timeout* seconds (waiting for a free worker
-        included)."""
+    def run(self, fn: Callable[..., Any], *args: Any, timeout: float,
+            until: float | None = None) -> Any:
+        """``fn(*args)`` in a worker, within *timeout* seconds once a worker has it, and all
+        done (waiting for a free worker included) by *until* (a :func:`time.monotonic`
+        instant; default: no limit on the wait)."""
+        if not self._slots.acquire(timeout=None if until is None
+                                   else max(0.0, until - time.monotonic())):
+            raise JobTimeout("no worker was free in time")
         deadline = time.monotonic() + max(0.0, timeout)
-        if not self._slots.acquire(timeout=max(0.0, timeout)):
-            raise JobTimeout(f"no worker was free within {timeout:g} s")
+        if until is not None:
+            deadline = min(deadline, until)
         try:
             worker = self._take()
             try:
                 worker.conn.send((fn, args))
-                if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
-                    self._discard(worker)
-                    raise JobTimeout(f"the job took longer than {timeout:g} s")
+                self._wait(worker, deadline, timeout)
                 kind, value = worker.conn.recv()
             except (EOFError, OSError, BrokenPipeError) as exc:
                 self._discard(worker)
@@ -126,6 +141,17 @@ class WorkerPool:
         if kind == "exception":
             raise WorkerCrashed(value)
         return value
+
+    def _wait(self, worker: _Worker, deadline: float, timeout: float) -> None:
+        """Until the worker answers; stop it past *deadline* or over :attr:`max_memory`."""
+        while not worker.conn.poll(max(0.0, min(0.1, deadline - time.monotonic()))):
+            if time.monotonic() >= deadline:
+                self._discard(worker)
+                raise JobTimeout(f"the job took longer than {timeout:g} s")
+            if self.max_memory and _resident(worker.process.pid) > self.max_memory:
+                self._discard(worker)
+                raise WorkerCrashed(f"the job used more than {self.max_memory // 2**20:,} MiB "
+                                    "of memory")
 
     def _take(self) -> _Worker:
         with self._lock:

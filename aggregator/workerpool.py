@@ -123,11 +123,11 @@ class WorkerPool:
         if not self._slots.acquire(timeout=None if until is None
                                    else max(0.0, until - time.monotonic())):
             raise JobTimeout("no worker was free in time")
-        deadline = time.monotonic() + max(0.0, timeout)
-        if until is not None:
-            deadline = min(deadline, until)
         try:
-            worker = self._take()
+            worker = self._take()  # starting a fresh worker does not count in the job's time
+            deadline = time.monotonic() + max(0.0, timeout)
+            if until is not None:
+                deadline = min(deadline, until)
             try:
                 worker.conn.send((fn, args))
                 self._wait(worker, deadline, timeout)

@@ -31,6 +31,7 @@ state says ``held``, and the deletions go ahead only once the publisher confirms
 
 from __future__ import annotations
 
+import json
 import logging
 import queue
 import threading
@@ -60,6 +61,8 @@ ACCEPT = ("application/ld+json, text/turtle;q=0.9, application/n-triples;q=0.8, 
 COMMIT_GROUP = 400_000
 #: Documents up to this size are read in the crawling thread, not in a worker process.
 INLINE_BYTES = 64 * 1024
+#: Most unread feed pages remembered for the next crawl when a node's budget runs out.
+FRONTIER = 1000
 #: How many times one request is repeated after a Retry-After.
 RETRIES = 2
 
@@ -152,6 +155,14 @@ class Outcome:
             "held": self.held, "versions": self.versions, "requests": self.requests,
             "bytes": self.bytes,
         }
+
+
+def _frontier(text: str | None) -> list[str]:
+    try:
+        found = json.loads(text) if text else []
+    except ValueError:
+        return []
+    return [u for u in found if isinstance(u, str)] if isinstance(found, list) else []
 
 
 def _problem(kind: str, exc: PiosError | str, subject: str | None = None) -> records.Problem:
@@ -489,19 +500,22 @@ class Crawler:
         When the node's budget runs out part-way, the pages and versions read so far are kept
         (the next crawl goes on from there) and the error is raised."""
         state = node.state
+        frontier = _frontier(state.get("feed_frontier"))
         start = state.get("feed_page") or node.feed_url
         visited: set[str] = set()
         seen: set[str] = set()
         headers = self._conditional(state.get("feed_etag"), state.get("feed_last_modified")) \
-            if state.get("feed_page") else {}
-        queue_, queued = deque([start]), {start}
+            if state.get("feed_page") and not frontier else {}
+        queue_ = deque(frontier or [start])
+        queued = set(queue_)
         newest: tuple[str, str | None, str | None] | None = None
+        pending: str | None = None
         members: list[str] = []
         history: list[bytes] = []
         pages = 0
         try:
             while queue_ and pages < int(self.settings["feed_max_pages"]):
-                url = queue_.popleft()
+                url = pending = queue_.popleft()
                 fetched = self._get(node, url, outcome, headers if pages == 0 else None)
                 pages += 1
                 if pages == 1 and fetched.status == 304:
@@ -534,10 +548,16 @@ class Crawler:
                     if link not in visited and link not in queued:
                         queued.add(link)
                         queue_.append(link)
+                pending = None
         finally:  # what was read stays read, also when the budget ran out
-            if newest and not queue_:
-                outcome.state.update(feed_page=newest[0], feed_etag=newest[1],
-                                     feed_last_modified=newest[2])
+            unread = ([pending] if pending else []) + list(queue_)
+            if unread and pages > 1:  # the next crawl goes on from the pages not read yet
+                outcome.state["feed_frontier"] = json.dumps(unread[:FRONTIER])
+            elif not unread:
+                outcome.state["feed_frontier"] = None
+                if newest:
+                    outcome.state.update(feed_page=newest[0], feed_etag=newest[1],
+                                         feed_last_modified=newest[2])
             outcome.feed_members = members
             if history:
                 outcome.batch.append_nt.append((crawllog.HISTORY, b"".join(history)))

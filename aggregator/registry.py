@@ -7,7 +7,8 @@ stored: all 577 come from :mod:`pios_ld.organizations`, so the operator sees eve
 with or without a node.
 
 Besides the nodes, the registry keeps the crawl state (conditional-GET validators, the feed pages
-already read and the feed members already seen, a held catalog: ``held_count`` consecutive
+already read and the feed members already seen, ``feed_frontier``: the feed pages found but not
+yet read when a crawl's budget ran out, as JSON; a held catalog: ``held_count`` consecutive
 crawls since ``held_since`` that listed ``held_listed`` of ``held_previous`` initiatives, and
 ``deletions_confirmed`` once its publisher confirmed) and a summary of every crawl for the
 publisher pages, its lists cut to size by the crawler; the crawl log in PROV lives in the store.
@@ -48,7 +49,7 @@ CREATE TABLE IF NOT EXISTS node_state (
     last_change_at TEXT, initiatives INTEGER DEFAULT 0, quarantined INTEGER DEFAULT 0,
     stale INTEGER DEFAULT 0, warnings INTEGER DEFAULT 0,
     held_count INTEGER DEFAULT 0, held_since TEXT, held_listed INTEGER, held_previous INTEGER,
-    deletions_confirmed INTEGER DEFAULT 0
+    deletions_confirmed INTEGER DEFAULT 0, feed_frontier TEXT
 );
 CREATE TABLE IF NOT EXISTS feed_pages (
     node_id INTEGER NOT NULL, url TEXT NOT NULL, PRIMARY KEY (node_id, url)
@@ -71,7 +72,7 @@ CREATE TABLE IF NOT EXISTS removed_graphs (graph TEXT PRIMARY KEY);
 #: Columns added to ``node_state`` since the first version (added to an older registry on open).
 ADDED_COLUMNS = {"held_count": "INTEGER DEFAULT 0", "held_since": "TEXT",
                  "held_listed": "INTEGER", "held_previous": "INTEGER",
-                 "deletions_confirmed": "INTEGER DEFAULT 0"}
+                 "deletions_confirmed": "INTEGER DEFAULT 0", "feed_frontier": "TEXT"}
 
 #: How many crawl summaries are kept per node.
 KEEP_CRAWLS = 50

@@ -298,3 +298,47 @@ def test_retry_after_is_honoured_when_short_and_reported_when_long(bounded):
     assert outcomes[busy.base_url].status == "failed"
     assert busy.hits["/feed-1"] == 1  # an hour is longer than retry_after_max: not asked again
     assert "Retry-After" in outcomes[busy.base_url].errors[-1].message_en
+
+
+def test_feed_pages_read_before_the_budget_ran_out_are_kept_and_the_next_crawl_goes_on(bounded):
+    make, node = bounded
+    harness = make(node_max_bytes=25_000)
+    site = node(count=0)
+    site.generate(24)
+    site.publish(feed_page_size=2)
+
+    def versions() -> int:
+        rows = harness.select("SELECT (COUNT(DISTINCT ?v) AS ?n) WHERE { ?v "
+                              "<http://purl.org/dc/terms/isVersionOf> ?i }", dataset="history")
+        return int(rows[0]["n"])
+
+    harness.register(site)
+    first = harness.crawl()[site.base_url]
+    assert first.status == "failed" and "node_max_bytes" in first.errors[-1].message_en
+    seen = [versions()]
+    for _ in range(12):
+        harness.crawl()
+        seen.append(versions())
+        if seen[-1] == 24:
+            break
+    assert 0 < seen[0] < 24 and seen[-1] == 24
+    assert seen == sorted(seen)
+
+
+def test_the_node_page_says_when_a_catalog_is_held(make_server, tmp_path):
+    server = make_server()
+    site = HostileNode(tmp_path / "held", organizations.find("0114"))
+    try:
+        site.generate(6)
+        site.publish()
+        node = server.register(site)
+        server.crawl()
+        site.misbehave(truncated_catalog)
+        server.crawl()
+        client = server.app.test_client()
+        english = client.get(f"/nodes/{node.id}?lang=en").get_data(as_text=True)
+        assert "lists only 1 of 6 initiatives" in english and "Nothing has been deleted" in english
+        swedish = client.get(f"/nodes/{node.id}?lang=sv").get_data(as_text=True)
+        assert "bara 1 av 6 initiativ" in swedish
+    finally:
+        site.close()

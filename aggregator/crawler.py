@@ -554,7 +554,8 @@ class Crawler:
             if unread and pages > 1:  # the next crawl goes on from the pages not read yet
                 outcome.state["feed_frontier"] = json.dumps(unread[:FRONTIER])
             elif not unread:
-                outcome.state["feed_frontier"] = None
+                if state.get("feed_frontier"):
+                    outcome.state["feed_frontier"] = None
                 if newest:
                     outcome.state.update(feed_page=newest[0], feed_etag=newest[1],
                                          feed_last_modified=newest[2])

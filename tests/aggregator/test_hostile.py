@@ -17,7 +17,7 @@ from hostile import BEHAVIOURS, HostileNode, PeakMemory
 from pios_ld import organizations
 
 #: Settings small enough for a quick test; the defaults are documented in docs/aggregator.md.
-SETTINGS = {"node_time_budget": 12, "fetch_timeout": 4, "screen_timeout": 3,
+SETTINGS = {"node_time_budget": 14, "fetch_timeout": 4, "screen_timeout": 4,
             "retry_after_max": 2, "fetch_max_bytes": 32 * 1024 * 1024,
             "node_max_bytes": 96 * 1024 * 1024, "crawl_workers": 32, "crawl_processes": 2,
             "max_problems": 20, "screen_max_memory": 448, "catalog_max_pages": 1000,

@@ -39,12 +39,13 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 import pyoxigraph as ox
 import requests
-from pios_ld.aggregator import crawllog, digest, records
+from pios_ld.aggregator import crawllog, digest, holding, records
+from pios_ld.aggregator.outcome import Outcome, outcome_line, problem  # noqa: F401 - re-exported
 from pios_ld.aggregator.registry import Node, Registry, now
 from pios_ld.aggregator.store import Batch, GraphStore
 from pios_ld.aggregator.workerpool import JobTimeout, PoolUnavailable, WorkerCrashed, WorkerPool
@@ -79,96 +80,12 @@ class ScreeningError(PiosError):
     code = "screening"
 
 
-@dataclass
-class Outcome:
-    """What one crawl of one node found, and what to commit for it."""
-
-    node: Node
-    started: str
-    status: str = "unchanged"  # unchanged | updated | held | failed | refused
-    http_status: int | None = None
-    etag: str | None = None
-    initiatives: int = 0
-    quarantined: list[records.Problem] = field(default_factory=list)
-    dropped: list[records.Problem] = field(default_factory=list)
-    warnings: list[dict] = field(default_factory=list)
-    stale: list[str] = field(default_factory=list)
-    errors: list[records.Problem] = field(default_factory=list)
-    #: all problems, also those not kept in the lists above (which hold ``max_problems`` each)
-    quarantined_count: int = 0
-    dropped_count: int = 0
-    warnings_count: int = 0
-    #: a held catalog: how many initiatives it listed, and how many the last good crawl had
-    held: dict[str, Any] | None = None
-    versions: int = 0
-    requests: int = 0
-    bytes: int = 0
-    batch: Batch = field(default_factory=Batch)
-    state: dict[str, Any] = field(default_factory=dict)
-    feed_pages: list[str] = field(default_factory=list)
-    feed_members: list[str] = field(default_factory=list)
-    reset_feed: bool = False
-    finished: str = ""
-    #: when this node's time budget ends (time.monotonic()) and how many bytes it may still read
-    deadline: float = float("inf")
-    bytes_left: int = 2**62
-
-    def size(self) -> int:
-        """Roughly how many statements this outcome writes."""
-        return self.batch.size()
-
-    def problems(self, limit: int) -> tuple[list[records.Problem], int]:
-        """The problems to keep (errors first), at most *limit* problems and *limit* rule results
-        in all, and how many problems and results were left out."""
-        kept: list[records.Problem] = []
-        left, omitted = limit, 0
-        everything = self.errors + self.quarantined + self.dropped
-        for problem in everything:
-            if len(kept) >= limit:
-                omitted += 1 + len(problem.results) + problem.more
-                continue
-            results = problem.results[:max(0, left)]
-            left -= len(results)
-            cut = len(problem.results) - len(results)
-            if cut:
-                problem = replace(problem, results=results, more=problem.more + cut)
-            kept.append(problem)
-        omitted += (self.quarantined_count - len(self.quarantined)) \
-            + (self.dropped_count - len(self.dropped))
-        return kept, omitted
-
-    def summary(self, limit: int = 100) -> dict[str, Any]:
-        """The crawl as the registry keeps it: lists cut to *limit*, the counts whole."""
-        kept, omitted = self.problems(limit)  # errors, then quarantined, then dropped
-        errors = len(self.errors)
-        quarantined = errors + len(self.quarantined)
-        return {
-            "node": self.node.id, "url": self.node.url, "status": self.status,
-            "http": self.http_status, "etag": self.etag, "initiatives": self.initiatives,
-            "errors": [p.as_dict() for p in kept[:errors]],
-            "quarantined": [p.as_dict() for p in kept[errors:quarantined]],
-            "dropped": [p.as_dict() for p in kept[quarantined:]],
-            "quarantined_count": self.quarantined_count, "dropped_count": self.dropped_count,
-            "omitted_problems": omitted,
-            "warnings": self.warnings[:limit], "warnings_count": self.warnings_count,
-            "stale": self.stale[:limit], "stale_count": len(self.stale),
-            "held": self.held, "versions": self.versions, "requests": self.requests,
-            "bytes": self.bytes,
-        }
-
-
 def _frontier(text: str | None) -> list[str]:
     try:
         found = json.loads(text) if text else []
     except ValueError:
         return []
     return [u for u in found if isinstance(u, str)] if isinstance(found, list) else []
-
-
-def _problem(kind: str, exc: PiosError | str, subject: str | None = None) -> records.Problem:
-    if isinstance(exc, PiosError):
-        return records.Problem(kind, subject, exc.message_sv, exc.message)
-    return records.Problem(kind, subject, exc, exc)
 
 
 def _steady_malloc() -> None:
@@ -282,7 +199,7 @@ class Crawler:
         except Exception as exc:  # noqa: BLE001 - one node's bug must not stop the crawl
             log.exception("crawling %s failed", node.url)
             outcome = Outcome(node=node, started=now(), status="failed")
-            outcome.errors.append(_problem("fetch", f"{type(exc).__name__}: "
+            outcome.errors.append(problem("fetch", f"{type(exc).__name__}: "
                                                     f"{records.quote(str(exc))}"))
         done.put(outcome)
 
@@ -314,7 +231,7 @@ class Crawler:
                 except Exception as exc:  # noqa: BLE001 - that node fails, the crawl goes on
                     log.exception("writing %s failed", outcome.node.url)
                     outcome.status = "failed"
-                    outcome.errors.append(_problem("store", f"{type(exc).__name__}: "
+                    outcome.errors.append(problem("store", f"{type(exc).__name__}: "
                                                             f"{records.quote(str(exc))}"))
                     outcome.state, outcome.feed_pages, outcome.feed_members = {}, [], []
         for outcome in outcomes:
@@ -387,7 +304,7 @@ class Crawler:
         try:
             feed_changed = self._follow_feed(node, outcome) if node.feed_url else None
         except PiosError as exc:
-            outcome.errors.append(_problem("feed", exc, records.subject_of(node.feed_url)))
+            outcome.errors.append(problem("feed", exc, records.subject_of(node.feed_url)))
             feed_changed = None
         if feed_changed is False and not held:
             return outcome
@@ -395,7 +312,7 @@ class Crawler:
             self._read_catalog(node, outcome, conditional=feed_changed is None and not held)
         except PiosError as exc:
             outcome.status = "failed"
-            outcome.errors.append(_problem("fetch", exc, records.subject_of(node.catalog_url)))
+            outcome.errors.append(problem("fetch", exc, records.subject_of(node.catalog_url)))
         if outcome.status == "unchanged" and outcome.feed_members:
             outcome.status = "updated"  # new versions for the history, catalog unchanged
         if outcome.status == "unchanged" and outcome.errors:
@@ -633,61 +550,13 @@ class Crawler:
                              catalog_last_modified=first.headers.get("last-modified"))
 
     def _hold(self, node: Node, outcome: Outcome, listed: int) -> bool:
-        """Whether this catalog's deletions are held (data safety); sets the hold state."""
-        state = node.state
-        previous = int(state.get("initiatives") or 0)
-        shrink = float(self.settings.get("hold_shrink", 0.5))
-        least = int(self.settings.get("hold_min_loss", 3))
-        shrunken = previous > 0 and (listed == 0 or (listed < shrink * previous
-                                                     and previous - listed >= least))
-        clear = {"held_count": 0, "held_since": None, "held_listed": None,
-                 "held_previous": None, "deletions_confirmed": 0}
-        if not shrunken:
-            if state.get("held_count") or state.get("deletions_confirmed"):
-                outcome.state.update(clear)
-            return False
-        crawls = int(state.get("held_count") or 0) + 1
-        repeats = int(self.settings.get("hold_repeats", 3))
-        if state.get("deletions_confirmed") or crawls >= repeats:
-            why_en = ("the publisher confirmed them" if state.get("deletions_confirmed")
-                      else f"{crawls} consecutive crawls found the same")
-            why_sv = ("utgivaren har bekräftat dem" if state.get("deletions_confirmed")
-                      else f"{crawls} genomsökningar i rad fann detsamma")
-            outcome.errors.append(records.Problem(
-                "deletions", None,
-                f"Katalogen listar {records.count_sv(listed)} av {records.count_sv(previous)} "
-                f"initiativ; borttagningarna genomfördes eftersom {why_sv}.",
-                f"The catalog lists {listed:,} of {previous:,} initiatives; the deletions went "
-                f"ahead because {why_en}."))
-            outcome.state.update(clear)
-            return False
-        since = state.get("held_since") or now()
-        outcome.held = {"listed": listed, "previous": previous, "crawls": crawls,
-                        "since": since, "repeats": repeats}
-        outcome.state.update(held_count=crawls, held_since=since, held_listed=listed,
-                             held_previous=previous)
-        outcome.errors.append(records.Problem(
-            "held", None,
-            f"Katalogen listar plötsligt bara {records.count_sv(listed)} av "
-            f"{records.count_sv(previous)} initiativ. Inget tas bort förrän utgivaren bekräftar "
-            f"(pios aggregator confirm-deletions) eller {repeats} genomsökningar i rad finner "
-            f"detsamma (nu {crawls}).",
-            f"The catalog suddenly lists only {listed:,} of {previous:,} initiatives. Nothing "
-            f"is deleted until the publisher confirms (pios aggregator confirm-deletions) or "
-            f"{repeats} consecutive crawls find the same (now {crawls})."))
-        return True
-
-
-def outcome_line(outcome: Outcome) -> str:
-    """One line about an outcome, for the terminal."""
-    org = outcome.node.organization
-    name = org.name if org else outcome.node.org_iri
-    extra = f", {outcome.quarantined_count} quarantined" if outcome.quarantined_count else ""
-    extra += f", {len(outcome.stale)} stale" if outcome.stale else ""
-    extra += (": " + "; ".join(e.message_en for e in outcome.errors[:3])) \
-        if outcome.errors else ""
-    return (f"{name} ({outcome.node.url}): {outcome.status}, HTTP {outcome.http_status}, "
-            f"{outcome.initiatives} initiatives{extra}")
+        """Whether this catalog's deletions are held (:mod:`holding`); notes the decision."""
+        decision = holding.decide(node.state, listed, self.settings, now())
+        outcome.state.update(decision.state)
+        if decision.notice:
+            outcome.errors.append(decision.notice)
+        outcome.held = decision.detail
+        return decision.held
 
 
 def timed(fn: Callable[[], Any]) -> tuple[Any, float]:

@@ -342,3 +342,14 @@ def test_the_node_page_says_when_a_catalog_is_held(make_server, tmp_path):
         assert "bara 1 av 6 initiativ" in swedish
     finally:
         site.close()
+
+
+@pytest.mark.parametrize("previous, listed, held", [
+    (40, 0, True), (40, 19, True), (40, 20, False), (3, 0, True), (3, 1, False),
+    (6, 1, True), (0, 0, False), (40, 39, False)])
+def test_a_catalog_is_held_when_it_lists_far_fewer_than_the_last_good_crawl(previous, listed,
+                                                                              held):
+    from pios_ld.aggregator import holding
+
+    decision = holding.decide({"initiatives": previous}, listed, {}, "2026-12-01T00:00:00Z")
+    assert decision.held is held

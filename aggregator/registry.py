@@ -47,7 +47,7 @@ CREATE TABLE IF NOT EXISTS node_state (
     feed_page TEXT, feed_etag TEXT, feed_last_modified TEXT,
     last_crawl_at TEXT, last_status TEXT, last_http INTEGER, last_error TEXT,
     last_change_at TEXT, initiatives INTEGER DEFAULT 0, quarantined INTEGER DEFAULT 0,
-    stale INTEGER DEFAULT 0, warnings INTEGER DEFAULT 0,
+    stale INTEGER DEFAULT 0, warnings INTEGER DEFAULT 0, last_good_at TEXT,
     held_count INTEGER DEFAULT 0, held_since TEXT, held_listed INTEGER, held_previous INTEGER,
     deletions_confirmed INTEGER DEFAULT 0, feed_frontier TEXT
 );
@@ -69,10 +69,11 @@ CREATE TABLE IF NOT EXISTS crawls (
 CREATE INDEX IF NOT EXISTS crawls_by_node ON crawls (node_id, id);
 CREATE TABLE IF NOT EXISTS removed_graphs (graph TEXT PRIMARY KEY);
 """
-#: Columns added to ``node_state`` since the first version (added to an older registry on open).
-ADDED_COLUMNS = {"held_count": "INTEGER DEFAULT 0", "held_since": "TEXT",
-                 "held_listed": "INTEGER", "held_previous": "INTEGER",
-                 "deletions_confirmed": "INTEGER DEFAULT 0", "feed_frontier": "TEXT"}
+
+#: Columns added after the first release: a registry made before gets them when opened.
+ADDED_COLUMNS = {"node_state": ("last_good_at TEXT", "held_count INTEGER DEFAULT 0",
+                                "held_since TEXT", "held_listed INTEGER", "held_previous INTEGER",
+                                "deletions_confirmed INTEGER DEFAULT 0", "feed_frontier TEXT")}
 
 #: How many crawl summaries are kept per node.
 KEEP_CRAWLS = 50
@@ -136,10 +137,11 @@ class Registry:
         self._local = threading.local()
         db = self._db()
         db.executescript(SCHEMA)
-        present = {row[1] for row in db.execute("PRAGMA table_info(node_state)")}
-        for column, kind in ADDED_COLUMNS.items():
-            if column not in present:
-                db.execute(f"ALTER TABLE node_state ADD COLUMN {column} {kind}")
+        for table, columns in ADDED_COLUMNS.items():
+            have = {row["name"] for row in db.execute(f"PRAGMA table_info({table})")}
+            for column in columns:
+                if column.split()[0] not in have:
+                    db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)

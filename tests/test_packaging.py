@@ -13,9 +13,9 @@ How this is tested, and why:
   ``pios_ld.vocab``, ``pios_ld.shapes``), checks that the data files resolve through
   ``importlib.resources`` from the installed copy, byte-compiles every installed module, and
   lists site-packages to prove nothing generic landed there.
-- A second venv *with* the system site-packages (for the dependencies) gets the same wheel; its
-  own copy shadows the development install, and the test imports ``pios_ld.node`` and
-  ``pios_ld.aggregator`` and validates the bundled example from there.
+- A second venv gets the same wheel and sees the test environment's packages (for the
+  dependencies) after its own; its copy shadows the development install, and the test imports
+  ``pios_ld.node`` and ``pios_ld.aggregator`` and validates the bundled example from there.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 import zipfile
 from pathlib import Path
 
@@ -48,12 +49,13 @@ REQUIRED = ("pios_ld/vocab/context.jsonld", "pios_ld/vocab/pios.ttl",
 pytestmark = pytest.mark.slow
 
 
-def run(*args: str | Path, cwd: Path | None = None, timeout: int = 300) -> str:
+def run(*args: str | Path, cwd: Path | None = None, timeout: int = 300,
+        with_stderr: bool = False) -> str:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     done = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=timeout)
     assert done.returncode == 0, f"{args}\n{done.stdout}\n{done.stderr}"
-    return done.stdout
+    return done.stdout + done.stderr if with_stderr else done.stdout
 
 
 @pytest.fixture(scope="module")
@@ -67,17 +69,32 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
         else:
             shutil.copy2(path, source / name)
     dist = tmp_path_factory.mktemp("dist")
-    run(sys.executable, "-m", "build", "--wheel", "--outdir", dist, source, timeout=600)
+    output = run(sys.executable, "-m", "build", "--wheel", "--outdir", dist, source, timeout=600,
+                 with_stderr=True)
+    # A newcomer takes a wall of packaging warnings for breakage: the build gives none.
+    warnings = [line for line in output.splitlines()
+                if line.startswith("WARNING") or "Warning:" in line or "Warning(" in line]
+    assert warnings == [], output
     [built] = dist.glob("pios_ld-*.whl")
     return built
 
 
-def venv(where: Path, wheel: Path, system_site_packages: bool) -> Path:
-    options = ["--system-site-packages"] if system_site_packages else []
-    run(sys.executable, "-m", "venv", "--without-pip", *options, where)
+def venv(where: Path, wheel: Path, with_dependencies: bool) -> Path:
+    """A venv with the wheel; ``with_dependencies`` also sees the test environment's packages.
+
+    Those are added as plain paths in a ``.pth`` file, after the venv's own site-packages: the
+    wheel's copy of ``pios_ld`` comes first, and the development install's editable finder (a
+    ``.pth`` file in the test environment's site-packages) is not run. ``--system-site-packages``
+    would not do: it names the base interpreter's packages, not this environment's.
+    """
+    run(sys.executable, "-m", "venv", "--without-pip", where)
     python = where / "bin" / "python"
     run(sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index",
         "--quiet", wheel)
+    if with_dependencies:
+        [packages] = list((where / "lib").glob("python3*/site-packages"))
+        paths = dict.fromkeys(sysconfig.get_paths()[key] for key in ("purelib", "platlib"))
+        (packages / "test-environment.pth").write_text("".join(f"{p}\n" for p in paths))
     return python
 
 
@@ -127,7 +144,7 @@ print(json.dumps({
 
 
 def test_clean_venv_finds_the_data_files_from_the_installed_wheel(wheel: Path, tmp_path: Path):
-    python = venv(tmp_path / "clean", wheel, system_site_packages=False)
+    python = venv(tmp_path / "clean", wheel, with_dependencies=False)
     found = json.loads(run(python, "-c", CLEAN_CHECK, cwd=tmp_path))
     site = tmp_path / "clean" / "lib"
     assert Path(found["pios_ld"]).is_relative_to(site)
@@ -155,7 +172,7 @@ print(json.dumps({
 
 
 def test_wheel_with_its_dependencies_imports_both_applications(wheel: Path, tmp_path: Path):
-    python = venv(tmp_path / "full", wheel, system_site_packages=True)
+    python = venv(tmp_path / "full", wheel, with_dependencies=True)
     found = json.loads(run(python, "-c", FULL_CHECK, cwd=tmp_path))
     for module_file in found["files"]:
         assert Path(module_file).is_relative_to(tmp_path / "full"), module_file

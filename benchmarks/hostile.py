@@ -36,8 +36,8 @@ from pios_ld import organizations  # noqa: E402
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--budget", type=float, default=14.0, help="node_time_budget (s)")
-    parser.add_argument("--screen-timeout", type=float, default=4.0)
+    parser.add_argument("--budget", type=float, default=16.0, help="node_time_budget (s)")
+    parser.add_argument("--screen-timeout", type=float, default=6.0)
     parser.add_argument("--good", type=int, default=3, help="good nodes beside the hostile ones")
     args = parser.parse_args()
     settings = {"node_time_budget": args.budget, "fetch_timeout": 4,

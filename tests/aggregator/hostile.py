@@ -239,8 +239,8 @@ def _spliced(document: dict, marker: str, payload: bytes) -> bytes:
 
 def _updates(count: int) -> bytes:
     return b"[" + b",".join(
-        b'{"type":"StatusUpdate","date":"2026-01-01","phase":"pilot","summary":{"sv":"u%d"}}'
-        % i for i in range(count)) + b"]"
+        b'{"date":"2026-01-%02d","phase":"pilot","health":"on-track"}' % (i % 28 + 1)
+        for i in range(count)) + b"]"
 
 
 def status_flood(count: int = 300_000) -> Behaviour:

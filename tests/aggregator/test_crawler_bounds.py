@@ -222,7 +222,7 @@ def test_a_truncated_catalog_is_held_until_the_publisher_confirms(bounded):
     assert (state["held_count"], state["deletions_confirmed"]) == (0, 0)
     again = CliRunner().invoke(pios, ["aggregator", "confirm-deletions", folder,
                                       str(registered.id)])
-    assert again.exit_code == 1 and "nothing to confirm" in again.output
+    assert again.exit_code == 2 and "nothing to confirm" in again.output
 
 
 def test_a_held_catalog_goes_ahead_after_consecutive_crawls_find_the_same(bounded):

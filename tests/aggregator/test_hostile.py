@@ -17,7 +17,7 @@ from hostile import BEHAVIOURS, HostileNode, PeakMemory
 from pios_ld import organizations
 
 #: Settings small enough for a quick test; the defaults are documented in docs/aggregator.md.
-SETTINGS = {"node_time_budget": 14, "fetch_timeout": 4, "screen_timeout": 4,
+SETTINGS = {"node_time_budget": 16, "fetch_timeout": 4, "screen_timeout": 6,
             "retry_after_max": 2, "fetch_max_bytes": 32 * 1024 * 1024,
             "node_max_bytes": 96 * 1024 * 1024, "crawl_workers": 32, "crawl_processes": 2,
             "max_problems": 20, "screen_max_memory": 448, "catalog_max_pages": 1000,
@@ -71,7 +71,6 @@ def test_hostile_nodes_at_once_are_bounded_and_the_good_ones_are_committed(feder
     assert peak < 1024, f"{peak:.0f} MB"
     print(f"hostile crawl: {wall:.1f} s, {peak:.0f} MB",
           {k: v >> 20 for k, v in memory.parts.items()})
-    statuses = {name: outcomes[nodes[name].base_url].status for name in nodes}
     expected = {name: want for name, (_, want) in BEHAVIOURS.items()}
     expected.update({"good-1": "updated", "good-2": "updated", "good-3": "updated"})
     assert statuses == expected, {
@@ -111,9 +110,9 @@ def test_hostile_nodes_at_once_are_bounded_and_the_good_ones_are_committed(feder
     assert foreign.problems(SETTINGS["max_problems"])[1] >= 20_000 - SETTINGS["max_problems"]
     held = outcomes[nodes["truncated-catalog"].base_url]
     assert held.held == {**held.held, "listed": 1, "previous": 6, "crawls": 1}
-    slow = outcomes[nodes["slow-to-check"].base_url]
-    assert "screen_timeout" in slow.errors[-1].message_en or \
-        "node_time_budget" in slow.errors[-1].message_en
+    slow = outcomes[nodes["slow-to-check"].base_url].errors[-1].message_en
+    # stopped by its time limit, or sooner by its memory limit on a fast machine
+    assert "screen_timeout" in slow or "MiB of memory" in slow, slow
     retry = outcomes[nodes["retry-after-long"].base_url]
     assert "Retry-After" in retry.errors[-1].message_en
     history = harness.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", dataset="history")

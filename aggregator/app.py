@@ -37,6 +37,7 @@ class State:
         self.service = CrawlService(self.crawler, self.settings["ping_interval"],
                                     on_commit=self.publish, on_outcome=self._crawled,
                                     on_finished=self._finished)
+        self.crawler.on_commit = self.publish  # nodes committed so far, during a long crawl
         self.monitor.watch(self._live_metrics)
         self.admin_token: str | None = None
         self._closed = False

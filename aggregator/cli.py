@@ -1,4 +1,5 @@
-"""``pios aggregator …``: init, add-node, list-nodes, remove-node, crawl, serve, dump."""
+"""``pios aggregator …``: init, add-node, list-nodes, remove-node, confirm-deletions, crawl, serve,
+dump."""
 
 from __future__ import annotations
 
@@ -133,6 +134,12 @@ def list_nodes_command(instance: str, as_json: bool, everyone: bool) -> None:
         line = (f"{n.id:>4}  {n.url}  {org.name if org else n.org_iri}  "
                 f"{s.get('last_status') or 'not crawled'}  {s.get('initiatives') or 0} initiatives"
                 f"  last good crawl {s.get('last_good_at') or 'never'}")
+        if s.get("held_count"):
+            line += (f"\n      HELD since {s.get('held_since')}: the catalog lists "
+                     f"{s.get('held_listed')} of {s.get('held_previous')}; nothing deleted"
+                     + (" (confirmed: deletions at the next crawl)"
+                        if s.get("deletions_confirmed") else
+                        f" (confirm: pios aggregator confirm-deletions {instance} {n.id})"))
         if s.get("last_status") == "failed" and s.get("last_error"):
             line += f"\n      why: {s['last_error']}"
         click.echo(line)
@@ -201,6 +208,29 @@ def remove_node_command(instance: str, node: str) -> None:
     except PiosError as exc:
         _fail(exc)
     click.echo(f"Removed node {found.id} ({found.url}).")
+
+
+@aggregator.command("confirm-deletions")
+@click.argument("instance", type=click.Path(file_okay=False))
+@click.argument("node")
+def confirm_deletions_command(instance: str, node: str) -> None:
+    """Let a held catalog's deletions go ahead at the node's next crawl (by id, URL or
+    organisation)."""
+    try:
+        inst = Instance.open(instance)
+        found = inst.registry.find(node)
+        confirmed = inst.registry.confirm_deletions(found.id)
+    except PiosError as exc:
+        _fail(exc)
+    if not confirmed:
+        _fail(PiosError(f"Node {found.id} ({found.url}) has no held catalog: nothing to confirm.",
+                        f"Nod {found.id} ({found.url}) har ingen katalog som hålls kvar: "
+                        "inget att bekräfta."))
+    state = found.state
+    click.echo(f"Confirmed: the next crawl of node {found.id} ({found.url}) applies its catalog "
+               f"of {state.get('held_listed')} initiatives and removes the "
+               f"{(state.get('held_previous') or 0) - (state.get('held_listed') or 0)} it no "
+               "longer lists.")
 
 
 def _crawl_here(inst: Instance) -> list[dict]:

@@ -9,138 +9,163 @@ For each node (concurrently, at most ``per_host`` requests to one host at a time
 2. **Catalog** (all its ``next`` pages), when the feed changed, or is missing or broken (then it
    is a conditional GET of its own). It is parsed with the locked document loader and screened
    (:mod:`pios_ld.aggregator.records`): authority, validation, quarantine, skolemisation.
-3. **Commit** in one transaction: the node's graph is replaced by its valid records, a record that
-   was valid before and is now refused keeps its last valid version marked ``agg:stale``, and the
-   crawl log gets a PROV activity. A fetch or parse failure writes only the log: the last good
-   data stays.
+3. **Commit** in one transaction, as soon as the node is done (nodes that finish while another
+   commit runs are committed together, each node's part whole): the node's graph is replaced by
+   its valid records, a record that was valid before and is now refused keeps its last valid
+   version marked ``agg:stale``, and the crawl log gets a PROV activity. A fetch or parse
+   failure writes only the log: the last good data stays.
+
+Bounds, so that no node can stall a crawl or flood the store (``docs/aggregator.md``): every
+fetch has a deadline that shuts its socket down (:mod:`pios_ld.fetch`); one node's crawl has one
+time budget (``node_time_budget``) and one byte budget (``node_max_bytes``) over all its pages and
+their screening; each screening job in the worker processes has a time limit
+(``screen_timeout``, :mod:`~pios_ld.aggregator.workerpool`); a ``Retry-After`` (429/503) is
+waited for up to ``retry_after_max``; records over ``max_record_triples`` are refused before
+they are validated, and at most ``max_problems`` problems are kept per crawl of a node.
+
+**Data safety**: a catalog that suddenly lists far fewer initiatives than the last good crawl
+(``hold_shrink``, ``hold_min_loss``) is *held*: the records it no longer lists stay, the node's
+state says ``held``, and the deletions go ahead only once the publisher confirms them
+(``pios aggregator confirm-deletions``) or ``hold_repeats`` consecutive crawls find the same.
 """
 
 from __future__ import annotations
 
+import json
 import logging
-import multiprocessing
-import os
+import queue
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 import pyoxigraph as ox
 import requests
-from pios_ld.aggregator import crawllog, digest, records
+from pios_ld.aggregator import crawllog, digest, holding, records
+from pios_ld.aggregator.outcome import Outcome, outcome_line, problem  # noqa: F401 - re-exported
 from pios_ld.aggregator.registry import Node, Registry, now
 from pios_ld.aggregator.store import Batch, GraphStore
+from pios_ld.aggregator.workerpool import JobTimeout, PoolUnavailable, WorkerCrashed, WorkerPool
 
-from pios_ld.errors import FetchError, PiosError
-from pios_ld.fetch import Fetched, Limits, fetch, guarded_session
+from pios_ld.errors import FetchError, FetchTimeoutError, PiosError, TooLargeError
+from pios_ld.fetch import Fetched, Limits, fetch, new_session, retry_after
 
 log = logging.getLogger("pios_ld.aggregator.crawler")
 
 ACCEPT = ("application/ld+json, text/turtle;q=0.9, application/n-triples;q=0.8, "
           "application/n-quads;q=0.8, application/trig;q=0.7")
-#: Outcomes are committed together until they hold about this many statements.
+#: Outcomes that finish while a commit runs are committed together up to about this many
+#: statements.
 COMMIT_GROUP = 400_000
-#: Most catalog pages followed through ``next``.
-MAX_CATALOG_PAGES = 1000
+#: Documents up to this size are read in the crawling thread, not in a worker process.
+INLINE_BYTES = 64 * 1024
+#: Most unread feed pages remembered for the next crawl when a node's budget runs out.
+FRONTIER = 1000
+#: How many times one request is repeated after a Retry-After.
+RETRIES = 2
 
 
-@dataclass
-class Outcome:
-    """What one crawl of one node found, and what to commit for it."""
+class BudgetError(FetchError):
+    """A node used up its time or byte budget for this crawl."""
 
-    node: Node
-    started: str
-    status: str = "unchanged"  # unchanged | updated | failed | refused
-    http_status: int | None = None
-    etag: str | None = None
-    initiatives: int = 0
-    quarantined: list[records.Problem] = field(default_factory=list)
-    dropped: list[records.Problem] = field(default_factory=list)
-    warnings: list[dict] = field(default_factory=list)
-    stale: list[str] = field(default_factory=list)
-    errors: list[records.Problem] = field(default_factory=list)
-    versions: int = 0
-    requests: int = 0
-    batch: Batch = field(default_factory=Batch)
-    state: dict[str, Any] = field(default_factory=dict)
-    feed_pages: list[str] = field(default_factory=list)
-    feed_members: list[str] = field(default_factory=list)
-    reset_feed: bool = False
-    finished: str = ""
-
-    def size(self) -> int:
-        """Roughly how many statements this outcome writes."""
-        return self.batch.size()
-
-    def summary(self) -> dict[str, Any]:
-        return {
-            "node": self.node.id, "url": self.node.url, "status": self.status,
-            "http": self.http_status, "etag": self.etag, "initiatives": self.initiatives,
-            "quarantined": [p.as_dict() for p in self.quarantined],
-            "dropped": [p.as_dict() for p in self.dropped],
-            "errors": [p.as_dict() for p in self.errors],
-            "warnings": self.warnings, "stale": self.stale, "versions": self.versions,
-            "requests": self.requests,
-        }
+    code = "budget"
 
 
-def _problem(kind: str, exc: PiosError | str, subject: str | None = None) -> records.Problem:
-    if isinstance(exc, PiosError):
-        return records.Problem(kind, subject, exc.message_sv, exc.message)
-    return records.Problem(kind, subject, exc, exc)
+class ScreeningError(PiosError):
+    """Screening one document overran its time limit or its worker died."""
+
+    code = "screening"
+
+
+def _frontier(text: str | None) -> list[str]:
+    try:
+        found = json.loads(text) if text else []
+    except ValueError:
+        return []
+    return [u for u in found if isinstance(u, str)] if isinstance(found, list) else []
+
+
+def _steady_malloc() -> None:
+    """Have glibc return large freed buffers (fetched documents) to the system at once.
+
+    By default glibc raises its mmap threshold after a large buffer is freed, so that later
+    buffers of up to 32 MiB come from the per-thread arenas and stay there after use: with many
+    crawling threads each reading large documents, the crawl's memory grows to several times
+    what it holds at any moment. A fixed threshold keeps it close to that. Elsewhere: nothing."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-3, 256 * 1024)  # M_MMAP_THRESHOLD
+    except (OSError, AttributeError):
+        pass
 
 
 class Crawler:
     """Crawls the registered nodes of one instance into one store."""
 
     def __init__(self, registry: Registry, store: GraphStore, settings: dict[str, Any]) -> None:
+        _steady_malloc()
         self.registry = registry
         self.store = store
         self.settings = settings
         self.limits = Limits(max_bytes=int(settings["fetch_max_bytes"]),
                              deadline=float(settings["fetch_timeout"]),
                              read_timeout=min(20.0, float(settings["fetch_timeout"])))
-        self._pool: ProcessPoolExecutor | None = None
-        self._pool_broken = False
-        self._pool_lock = threading.Lock()
+        processes = int(settings.get("crawl_processes", 0))
+        memory = int(settings.get("screen_max_memory", 0)) * 2**20
+        self.pool = WorkerPool(processes, memory or None) if processes > 0 else None
+        self.max_problems = int(settings.get("max_problems", 100))
+        #: called after a commit, at most every ``crawl_publish_interval`` seconds of a crawl
+        self.on_commit: Callable[[], None] | None = None
+        self._published = 0.0
         self._hosts: dict[str, threading.Semaphore] = {}
         self._hosts_lock = threading.Lock()
         self._local = threading.local()
 
-    def _digest(self, fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
-        """Run a :mod:`digest` function in the worker processes (or here when there are none)."""
-        processes = int(self.settings.get("crawl_processes", 0))
-        if processes <= 0 or self._pool_broken:
+    def _digest(self, outcome: Outcome, what: str, size: int,
+                fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+        """Run a :mod:`digest` function on *size* bytes of documents in a worker process, within
+        the screening time limit and the node's budget. Small documents (a feed page, a catalog
+        page's link) are read here: that takes milliseconds, and a node with a thousand pages
+        then does not queue a thousand jobs in front of everyone else's. Without worker
+        processes everything is read here, with no time limit."""
+        if self.pool is None or self.pool.broken or size <= INLINE_BYTES:
             return digest.raise_if_error(fn(*args))
-        with self._pool_lock:
-            if self._pool is None:
-                self._pool = ProcessPoolExecutor(
-                    max_workers=processes, mp_context=multiprocessing.get_context("spawn"),
-                    initializer=digest.watch_parent, initargs=(os.getpid(),))
-            pool = self._pool
+        if time.monotonic() >= outcome.deadline:
+            raise self._out_of_time(outcome)
+        limit = float(self.settings.get("screen_timeout", 60.0))
         try:
-            return digest.raise_if_error(pool.submit(fn, *args).result())
-        except BrokenProcessPool:
-            # The workers could not start (e.g. the main program cannot be re-imported by a
-            # spawned process, as with code read from stdin): do the work in this thread.
+            return digest.raise_if_error(self.pool.run(fn, *args, timeout=limit,
+                                                       until=outcome.deadline))
+        except JobTimeout as exc:
+            if time.monotonic() >= outcome.deadline - 0.05:
+                raise self._out_of_time(outcome) from exc
+            raise ScreeningError(
+                f"Checking {records.quote(what)} took longer than {limit:g} s "
+                "(screen_timeout); it was stopped.",
+                f"Kontrollen av {records.quote(what)} tog längre tid än {limit:g} s "
+                "(screen_timeout) och avbröts.") from exc
+        except WorkerCrashed as exc:
+            raise ScreeningError(
+                f"Checking {records.quote(what)} failed: {records.quote(str(exc))}.",
+                f"Kontrollen av {records.quote(what)} misslyckades: "
+                f"{records.quote(str(exc))}.") from exc
+        except PoolUnavailable:
             log.warning("crawl worker processes unavailable; parsing in the crawling threads")
-            self._pool_broken = True
             return digest.raise_if_error(fn(*args))
 
     def close(self) -> None:
-        with self._pool_lock:
-            if self._pool is not None:
-                self._pool.shutdown(wait=True, cancel_futures=True)
-                self._pool = None
+        if self.pool is not None:
+            self.pool.close()
 
     # -- orchestration -----------------------------------------------------------------------
     def crawl(self, node_ids: Iterable[int] | None = None,
               progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
-        """Crawl the given nodes (all by default) and commit each as it finishes."""
+        """Crawl the given nodes (all by default) and commit each as soon as it is done."""
         wanted = set(node_ids) if node_ids is not None else None
         nodes = [n for n in self.registry.nodes() if wanted is None or n.id in wanted]
         removed = self.registry.removed_graphs()
@@ -148,22 +173,45 @@ class Crawler:
             self.store.drop(removed)
             self.registry.forget_removed(removed)
         outcomes: list[Outcome] = []
-        pending: list[Outcome] = []
-        pending_size = 0
+        done: queue.Queue[Outcome] = queue.Queue()
         workers = max(1, min(int(self.settings["crawl_workers"]), len(nodes) or 1))
+        self._published = time.monotonic()
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crawl") as pool:
-            futures = [pool.submit(self.crawl_node, node) for node in nodes]
-            for future in as_completed(futures):
-                pending.append(future.result())
-                pending_size += pending[-1].size()
-                if pending_size >= COMMIT_GROUP:
-                    self.commit_many(pending, progress)
-                    outcomes += pending
-                    pending, pending_size = [], 0
-            if pending:
-                self.commit_many(pending, progress)
-                outcomes += pending
+            for node in nodes:
+                pool.submit(self._crawl_into, node, done)
+            while len(outcomes) < len(nodes):
+                group = [done.get()]
+                size = group[0].size()
+                while size < COMMIT_GROUP:  # those that finished meanwhile go along
+                    try:
+                        group.append(done.get_nowait())
+                    except queue.Empty:
+                        break
+                    size += group[-1].size()
+                self.commit_many(group, progress)
+                outcomes += group
+                self._publish()
         return outcomes
+
+    def _crawl_into(self, node: Node, done: queue.Queue[Outcome]) -> None:
+        try:
+            outcome = self.crawl_node(node)
+        except Exception as exc:  # noqa: BLE001 - one node's bug must not stop the crawl
+            log.exception("crawling %s failed", node.url)
+            outcome = Outcome(node=node, started=now(), status="failed")
+            outcome.errors.append(problem("fetch", f"{type(exc).__name__}: "
+                                                    f"{records.quote(str(exc))}"))
+        done.put(outcome)
+
+    def _publish(self) -> None:
+        interval = float(self.settings.get("crawl_publish_interval", 30.0))
+        if self.on_commit is None or time.monotonic() - self._published < interval:
+            return
+        self._published = time.monotonic()
+        try:
+            self.on_commit()
+        except Exception:  # noqa: BLE001 - publishing again at the end of the crawl
+            log.exception("publishing a snapshot during the crawl failed")
 
     def commit_many(self, outcomes: list[Outcome],
                     progress: Callable[[Outcome], None] | None = None) -> None:
@@ -172,7 +220,20 @@ class Crawler:
         for outcome in outcomes:
             self._log(outcome)
             combined.merge(outcome.batch)
-        self.store.commit(combined)
+        try:
+            self.store.commit(combined)
+        except Exception:
+            if len(outcomes) == 1:
+                raise
+            for outcome in outcomes:  # find the one that cannot be written; the others go in
+                try:
+                    self.store.commit(outcome.batch)
+                except Exception as exc:  # noqa: BLE001 - that node fails, the crawl goes on
+                    log.exception("writing %s failed", outcome.node.url)
+                    outcome.status = "failed"
+                    outcome.errors.append(problem("store", f"{type(exc).__name__}: "
+                                                            f"{records.quote(str(exc))}"))
+                    outcome.state, outcome.feed_pages, outcome.feed_members = {}, [], []
         for outcome in outcomes:
             outcome.batch = Batch()  # written: let the statements go
         unchanged = [o for o in outcomes if o.status == "unchanged" and not o.errors
@@ -200,13 +261,17 @@ class Crawler:
         node = outcome.node
         outcome.finished = finished = now()
         if outcome.status != "unchanged":
-            problems = outcome.errors + outcome.quarantined + outcome.dropped
+            problems, omitted = outcome.problems(self.max_problems)
+            counts = {"initiatives": outcome.initiatives,
+                      "quarantined": outcome.quarantined_count, "stale": len(outcome.stale),
+                      "dropped": outcome.dropped_count, "warnings": outcome.warnings_count,
+                      "versions": outcome.versions, "omittedProblems": omitted}
+            if outcome.held:
+                counts.update(listedInitiatives=outcome.held["listed"],
+                              heldCrawls=outcome.held["crawls"])
             outcome.batch.add(crawllog.CRAWL_LOG, crawllog.statements(
                 node.graph, [node.catalog_url, node.feed_url or ""], outcome.started, finished,
-                outcome.status, outcome.http_status, outcome.etag,
-                {"initiatives": outcome.initiatives, "quarantined": len(outcome.quarantined),
-                 "stale": len(outcome.stale), "dropped": len(outcome.dropped),
-                 "warnings": len(outcome.warnings), "versions": outcome.versions},
+                outcome.status, outcome.http_status, outcome.etag, counts,
                 problems, generated=node.graph in outcome.batch.replace
                 or node.graph in outcome.batch.replace_nt))
 
@@ -219,34 +284,38 @@ class Crawler:
             self.registry.record_feed(node.id, outcome.feed_pages, outcome.feed_members)
         state = {**outcome.state, "last_crawl_at": finished, "last_status": outcome.status,
                  "last_http": outcome.http_status,
-                 "last_error": outcome.errors[0].message_en if outcome.errors else None}
+                 "last_error": records.quote(outcome.errors[0].message_en, 1000)
+                 if outcome.errors else None}
         if outcome.status != "failed":
             state["last_good_at"] = finished
-        if outcome.status == "updated":
+        if outcome.status in ("updated", "held"):
             state.update(last_change_at=finished, initiatives=outcome.initiatives,
-                         quarantined=len(outcome.quarantined), stale=len(outcome.stale),
-                         warnings=len(outcome.warnings))
+                         quarantined=outcome.quarantined_count, stale=len(outcome.stale),
+                         warnings=outcome.warnings_count)
         self.registry.update_state(node.id, **state)
         if outcome.status != "unchanged" or outcome.errors:
             self.registry.add_crawl(node.id, outcome.started, finished, outcome.status,
-                                    outcome.http_status, outcome.summary())
+                                    outcome.http_status, outcome.summary(self.max_problems))
 
     # -- one node ----------------------------------------------------------------------------
     def crawl_node(self, node: Node) -> Outcome:
         """Fetch and screen one node; nothing is written here (see :meth:`commit`)."""
         outcome = Outcome(node=node, started=now())
+        outcome.deadline = time.monotonic() + float(self.settings.get("node_time_budget", 300))
+        outcome.bytes_left = int(self.settings.get("node_max_bytes", 256 * 1024 * 1024))
+        held = bool(node.state.get("held_count")) or bool(node.state.get("deletions_confirmed"))
         try:
             feed_changed = self._follow_feed(node, outcome) if node.feed_url else None
         except PiosError as exc:
-            outcome.errors.append(_problem("feed", exc, node.feed_url))
+            outcome.errors.append(problem("feed", exc, records.subject_of(node.feed_url)))
             feed_changed = None
-        if feed_changed is False:
+        if feed_changed is False and not held:
             return outcome
         try:
-            self._read_catalog(node, outcome, conditional=feed_changed is None)
+            self._read_catalog(node, outcome, conditional=feed_changed is None and not held)
         except PiosError as exc:
             outcome.status = "failed"
-            outcome.errors.append(_problem("fetch", exc, node.catalog_url))
+            outcome.errors.append(problem("fetch", exc, records.subject_of(node.catalog_url)))
         if outcome.status == "unchanged" and outcome.feed_members:
             outcome.status = "updated"  # new versions for the history, catalog unchanged
         if outcome.status == "unchanged" and outcome.errors:
@@ -256,19 +325,85 @@ class Crawler:
     def _session(self) -> requests.Session:
         session = getattr(self._local, "session", None)
         if session is None:
-            session = self._local.session = (
-                requests.Session() if self.limits.allow_private else guarded_session())
+            session = self._local.session = new_session(self.limits.allow_private)
         return session
+
+    def _out_of_time(self, outcome: Outcome) -> BudgetError:
+        budget = float(self.settings.get("node_time_budget", 300))
+        return BudgetError(
+            f"The node's time budget of {budget:g} s for one crawl (node_time_budget) was used "
+            f"up after {outcome.requests} requests; its last good data stays.",
+            f"Nodens tidsbudget på {budget:g} s per genomsökning (node_time_budget) tog slut "
+            f"efter {outcome.requests} anrop; dess senaste godkända data finns kvar.")
+
+    def _out_of_bytes(self, outcome: Outcome) -> BudgetError:
+        budget = int(self.settings.get("node_max_bytes", 256 * 1024 * 1024))
+        return BudgetError(
+            f"The node sent more than its budget of {budget:,} bytes for one crawl "
+            f"(node_max_bytes) in {outcome.requests} requests; its last good data stays.",
+            f"Noden skickade mer än sin budget på {records.count_sv(budget)} byte per "
+            f"genomsökning (node_max_bytes) på {outcome.requests} anrop; dess senaste godkända "
+            "data finns kvar.")
 
     def _get(self, node: Node, url: str, outcome: Outcome, headers: dict[str, str] | None = None
              ) -> Fetched:
+        """GET *url* within the node's budgets, honouring a short enough ``Retry-After``."""
         host = node.host
         with self._hosts_lock:
             gate = self._hosts.setdefault(host, threading.Semaphore(int(self.settings["per_host"])))
-        with gate:
-            outcome.requests += 1
-            return fetch(url, headers={"Accept": ACCEPT, **(headers or {})}, limits=self.limits,
-                         session=self._session())
+        for attempt in range(RETRIES + 1):
+            with gate:
+                fetched = self._fetch(url, outcome, headers)
+            if fetched.status not in (429, 503):
+                return fetched
+            wait = retry_after(fetched.headers)
+            if wait is None or attempt == RETRIES:
+                return fetched
+            if wait > float(self.settings.get("retry_after_max", 30.0)) \
+                    or time.monotonic() + wait >= outcome.deadline:
+                fetched.headers["x-pios-retry-after"] = f"{wait:g}"
+                return fetched
+            time.sleep(wait)
+        return fetched  # pragma: no cover - the loop returns
+
+    def _fetch(self, url: str, outcome: Outcome, headers: dict[str, str] | None) -> Fetched:
+        if time.monotonic() >= outcome.deadline:
+            raise self._out_of_time(outcome)
+        if outcome.bytes_left <= 0:
+            raise self._out_of_bytes(outcome)
+        limits = self.limits
+        if outcome.bytes_left < limits.max_bytes:
+            limits = replace(limits, max_bytes=outcome.bytes_left)
+        outcome.requests += 1
+        try:
+            fetched = fetch(url, headers={"Accept": ACCEPT, **(headers or {})}, limits=limits,
+                            session=self._session(), until=outcome.deadline)
+        except FetchTimeoutError as exc:
+            if time.monotonic() >= outcome.deadline - 0.01:
+                raise self._out_of_time(outcome) from exc
+            raise
+        except TooLargeError as exc:
+            if limits.max_bytes < self.limits.max_bytes:
+                raise self._out_of_bytes(outcome) from exc
+            raise
+        outcome.bytes += len(fetched.content)
+        outcome.bytes_left -= len(fetched.content)
+        return fetched
+
+    @staticmethod
+    def _answered(what_en: str, what_sv: str, url: str, fetched: Fetched) -> FetchError:
+        """The error for a page that did not answer 200."""
+        wait = fetched.headers.get("x-pios-retry-after")
+        extra_en = extra_sv = ""
+        if wait:
+            extra_en = (f" and asks to wait {float(wait):g} s (Retry-After), longer than this "
+                        "crawl waits (retry_after_max)")
+            extra_sv = (f" och ber om {float(wait):g} s väntan (Retry-After), längre än "
+                        "genomsökningen väntar (retry_after_max)")
+        return FetchError(f"The {what_en} {records.quote(url)} answered HTTP "
+                          f"{fetched.status}{extra_en}.",
+                          f"{what_sv} {records.quote(url)} svarade HTTP {fetched.status}"
+                          f"{extra_sv}.")
 
     @staticmethod
     def _conditional(etag: str | None, last_modified: str | None) -> dict[str, str]:
@@ -280,54 +415,74 @@ class Crawler:
         return headers
 
     def _follow_feed(self, node: Node, outcome: Outcome) -> bool:
-        """Read new feed versions into the history; False when the feed is unchanged."""
+        """Read new feed versions into the history; False when the feed is unchanged.
+
+        When the node's budget runs out part-way, the pages and versions read so far are kept
+        (the next crawl goes on from there) and the error is raised."""
         state = node.state
+        frontier = _frontier(state.get("feed_frontier"))
         start = state.get("feed_page") or node.feed_url
         visited: set[str] = set()
         seen: set[str] = set()
         headers = self._conditional(state.get("feed_etag"), state.get("feed_last_modified")) \
-            if state.get("feed_page") else {}
-        queue, queued = deque([start]), {start}
+            if state.get("feed_page") and not frontier else {}
+        queue_ = deque(frontier or [start])
+        queued = set(queue_)
         newest: tuple[str, str | None, str | None] | None = None
+        pending: str | None = None
         members: list[str] = []
         history: list[bytes] = []
         pages = 0
-        while queue and pages < int(self.settings["feed_max_pages"]):
-            url = queue.popleft()
-            fetched = self._get(node, url, outcome, headers if pages == 0 else None)
-            pages += 1
-            if pages == 1 and fetched.status == 304:
-                outcome.http_status = 304
-                return False
-            if pages == 1:  # something changed: now read where this node's feed stopped
-                visited = self.registry.feed_pages(node.id)
-                seen = self.registry.seen_members(node.id)
-            if fetched.status != 200:
-                raise FetchError(f"The feed page {url} answered HTTP {fetched.status}.",
-                                 f"Flödessidan {url} svarade HTTP {fetched.status}.")
-            page = self._digest(digest.feed_page, fetched.content, fetched.media_type,
-                                fetched.url, frozenset(seen), node.prefixes, node.org_iri)
-            cache_control = fetched.headers.get("cache-control", "")
-            if page["immutable"] or "immutable" in cache_control:
-                outcome.feed_pages.append(url)
-            else:
-                newest = (url, fetched.headers.get("etag"), fetched.headers.get("last-modified"))
-            seen.update(page["members"])
-            members += page["members"]
-            outcome.dropped += page["dropped"]
-            if page["history"]:
-                history.append(page["history"])
-            for link in page["links"]:
-                if link not in visited and link not in queued:
-                    queued.add(link)
-                    queue.append(link)
-        if newest:
-            outcome.state.update(feed_page=newest[0], feed_etag=newest[1],
-                                 feed_last_modified=newest[2])
-        outcome.feed_members = members
-        if history:
-            outcome.batch.append_nt.append((crawllog.HISTORY, b"".join(history)))
-            outcome.versions = len(members)
+        try:
+            while queue_ and pages < int(self.settings["feed_max_pages"]):
+                url = pending = queue_.popleft()
+                fetched = self._get(node, url, outcome, headers if pages == 0 else None)
+                pages += 1
+                if pages == 1 and fetched.status == 304:
+                    outcome.http_status = 304
+                    return False
+                if pages == 1:  # something changed: now read where this node's feed stopped
+                    visited = self.registry.feed_pages(node.id)
+                    seen = self.registry.seen_members(node.id)
+                if fetched.status != 200:
+                    raise self._answered("feed page", "Flödessidan", url, fetched)
+                page = self._digest(outcome, url, len(fetched.content), digest.feed_page,
+                                    fetched.content,
+                                    fetched.media_type, fetched.url, frozenset(seen),
+                                    node.prefixes, node.org_iri,
+                                    int(self.settings["max_record_triples"]), self.max_problems)
+                cache_control = fetched.headers.get("cache-control", "")
+                if page["immutable"] or "immutable" in cache_control:
+                    outcome.feed_pages.append(url)
+                else:
+                    newest = (url, fetched.headers.get("etag"),
+                              fetched.headers.get("last-modified"))
+                seen.update(page["members"])
+                members += page["members"]
+                room = max(0, self.max_problems - len(outcome.dropped))
+                outcome.dropped += page["dropped"][:room]
+                outcome.dropped_count += page["dropped_count"]
+                if page["history"]:
+                    history.append(page["history"])
+                for link in page["links"]:
+                    if link not in visited and link not in queued:
+                        queued.add(link)
+                        queue_.append(link)
+                pending = None
+        finally:  # what was read stays read, also when the budget ran out
+            unread = ([pending] if pending else []) + list(queue_)
+            if unread and pages > 1:  # the next crawl goes on from the pages not read yet
+                outcome.state["feed_frontier"] = json.dumps(unread[:FRONTIER])
+            elif not unread:
+                if state.get("feed_frontier"):
+                    outcome.state["feed_frontier"] = None
+                if newest:
+                    outcome.state.update(feed_page=newest[0], feed_etag=newest[1],
+                                         feed_last_modified=newest[2])
+            outcome.feed_members = members
+            if history:
+                outcome.batch.append_nt.append((crawllog.HISTORY, b"".join(history)))
+                outcome.versions = len(members)
         return bool(members)
 
     def _read_catalog(self, node: Node, outcome: Outcome, conditional: bool) -> None:
@@ -335,7 +490,14 @@ class Crawler:
         headers = self._conditional(state.get("catalog_etag"),
                                     state.get("catalog_last_modified")) if conditional else {}
         url, documents, pages = node.catalog_url, [], 0
-        while url and pages < MAX_CATALOG_PAGES:
+        most = int(self.settings.get("catalog_max_pages", 1000))
+        while url:
+            if pages >= most:
+                raise FetchError(
+                    f"The catalog has more than {most:,} pages (catalog_max_pages); it was not "
+                    "taken in, and the node's last good data stays.",
+                    f"Katalogen har fler än {records.count_sv(most)} sidor (catalog_max_pages); "
+                    "den togs inte in, och nodens senaste godkända data finns kvar.")
             fetched = self._get(node, url, outcome, headers if pages == 0 else None)
             if pages == 0:
                 outcome.http_status = fetched.status
@@ -343,51 +505,61 @@ class Crawler:
                 if fetched.status == 304:
                     return
                 if fetched.status != 200:
-                    raise FetchError(f"The catalog {url} answered HTTP {fetched.status}.",
-                                     f"Katalogen {url} svarade HTTP {fetched.status}.")
+                    raise self._answered("catalog", "Katalogen", url, fetched)
                 first = fetched
             elif fetched.status != 200:
-                raise FetchError(f"The catalog page {url} answered HTTP {fetched.status}.",
-                                 f"Katalogsidan {url} svarade HTTP {fetched.status}.")
+                raise self._answered("catalog page", "Katalogsidan", url, fetched)
             documents.append((fetched.content, fetched.media_type, fetched.url))
             pages += 1
-            url = self._digest(digest.next_catalog_page, fetched.content, fetched.media_type,
-                               fetched.url)["next"]
-        screened = self._digest(digest.catalog, documents, node.org_iri, node.prefixes,
-                                int(self.settings["max_record_triples"]))
+            url = self._digest(outcome, url, len(fetched.content), digest.next_catalog_page,
+                               fetched.content, fetched.media_type, fetched.url)["next"]
+            if url in {d[2] for d in documents}:
+                url = None  # a page that links back to an earlier one ends the catalog
+        screened = self._digest(outcome, node.catalog_url, sum(len(d[0]) for d in documents),
+                                digest.catalog, documents,
+                                node.org_iri, node.prefixes,
+                                int(self.settings["max_record_triples"]), self.max_problems)
+        del documents
         outcome.dropped.extend(screened["dropped"])
+        outcome.dropped_count += screened["dropped_count"]
         if screened["refused"]:
             outcome.status = "refused"
             outcome.errors.append(screened["refused"])
             return
         outcome.quarantined = screened["quarantined"]
+        outcome.quarantined_count = screened["quarantined_count"]
         outcome.warnings = screened["warnings"]
-        refused = {p.subject for p in outcome.quarantined if p.subject}
-        previous = records.records_of(self.store.graph(node.graph)) if refused else {}
-        if refused & previous.keys():
+        outcome.warnings_count = screened["warnings_count"]
+        listed = set(screened["initiatives"]) | set(screened["quarantined_subjects"])
+        hold = self._hold(node, outcome, max(len(listed), screened["listed"]))
+        refused = set(screened["quarantined_subjects"])
+        previous = records.records_of(self.store.graph(node.graph)) \
+            if refused or hold else {}
+        kept_old = sorted(previous.keys() - listed) if hold else []
+        if refused & previous.keys() or kept_old:
             graph = list(ox.parse(screened["graph"], format=ox.RdfFormat.N_TRIPLES))
             for iri in sorted(refused & previous.keys()):
                 graph.extend(t for t in previous[iri] if t.predicate != records.STALE)
                 graph.append(records.stale_marker(iri))
                 outcome.stale.append(iri)
+            for iri in kept_old:  # held: what the catalog no longer lists stays as it was
+                graph.extend(previous[iri])
             outcome.batch.replace_graph(node.graph, graph)
         else:
             outcome.batch.replace_nt[node.graph] = screened["graph"]
-        outcome.initiatives = screened["records"] + len(outcome.stale)
-        outcome.status = "updated"
+        outcome.initiatives = screened["records"] + len(outcome.stale) + len(kept_old)
+        outcome.status = "held" if hold else "updated"
         outcome.state.update(catalog_etag=first.headers.get("etag"),
                              catalog_last_modified=first.headers.get("last-modified"))
 
-
-def outcome_line(outcome: Outcome) -> str:
-    """One line about an outcome, for the terminal."""
-    org = outcome.node.organization
-    name = org.name if org else outcome.node.org_iri
-    extra = f", {len(outcome.quarantined)} quarantined" if outcome.quarantined else ""
-    extra += f", {len(outcome.stale)} stale" if outcome.stale else ""
-    extra += (": " + "; ".join(e.message_en for e in outcome.errors)) if outcome.errors else ""
-    return (f"{name} ({outcome.node.url}): {outcome.status}, HTTP {outcome.http_status}, "
-            f"{outcome.initiatives} initiatives{extra}")
+    def _hold(self, node: Node, outcome: Outcome, listed: int) -> bool:
+        """Whether this catalog's deletions are held (:mod:`holding`); notes the decision."""
+        decision = holding.decide(node.state, listed, self.settings, now())
+        outcome.state.update(decision.state)
+        if decision.notice:
+            outcome.errors.append(decision.notice)
+        outcome.held = decision.detail
+        return decision.held
 
 
 def timed(fn: Callable[[], Any]) -> tuple[Any, float]:

@@ -4,8 +4,11 @@ Each crawl is ``<urn:uuid:…> a prov:Activity, agg:Crawl`` with its start and e
 read (``prov:used`` the catalog and feed URLs, ``agg:node`` the node's graph), the HTTP status and
 ETag, counts (initiatives kept, quarantined, stale, dropped, warnings, versions read) and one
 ``agg:problem`` per refused record or statement with ``agg:subject``, ``agg:kind`` and the message
-in Swedish and English (``rdfs:comment``). When the node graph was replaced, the crawl
-``prov:generated`` it. The log lives in the named graph :data:`CRAWL_LOG`.
+in Swedish and English (``rdfs:comment``). The crawler keeps at most ``max_problems`` problems and
+as many rule results per crawl; ``agg:omittedProblems`` on the crawl and ``agg:omittedResults``
+on a problem count the rest, so that nothing a node sends can grow the log without bound. When
+the node graph was replaced, the crawl ``prov:generated`` it. The log lives in the named graph
+:data:`CRAWL_LOG`.
 """
 
 from __future__ import annotations
@@ -70,6 +73,8 @@ def statements(node_graph: str, used: list[str], started: str, finished: str, st
         ]
         if problem.subject:
             out.append(ox.Triple(node, _n(AGG + "subject"), _n(problem.subject)))
+        if problem.more:
+            out.append(ox.Triple(node, _n(AGG + "omittedResults"), _int(problem.more)))
         for result in problem.results:
             out += _result(node, result)
     return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import json
 from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any, ParamSpec, TypeVar
@@ -18,7 +19,7 @@ from typing import Any, ParamSpec, TypeVar
 import pyoxigraph as ox
 from pios_ld.aggregator import records
 
-from pios_ld import feed, jsonld_terms, rdf
+from pios_ld import feed, jsonld, jsonld_terms, rdf
 from pios_ld.errors import InputError, ParseError, PiosError
 from pios_ld.terms import TermGraph, UnsupportedTerm, value
 
@@ -56,6 +57,90 @@ def read(content: bytes, media_type: str, url: str) -> TermGraph:
     except UnsupportedTerm as exc:
         raise ParseError(f"{url}: {exc} (RDF 1.2 triple terms are not supported).",
                          f"{url}: {exc} (RDF 1.2-tripeltermer stöds inte).") from exc
+
+
+#: A JSON document smaller than this cannot hold a record over any sensible size limit.
+_PRESCREEN_BYTES = 64 * 1024
+#: JSON values (objects and leaves) per statement above which a record is too large unread: a
+#: statement takes at least one value; a language map, an ``@value`` object or an ``@list``
+#: takes a few more, never this many.
+_VALUES_PER_STATEMENT = 4
+
+
+def _values(item: Any, stop: int) -> int:
+    """How many JSON values (objects, arrays' items, leaves) *item* holds, counting to *stop*."""
+    count, stack = 0, [item]
+    while stack and count <= stop:
+        current = stack.pop()
+        count += 1
+        if isinstance(current, dict):
+            stack.extend(v for k, v in current.items() if k != "@context")
+        elif isinstance(current, list):
+            count -= 1
+            stack.extend(current)
+    return count
+
+
+def prescreen(content: bytes, media_type: str, url: str, prefixes: tuple[str, ...],
+              max_record_triples: int) -> tuple[bytes, list[records.Problem], list[str]]:
+    """Take records far over the size limit out of a JSON-LD document *before* it is read.
+
+    Reading a 14 MiB record of 300,000 status updates costs seconds and gigabytes, so the JSON
+    is looked at first: a record (an object with an absolute ``id`` inside a top-level node
+    with an ``id``, like a catalog's initiatives and a feed's members) holding more than
+    ``4 × max_record_triples`` JSON values is removed unread and reported, ``too-large`` when
+    it lies under the node's *prefixes*, ``authority`` otherwise. Returns the document (the same
+    bytes when nothing was removed), the problems and the subjects of the records removed."""
+    if len(content) < _PRESCREEN_BYTES or _format(media_type, url) is not rdf.JSON_LD:
+        return content, [], []
+    try:
+        document = jsonld.load_json(content)
+    except (PiosError, ValueError, RecursionError):
+        return content, [], []  # the reader will say what is wrong with it
+    stop = _VALUES_PER_STATEMENT * max_record_triples
+    problems: list[records.Problem] = []
+    subjects: list[str] = []
+    tops = document.get("@graph") if isinstance(document, dict) and "@graph" in document \
+        else [document]
+    for top in tops if isinstance(tops, list) else []:
+        if not isinstance(top, dict) or not isinstance(top.get("id", top.get("@id")), str):
+            continue
+        for key, found in top.items():
+            if key == "@context":
+                continue
+            items = found if isinstance(found, list) else [found]
+            keep = []
+            for item in items:
+                iri = item.get("id", item.get("@id")) if isinstance(item, dict) else None
+                if isinstance(iri, str) and iri.startswith(("http://", "https://")) \
+                        and _values(item, stop) > stop:
+                    problems.append(_unread(iri, prefixes, max_record_triples))
+                    subjects.append(iri)
+                else:
+                    keep.append(item)
+            if len(keep) != len(items):
+                top[key] = keep if isinstance(found, list) else (keep[0] if keep else [])
+    if not problems:
+        return content, [], []
+    return json.dumps(document, ensure_ascii=False).encode(), problems, subjects
+
+
+def _unread(iri: str, prefixes: tuple[str, ...], limit: int) -> records.Problem:
+    shown = records.quote(iri)
+    values = records.count_sv(_VALUES_PER_STATEMENT * limit)
+    if iri.startswith(prefixes):
+        return records.Problem(
+            "too-large", records.subject_of(iri),
+            f"Posten {shown} har fler än {values} värden, för många för gränsen "
+            f"{records.count_sv(limit)} påståenden; den lästes inte och togs inte med.",
+            f"The record {shown} has more than {_VALUES_PER_STATEMENT * limit:,} values, too "
+            f"many for the limit of {limit:,} statements; it was not read and not taken in.")
+    return records.Problem(
+        "authority", records.subject_of(iri),
+        f"Posten {shown} ligger utanför nodens IRI-prefix och är dessutom för stor; den lästes "
+        "inte och togs inte med.",
+        f"The record {shown} lies outside the node's IRI prefixes and is too large besides; it "
+        "was not read and not taken in.")
 
 
 def _format(media_type: str, url: str) -> rdf.Format:
@@ -116,54 +201,91 @@ def next_catalog_page(content: bytes, media_type: str, url: str) -> dict[str, An
 
 @_without_gc
 def feed_page(content: bytes, media_type: str, url: str, seen: frozenset[str],
-              prefixes: tuple[str, ...], org_iri: str) -> dict[str, Any]:
+              prefixes: tuple[str, ...], org_iri: str, max_record_triples: int = 5000,
+              max_problems: int = 100) -> dict[str, Any]:
     """Read one feed page: onward links, the versions not seen before, and their statements
-    for the history (only versions the node may speak for)."""
+    for the history (only versions the node may speak for, and within the size limit).
+
+    ``dropped`` holds at most *max_problems* problems; ``dropped_count`` counts them all."""
+    content, dropped, unread = prescreen(content, media_type, url, prefixes, max_record_triples)
     try:
         page = feed.read_page(read(content, media_type, url), url)
     except PiosError as exc:
         return _error(exc)
     members = [m for m in page.members if m.iri not in seen]
     kept: list[tuple[str, list[records.Triple]]] = []
-    dropped: list[records.Problem] = []
     for member in members:
+        iri = records.quote(member.iri)
         if not (member.iri.startswith(prefixes) and member.version_of
                 and member.version_of.startswith(prefixes)):
             dropped.append(records.Problem(
-                "authority", member.iri,
-                f"Versionen {member.iri} ligger utanför nodens IRI-prefix och togs inte med "
+                "authority", records.subject_of(member.iri),
+                f"Versionen {iri} ligger utanför nodens IRI-prefix och togs inte med "
                 "i historiken.",
-                f"The version {member.iri} lies outside the node's IRI prefixes and was left "
+                f"The version {iri} lies outside the node's IRI prefixes and was left "
                 "out of the history."))
+            continue
+        if len(member.statements) > max_record_triples:
+            count = len(member.statements)
+            dropped.append(records.Problem(
+                "too-large", records.subject_of(member.iri),
+                f"Versionen {iri} har {records.count_sv(count)} påståenden, fler än gränsen "
+                f"{records.count_sv(max_record_triples)}, och togs inte med i historiken.",
+                f"The version {iri} has {count:,} statements, more than the limit of "
+                f"{max_record_triples:,}, and was left out of the history."))
             continue
         responsible = {value(o) for _, p, o in member.statements if p == records.RESPONSIBLE}
         if responsible and responsible != {org_iri}:
             dropped.append(records.Problem(
-                "organisation", member.iri,
-                f"Versionen {member.iri} anger en annan ansvarig organisation än nodens.",
-                f"The version {member.iri} names another responsible organisation than the "
+                "organisation", records.subject_of(member.iri),
+                f"Versionen {iri} anger en annan ansvarig organisation än nodens.",
+                f"The version {iri} names another responsible organisation than the "
                 "node's."))
             continue
         kept.append((member.iri, list(member.statements)))
+    shown, _ = records.capped(dropped, max_problems)
     return {"links": list(page.links), "immutable": page.immutable,
-            "members": [m.iri for m in members],
+            "members": [m.iri for m in members] + [i for i in unread if i not in seen],
             "history": records.to_ntriples(kept, prefixes[0]),
-            "dropped": dropped}
+            "dropped": shown, "dropped_count": len(dropped)}
 
 
 @_without_gc
 def catalog(pages: list[tuple[bytes, str, str]], org_iri: str, prefixes: tuple[str, ...],
-            max_record_triples: int) -> dict[str, Any]:
-    """Screen a whole catalog (all its pages): what may go in, and what was refused and why."""
+            max_record_triples: int, max_problems: int = 100) -> dict[str, Any]:
+    """Screen a whole catalog (all its pages): what may go in, and what was refused and why.
+
+    The lists of problems and warnings hold at most *max_problems* entries each; the
+    ``…_count`` entries count them all."""
+    unread: list[records.Problem] = []
+    unread_subjects: list[str] = []
     try:
-        graph = TermGraph.union([read(content, media_type, url)
-                                 for content, media_type, url in pages])
+        graphs = []
+        for content, media_type, url in pages:
+            content, problems, subjects = prescreen(content, media_type, url, prefixes,
+                                                    max_record_triples)
+            unread += problems
+            unread_subjects += subjects
+            graphs.append(read(content, media_type, url))
+        graph = TermGraph.union(graphs)
+        del graphs
     except PiosError as exc:
         return _error(exc)
-    screened = records.screen(graph, org_iri, prefixes, max_record_triples)
+    screened = records.screen(graph, org_iri, prefixes, max_record_triples, max_problems)
+    del graph
+    for problem in unread:
+        (screened.quarantined if problem.kind == "too-large" else screened.dropped).append(problem)
+    screened.listed += sum(1 for p in unread if p.kind == "too-large")
     statements = records.to_ntriples([("catalog", screened.catalog), *screened.records.items()],
                                      prefixes[0])
-    return {"refused": screened.refused, "dropped": screened.dropped,
-            "quarantined": screened.quarantined,
-            "warnings": [asdict(r) for r in screened.warnings],
-            "graph": statements, "records": len(screened.records)}
+    return {"refused": screened.refused,
+            "dropped": screened.dropped[:max_problems], "dropped_count": len(screened.dropped),
+            "quarantined": screened.quarantined[:max_problems],
+            "quarantined_count": len(screened.quarantined),
+            "quarantined_subjects": screened.quarantined_iris + [
+                i for p, i in zip(unread, unread_subjects, strict=True) if p.kind == "too-large"],
+            "warnings": [records.capped_result(asdict(r))
+                         for r in screened.warnings[:max_problems]],
+            "warnings_count": len(screened.warnings),
+            "graph": statements, "records": len(screened.records), "listed": screened.listed,
+            "initiatives": sorted(screened.records)}

@@ -57,9 +57,57 @@ class Problem:
     message_sv: str
     message_en: str
     results: tuple[dict, ...] = ()
+    #: how many more results there were than *results* holds (they are counted, not kept)
+    more: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+#: Longest value (an IRI, a literal) quoted in a message or kept in a result.
+QUOTE_MAX = 200
+#: Longest subject IRI kept as an IRI with a problem (a longer one is only quoted).
+SUBJECT_MAX = 2000
+
+
+def quote(text: str | None, limit: int = QUOTE_MAX) -> str:
+    """*text* as a message may quote it: at most *limit* characters, the cut said with "…"."""
+    text = "" if text is None else str(text)
+    if len(text) <= limit:
+        return text
+    return text[:limit] + "…"
+
+
+def count_sv(number: int) -> str:
+    """A count as Swedish writes it: ``299 990`` (a space between thousands)."""
+    return f"{number:,}".replace(",", " ")
+
+
+def more_sv(number: int) -> str:
+    return f" … och {count_sv(number)} till." if number > 0 else ""
+
+
+def more_en(number: int) -> str:
+    return f" … and {number:,} more." if number > 0 else ""
+
+
+def capped_result(result: dict) -> dict:
+    """A validation result (as a dict) with its quoted value and messages cut to size."""
+    out = dict(result)
+    for key, text in result.items():
+        if isinstance(text, str) and len(text) > QUOTE_MAX * 2:
+            out[key] = quote(text, QUOTE_MAX * 2)
+    return out
+
+
+def capped(problems: list[Problem], limit: int) -> tuple[list[Problem], int]:
+    """The first *limit* problems and how many were left out."""
+    return problems[:limit], max(0, len(problems) - limit)
+
+
+def subject_of(iri: str | None) -> str | None:
+    """*iri* as a problem's subject, unless it is too long to keep as one."""
+    return iri if iri is None or len(iri) <= SUBJECT_MAX else None
 
 
 @dataclass
@@ -76,6 +124,10 @@ class Screened:
     dropped: list[Problem] = field(default_factory=list)
     warnings: list[Result] = field(default_factory=list)
     refused: Problem | None = None  # the whole document was refused
+    #: how many initiatives the document lists that the node may speak for (taken in or not)
+    listed: int = 0
+    #: the IRIs of the quarantined records, whole (a problem's ``subject`` may leave one out)
+    quarantined_iris: list[str] = field(default_factory=list)
 
 
 def _reachable(graph: TermGraph, roots: Iterable[Term]) -> set[Term]:
@@ -122,18 +174,23 @@ def authoritative(graph: TermGraph | Iterable[ox.Quad | ox.Triple], prefixes: tu
     if not foreign:
         return graph, []
     problems = [Problem(
-        "authority", subject,
-        f"{count} påståenden om {subject} togs bort: adressen ligger utanför nodens "
-        f"IRI-prefix ({', '.join(prefixes)}), och en nod får bara tala för sina egna resurser.",
-        f"{count} statements about {subject} were dropped: it lies outside the node's IRI "
-        f"prefixes ({', '.join(prefixes)}), and a node may only speak for its own resources.",
+        "authority", subject_of(subject),
+        f"{count_sv(count)} påståenden om {quote(subject)} togs bort: adressen ligger utanför "
+        f"nodens IRI-prefix ({', '.join(prefixes)}), och en nod får bara tala för sina egna "
+        "resurser.",
+        f"{count:,} statements about {quote(subject)} were dropped: it lies outside the node's "
+        f"IRI prefixes ({', '.join(prefixes)}), and a node may only speak for its own resources.",
     ) for subject, count in sorted(foreign.items()) if not subject.startswith("_:")]
     return _restricted(graph, allowed.__contains__), problems
 
 
 def screen(graph: TermGraph | Iterable[ox.Quad | ox.Triple], org_iri: str,
-           prefixes: tuple[str, ...], max_record_triples: int = 5000) -> Screened:
-    """Decide what of one catalog document (all its pages) may enter the national graph."""
+           prefixes: tuple[str, ...], max_record_triples: int = 5000,
+           max_problems: int = 100) -> Screened:
+    """Decide what of one catalog document (all its pages) may enter the national graph.
+
+    A record over *max_record_triples* is quarantined before it is validated; a quarantined
+    record keeps at most *max_problems* rule results (the rest are counted in ``more``)."""
     out = Screened()
     if not isinstance(graph, TermGraph):
         graph = TermGraph.from_statements(graph)
@@ -141,7 +198,7 @@ def screen(graph: TermGraph | Iterable[ox.Quad | ox.Triple], org_iri: str,
     publishers = {value(o) for s, objects in graph.subjects_objects(PUBLISHER).items()
                   if any(value(t) == CATALOG for t in types.get(s, ())) for o in objects}
     if publishers and publishers != {org_iri}:
-        other = ", ".join(sorted(publishers - {org_iri})) or "?"
+        other = quote(", ".join(sorted(publishers - {org_iri})) or "?")
         out.refused = Problem(
             "publisher", None,
             f"Katalogen anger utgivaren {other}, men noden är registrerad för {org_iri}; "
@@ -152,21 +209,21 @@ def screen(graph: TermGraph | Iterable[ox.Quad | ox.Triple], org_iri: str,
     kept, out.dropped = authoritative(graph, prefixes)
     owner = validation.term_owners(kept)
     initiatives = {k for k, v in owner.items() if k == v}
+    out.listed = len(initiatives)
     responsible = {s: {value(o) for o in objects}
                    for s, objects in kept.subjects_objects(RESPONSIBLE).items()
                    if s in initiatives}
     foreign = {i for i, orgs in responsible.items() if org_iri not in orgs}
     for iri in sorted(foreign):
         out.dropped.append(Problem(
-            "organisation", iri,
-            f"Initiativet {iri} anger {', '.join(sorted(responsible[iri]))} som ansvarig "
-            f"organisation, men noden talar för {org_iri}; initiativet togs inte med.",
-            f"The initiative {iri} names {', '.join(sorted(responsible[iri]))} as its responsible "
-            f"organisation, but the node speaks for {org_iri}; the initiative was left out."))
+            "organisation", subject_of(iri),
+            f"Initiativet {quote(iri)} anger {quote(', '.join(sorted(responsible[iri])))} som "
+            f"ansvarig organisation, men noden talar för {org_iri}; initiativet togs inte med.",
+            f"The initiative {quote(iri)} names {quote(', '.join(sorted(responsible[iri])))} as "
+            f"its responsible organisation, but the node speaks for {org_iri}; the initiative "
+            "was left out."))
     if foreign:
         kept = _restricted(kept, lambda s: owner.get(s) not in foreign)
-    report = validation.validate(kept)
-    by_initiative = report.by_initiative()
     # each record's statements, records in the order the document first speaks of them
     groups: dict[str | None, list[Triple]] = {}
     for subject in kept.subjects:
@@ -176,6 +233,24 @@ def screen(graph: TermGraph | Iterable[ox.Quad | ox.Triple], org_iri: str,
             group = groups[owner.get(subject)]
             for o in objects:
                 group.append((subject, predicate, o))
+    # the size first: a record over the limit is never validated (300,000 status updates in
+    # one record would otherwise cost minutes and gigabytes, and as many results)
+    oversized = {iri for iri, triples in groups.items()
+                 if iri is not None and len(triples) > max_record_triples}
+    for iri in sorted(oversized):
+        out.quarantined_iris.append(iri)
+        count = len(groups[iri])
+        out.quarantined.append(Problem(
+            "too-large", subject_of(iri),
+            f"Initiativet {quote(iri)} har {count_sv(count)} påståenden, fler än gränsen "
+            f"{count_sv(max_record_triples)}; det kontrollerades inte och togs inte med.",
+            f"The initiative {quote(iri)} has {count:,} statements, more than the limit of "
+            f"{max_record_triples:,}; it was not checked and not taken in."))
+        del groups[iri]
+    if oversized:
+        kept = _restricted(kept, lambda s: owner.get(s) not in oversized)
+    report = validation.validate(kept)
+    by_initiative = report.by_initiative()
     for iri, triples in groups.items():
         if iri is None:
             out.catalog = [t for t in triples if t[1] not in PAGING]
@@ -183,19 +258,16 @@ def screen(graph: TermGraph | Iterable[ox.Quad | ox.Triple], org_iri: str,
         results = by_initiative.get(iri, [])
         violations = [r for r in results if r.severity == validation.VIOLATION]
         if violations:
+            out.quarantined_iris.append(iri)
+            shown = violations[:max_problems]
             out.quarantined.append(Problem(
-                "violation", iri,
-                f"Initiativet {iri} bryter mot {len(violations)} regler och togs inte med.",
-                f"The initiative {iri} breaks {len(violations)} rules and was not taken in.",
-                tuple(asdict(r) for r in violations)))
-            continue
-        if len(triples) > max_record_triples:
-            out.quarantined.append(Problem(
-                "too-large", iri,
-                f"Initiativet {iri} har {len(triples)} påståenden, fler än gränsen "
-                f"{max_record_triples}.",
-                f"The initiative {iri} has {len(triples)} statements, more than the limit of "
-                f"{max_record_triples}."))
+                "violation", subject_of(iri),
+                f"Initiativet {quote(iri)} bryter mot {count_sv(len(violations))} regler och "
+                f"togs inte med.{more_sv(len(violations) - len(shown))}",
+                f"The initiative {quote(iri)} breaks {len(violations):,} rules and was not "
+                f"taken in.{more_en(len(violations) - len(shown))}",
+                tuple(capped_result(asdict(r)) for r in shown),
+                more=len(violations) - len(shown)))
             continue
         out.warnings.extend(r for r in results if r.severity != validation.VIOLATION)
         out.records[iri] = triples

@@ -7,8 +7,11 @@ stored: all 577 come from :mod:`pios_ld.organizations`, so the operator sees eve
 with or without a node.
 
 Besides the nodes, the registry keeps the crawl state (conditional-GET validators, the feed pages
-already read and the feed members already seen) and a summary of every crawl for the publisher
-pages; the crawl log in PROV lives in the store.
+already read and the feed members already seen, ``feed_frontier``: the feed pages found but not
+yet read when a crawl's budget ran out, as JSON; a held catalog: ``held_count`` consecutive
+crawls since ``held_since`` that listed ``held_listed`` of ``held_previous`` initiatives, and
+``deletions_confirmed`` once its publisher confirmed) and a summary of every crawl for the
+publisher pages, its lists cut to size by the crawler; the crawl log in PROV lives in the store.
 """
 
 from __future__ import annotations
@@ -44,7 +47,9 @@ CREATE TABLE IF NOT EXISTS node_state (
     feed_page TEXT, feed_etag TEXT, feed_last_modified TEXT,
     last_crawl_at TEXT, last_status TEXT, last_http INTEGER, last_error TEXT,
     last_change_at TEXT, initiatives INTEGER DEFAULT 0, quarantined INTEGER DEFAULT 0,
-    stale INTEGER DEFAULT 0, warnings INTEGER DEFAULT 0, last_good_at TEXT
+    stale INTEGER DEFAULT 0, warnings INTEGER DEFAULT 0, last_good_at TEXT,
+    held_count INTEGER DEFAULT 0, held_since TEXT, held_listed INTEGER, held_previous INTEGER,
+    deletions_confirmed INTEGER DEFAULT 0, feed_frontier TEXT
 );
 CREATE TABLE IF NOT EXISTS feed_pages (
     node_id INTEGER NOT NULL, url TEXT NOT NULL, PRIMARY KEY (node_id, url)
@@ -66,7 +71,9 @@ CREATE TABLE IF NOT EXISTS removed_graphs (graph TEXT PRIMARY KEY);
 """
 
 #: Columns added after the first release: a registry made before gets them when opened.
-ADDED_COLUMNS = {"node_state": ("last_good_at TEXT",)}
+ADDED_COLUMNS = {"node_state": ("last_good_at TEXT", "held_count INTEGER DEFAULT 0",
+                                "held_since TEXT", "held_listed INTEGER", "held_previous INTEGER",
+                                "deletions_confirmed INTEGER DEFAULT 0", "feed_frontier TEXT")}
 
 #: How many crawl summaries are kept per node.
 KEEP_CRAWLS = 50
@@ -250,6 +257,18 @@ class Registry:
                 columns = ", ".join(f"{k} = ?" for k in values)
                 db.execute(f"UPDATE node_state SET {columns} WHERE node_id = ?",  # noqa: S608
                            (*values.values(), node_id))
+
+    def confirm_deletions(self, node_id: int) -> bool:
+        """The publisher confirms a held catalog: its deletions go ahead at the next crawl.
+        False (and nothing changes) when the node's catalog is not held."""
+        with self._tx() as db:
+            row = db.execute("SELECT held_count FROM node_state WHERE node_id = ?",
+                             (node_id,)).fetchone()
+            if not row or not row[0]:
+                return False
+            db.execute("UPDATE node_state SET deletions_confirmed = 1 WHERE node_id = ?",
+                       (node_id,))
+        return True
 
     def feed_pages(self, node_id: int) -> set[str]:
         rows = self._db().execute("SELECT url FROM feed_pages WHERE node_id = ?", (node_id,))

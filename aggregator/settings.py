@@ -32,7 +32,29 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("fetch_timeout", 30.0, "Seconds one fetch (redirects and body included) may take."),
     Setting("fetch_max_bytes", 50 * 1024 * 1024, "Largest document fetched, after decompression."),
     Setting("feed_max_pages", 2000, "Most feed pages read from one node in one crawl."),
-    Setting("max_record_triples", 5000, "Records with more statements are quarantined."),
+    Setting("catalog_max_pages", 1000, "Most catalog pages read from one node in one crawl."),
+    Setting("node_time_budget", 300.0, "Seconds one node's crawl may take in all: every feed "
+            "and catalog page and their screening (past it the node fails, its data stays)."),
+    Setting("node_max_bytes", 256 * 1024 * 1024, "Most bytes read from one node in one crawl, "
+            "all pages together, after decompression."),
+    Setting("screen_timeout", 60.0, "Seconds one screening job (reading and checking one "
+            "document) may take in a worker process; a worker that overruns is replaced."),
+    Setting("screen_max_memory", 1024, "MiB of memory one screening worker process may use on "
+            "one document before it is stopped and replaced (0: no limit)."),
+    Setting("retry_after_max", 30.0, "Longest Retry-After (429/503) from a node that a crawl "
+            "waits for before asking again; a longer one fails the node for this crawl."),
+    Setting("crawl_publish_interval", 30.0, "During a long crawl under `serve`, the nodes "
+            "committed so far are published to readers at most this often (seconds)."),
+    Setting("max_record_triples", 5000, "Records with more statements are quarantined (checked "
+            "before they are validated)."),
+    Setting("max_problems", 100, "Most problems (and rule results per record) kept in the crawl "
+            "log and the registry for one crawl of one node; the rest are counted."),
+    Setting("hold_shrink", 0.5, "A catalog that lists fewer than this share of the initiatives "
+            "of the last good crawl is held: nothing is deleted."),
+    Setting("hold_min_loss", 3, "A held catalog must also lose at least this many "
+            "initiatives (an empty catalog after a non-empty one is always held)."),
+    Setting("hold_repeats", 3, "Consecutive crawls that must find a held catalog before its "
+            "deletions go ahead without the publisher's confirmation."),
     Setting("ping_interval", 5.0, "Seconds between two crawls triggered by one node's pings."),
     Setting("sparql_timeout", 15.0, "Seconds a SPARQL query may run before it is stopped (503)."),
     Setting("sparql_max_results", 100_000, "Most rows or triples a SPARQL answer may hold (413)."),

@@ -5,6 +5,13 @@ allowed (``PIOS_ALLOW_PRIVATE_ADDRESSES=1``, or ``allow_private=True``); redirec
 hand, capped and re-checked; the body is read in small chunks under a size cap that counts the
 bytes *after* decompression (so a gzip bomb stops at the cap) and under an overall deadline.
 
+The deadline really stops a fetch: every socket the fetch uses is registered with a watchdog
+(:class:`_Watch`) that *shuts the socket down* at the deadline. That wakes a read blocked inside
+the socket (a server that sends one byte every two seconds never trips a per-read timeout, and a
+``close()`` from another thread would wait for the buffer lock that the blocked read holds), so no
+fetch outlives its deadline by more than a moment, whether it is connecting, waiting for headers
+or reading the body.
+
 The address is checked twice: when the name is resolved before the request, and again on the
 socket actually connected (:class:`_GuardedAdapter`), so a name that resolves to a public address
 for the check and to a private one for the connection (DNS rebinding) is refused too.
@@ -12,6 +19,7 @@ for the check and to a private one for the connection (DNS rebinding) is refused
 
 from __future__ import annotations
 
+import email.utils
 import ipaddress
 import os
 import socket
@@ -78,49 +86,127 @@ def _public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-class _GuardedMixin:
-    """A urllib3 connection that refuses a non-public peer after connecting."""
+def _shut(sock: socket.socket) -> None:
+    """Shut *sock* down without waiting for anyone (a read blocked on it returns at once)."""
+    try:
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the plain socket's, also under TLS
+    except (OSError, ValueError):
+        pass
+
+
+class _Watch:
+    """The deadline of one fetch: when it passes, every socket the fetch has used is shut down."""
+
+    def __init__(self, at: float) -> None:
+        self.at = at
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(max(0.0, at - time.monotonic()), self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def watch(self, sock: socket.socket | None) -> None:
+        if sock is None:
+            return
+        with self._lock:
+            if self.expired:
+                _shut(sock)
+            elif not any(s is sock for s in self._sockets):
+                self._sockets.append(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            sockets, self._sockets = self._sockets, []
+        for sock in sockets:
+            _shut(sock)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+#: the watch of the fetch running in this thread, for the connections it opens or reuses
+_active = threading.local()
+
+
+class _WatchedMixin:
+    """A urllib3 connection that puts its socket under the current fetch's watch and, when
+    *guard* is set, refuses a non-public peer after connecting (against DNS rebinding)."""
+
+    guard = True
 
     def _new_conn(self):  # type: ignore[no-untyped-def]
         sock = super()._new_conn()  # type: ignore[misc]
-        peer = sock.getpeername()[0]
-        if not _public(peer):
-            sock.close()
-            raise _forbidden(self.host, peer)  # type: ignore[attr-defined]
+        watch = getattr(_active, "watch", None)
+        if watch is not None:
+            watch.watch(sock)
+        if self.guard:
+            peer = sock.getpeername()[0]
+            if not _public(peer):
+                sock.close()
+                raise _forbidden(self.host, peer)  # type: ignore[attr-defined]
         return sock
 
+    def getresponse(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        watch = getattr(_active, "watch", None)
+        if watch is not None:  # a kept-alive connection is reused without _new_conn
+            watch.watch(getattr(self, "sock", None))
+        return super().getresponse(*args, **kwargs)  # type: ignore[misc]
 
-class _GuardedHTTPConnection(_GuardedMixin, HTTPConnection):
+
+class _GuardedHTTPConnection(_WatchedMixin, HTTPConnection):
     pass
 
 
-class _GuardedHTTPSConnection(_GuardedMixin, HTTPSConnection):
+class _GuardedHTTPSConnection(_WatchedMixin, HTTPSConnection):
     pass
 
 
-class _GuardedHTTPPool(HTTPConnectionPool):
-    ConnectionCls = _GuardedHTTPConnection
+class _OpenHTTPConnection(_WatchedMixin, HTTPConnection):
+    guard = False
 
 
-class _GuardedHTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _GuardedHTTPSConnection
+class _OpenHTTPSConnection(_WatchedMixin, HTTPSConnection):
+    guard = False
 
 
-class _GuardedAdapter(HTTPAdapter):
-    """Checks the connected socket's address (against DNS rebinding)."""
+def _pool(base: type, connection: type) -> type:
+    return type(f"_{connection.__name__}Pool", (base,), {"ConnectionCls": connection})
+
+
+_POOLS = {
+    True: {"http": _pool(HTTPConnectionPool, _GuardedHTTPConnection),
+           "https": _pool(HTTPSConnectionPool, _GuardedHTTPSConnection)},
+    False: {"http": _pool(HTTPConnectionPool, _OpenHTTPConnection),
+            "https": _pool(HTTPSConnectionPool, _OpenHTTPSConnection)},
+}
+
+
+class _WatchedAdapter(HTTPAdapter):
+    """Connections under the fetch's watch; checked for a public peer when *guard* is set."""
+
+    def __init__(self, guard: bool = True) -> None:
+        self.guard = guard
+        super().__init__()
 
     def init_poolmanager(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {"http": _GuardedHTTPPool,
-                                                   "https": _GuardedHTTPSPool}
+        self.poolmanager.pool_classes_by_scheme = dict(_POOLS[self.guard])
+
+
+def new_session(allow_private: bool = False) -> requests.Session:
+    """A requests session for :func:`fetch`: its connections are under each fetch's deadline
+    and, unless *allow_private*, refuse non-public peers."""
+    out = requests.Session()
+    out.mount("http://", _WatchedAdapter(guard=not allow_private))
+    out.mount("https://", _WatchedAdapter(guard=not allow_private))
+    return out
 
 
 def guarded_session() -> requests.Session:
     """A requests session whose connections refuse non-public peers."""
-    session = requests.Session()
-    session.mount("http://", _GuardedAdapter())
-    session.mount("https://", _GuardedAdapter())
-    return session
+    return new_session(allow_private=False)
 
 
 def check_url(url: str, allow_private: bool = False) -> None:
@@ -148,28 +234,44 @@ def fetch(
     headers: dict[str, str] | None = None,
     limits: Limits | None = None,
     session: requests.Session | None = None,
+    until: float | None = None,
 ) -> Fetched:
     """GET *url* within *limits*. Any HTTP status is returned (a 304 or 500 is an answer).
 
-    Without *session* a fresh one is used; when private addresses are not allowed the session's
-    connections are also checked after connecting (pass :func:`guarded_session` to reuse one).
+    *until* (a :func:`time.monotonic` instant) ends the fetch earlier than ``limits.deadline``
+    when it comes first: a caller's budget over several fetches. Pass a session from
+    :func:`new_session` to reuse connections; one from elsewhere works, but its sockets are only
+    bounded by the per-read timeout, not by the deadline.
     """
     limits = limits or Limits()
     if session is None:
-        session = requests.Session() if limits.allow_private else guarded_session()
+        session = new_session(limits.allow_private)
     request_headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate",
                        **(headers or {})}
     started = time.monotonic()
+    at = started + limits.deadline if until is None else min(started + limits.deadline, until)
+    watch = _Watch(at)
+    _active.watch = watch
+    try:
+        return _fetch(url, request_headers, limits, session, started, watch)
+    finally:
+        _active.watch = None
+        watch.cancel()
+
+
+def _fetch(url: str, headers: dict[str, str], limits: Limits, session: requests.Session,
+           started: float, watch: _Watch) -> Fetched:
     current = url
     for _ in range(limits.max_redirects + 1):
         check_url(current, limits.allow_private)
-        remaining = limits.deadline - (time.monotonic() - started)
+        remaining = watch.at - time.monotonic()
         if remaining <= 0:
             raise _timeout(url)
         try:
             response = session.get(
-                current, headers=request_headers, stream=True, allow_redirects=False,
-                timeout=(limits.connect_timeout, min(limits.read_timeout, remaining)),
+                current, headers=headers, stream=True, allow_redirects=False,
+                timeout=(min(limits.connect_timeout, remaining), min(limits.read_timeout,
+                                                                     remaining)),
             )
         except requests.Timeout as exc:
             raise _timeout(url) from exc
@@ -177,16 +279,19 @@ def fetch(
             forbidden = _find_forbidden(exc)
             if forbidden is not None:
                 raise forbidden from exc
+            if watch.expired:
+                raise _timeout(url) from exc
             raise FetchError(f"Could not fetch {current}: {_reason(exc)}",
                              f"Kunde inte hämta {current}: {_reason(exc)}") from exc
         except ForbiddenAddressError:
             raise
         with response:
+            watch.watch(_socket_of(response))
             if response.is_redirect:
                 location = response.headers.get("location", "")
                 current = urljoin(current, location)
                 continue
-            body = _read_capped(response, limits, started, url)
+            body = _read_capped(response, limits, watch, url)
             return Fetched(
                 url=current,
                 status=response.status_code,
@@ -198,40 +303,49 @@ def fetch(
                      f"Fler än {limits.max_redirects} omdirigeringar från {url}.")
 
 
-def _read_capped(response: requests.Response, limits: Limits, started: float, url: str) -> bytes:
+def _socket_of(response: requests.Response) -> socket.socket | None:
+    connection = getattr(response.raw, "_connection", None)
+    return getattr(connection, "sock", None)
+
+
+def _read_capped(response: requests.Response, limits: Limits, watch: _Watch, url: str) -> bytes:
     declared = response.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limits.max_bytes:
         raise _too_large(url, limits.max_bytes)
-    # A read blocks until a whole chunk has arrived; a watchdog closes the connection at the
-    # deadline, so a server that trickles bytes cannot hold the fetch past it.
-    expired = threading.Event()
-
-    def expire() -> None:
-        expired.set()
-        response.close()
-
-    watchdog = threading.Timer(max(0.0, limits.deadline - (time.monotonic() - started)), expire)
-    watchdog.daemon = True
-    watchdog.start()
     chunks, size = [], 0
     try:
         for chunk in response.iter_content(16 * 1024):  # decoded: counts bytes after gunzip
             size += len(chunk)
             if size > limits.max_bytes:
                 raise _too_large(url, limits.max_bytes)
-            if expired.is_set() or time.monotonic() - started > limits.deadline:
+            if watch.expired or time.monotonic() > watch.at:
                 raise _timeout(url)
             chunks.append(chunk)
     except (requests.RequestException, OSError, AttributeError, ValueError) as exc:
-        if expired.is_set() or isinstance(exc, requests.Timeout) or "timed out" in str(exc):
+        if watch.expired or isinstance(exc, requests.Timeout) or "timed out" in str(exc):
             raise _timeout(url) from exc
         raise FetchError(f"Reading {url} failed: {_reason(exc)}",
                          f"Läsningen av {url} misslyckades: {_reason(exc)}") from exc
-    finally:
-        watchdog.cancel()
-    if expired.is_set():
+    if watch.expired:  # the shut-down socket looked like the end of the body
         raise _timeout(url)
     return b"".join(chunks)
+
+
+def retry_after(headers: dict[str, str], now: float | None = None) -> float | None:
+    """Seconds a ``Retry-After`` header asks to wait (delta-seconds or an HTTP date), or None
+    when there is none or it cannot be read."""
+    value = headers.get("retry-after", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(min(int(value[:12]), 10**9))
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
 def _find_forbidden(exc: BaseException) -> ForbiddenAddressError | None:

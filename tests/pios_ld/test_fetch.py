@@ -161,3 +161,77 @@ def test_dns_rebinding_is_refused_on_the_connected_socket(server, monkeypatch):
     with pytest.raises(ForbiddenAddressError):
         fetch(f"http://rebind.example:{port}/x", limits=Limits(allow_private=False, deadline=5))
     assert calls["n"] >= 2
+
+
+def _trickle(headers_first: bool, pause: float = 2.0):
+    """A server that sends one byte every *pause* seconds: of the body, or of the headers."""
+    def respond(h: BaseHTTPRequestHandler) -> None:
+        try:
+            if headers_first:
+                h.send_response(200)
+                h.send_header("Content-Length", "1000000")
+                h.end_headers()
+                h.wfile.flush()
+                data = b"x" * 100
+            else:
+                data = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-Slow: " + b"y" * 100
+            for byte in data:
+                h.wfile.write(bytes([byte]))
+                h.wfile.flush()
+                time.sleep(pause)
+        except OSError:
+            return
+    return respond
+
+
+@pytest.mark.parametrize("where", ["body", "headers"])
+def test_a_trickle_faster_than_the_read_timeout_is_cut_off_at_the_deadline(server, where):
+    """Regression: the deadline used to close() a response whose blocked read held the buffer's
+    lock, so a node trickling a byte every two seconds (under the 20 s read timeout) was never
+    cut off. Here: a byte every 0.3 s, a 1.5 s deadline."""
+    base, routes = server
+    routes["/slow"] = _trickle(headers_first=where == "body", pause=0.3)
+    started = time.monotonic()
+    with pytest.raises(FetchTimeoutError):
+        fetch(base + "/slow", limits=Limits(allow_private=True, deadline=1.5, read_timeout=5))
+    assert time.monotonic() - started < 2.5
+
+
+def test_a_server_that_never_answers_is_cut_off_at_the_deadline(server):
+    base, routes = server
+    routes["/hang"] = lambda h: time.sleep(30)
+    started = time.monotonic()
+    with pytest.raises(FetchTimeoutError):
+        fetch(base + "/hang", limits=Limits(allow_private=True, deadline=1.0, read_timeout=20))
+    assert time.monotonic() - started < 2.0
+
+
+def test_a_callers_budget_ends_the_fetch_before_its_own_deadline(server):
+    base, routes = server
+    routes["/slow"] = _trickle(headers_first=True, pause=0.2)
+    started = time.monotonic()
+    with pytest.raises(FetchTimeoutError):
+        fetch(base + "/slow", limits=Limits(allow_private=True, deadline=30),
+              until=started + 0.8)
+    assert time.monotonic() - started < 1.8
+
+
+def test_a_connection_kept_alive_is_reused_under_the_next_fetchs_deadline(server):
+    base, routes = server
+    routes["/fast"] = _send(200, b"ok")
+    routes["/slow"] = _trickle(headers_first=True, pause=0.5)
+    session = fetch_module.new_session(allow_private=True)
+    limits = Limits(allow_private=True, deadline=1.0)
+    assert fetch(base + "/fast", limits=limits, session=session).content == b"ok"
+    started = time.monotonic()
+    with pytest.raises(FetchTimeoutError):
+        fetch(base + "/slow", limits=limits, session=session)
+    assert time.monotonic() - started < 2.0
+    assert fetch(base + "/fast", limits=limits, session=session).content == b"ok"
+
+
+@pytest.mark.parametrize("value, seconds", [("120", 120.0), ("0", 0.0), ("soon", None),
+                                            ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0)])
+def test_retry_after_is_read_as_seconds_or_a_date(value, seconds):
+    assert fetch_module.retry_after({"retry-after": value}) == seconds
+    assert fetch_module.retry_after({}) is None

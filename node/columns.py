@@ -143,7 +143,7 @@ class Recognition:
                        "names persons (personal data) and is not published; choose a field "
                        "if the column is to be published"),
             "ignored": ("hoppas över som du valt", "skipped as you chose"),
-            "unknown": ("okänd rubrik; importeras inte", "unknown heading; not imported"),
+            "unknown": ("okänd rubrik", "unknown heading"),
             "duplicate": ("fältet hämtas redan från en annan kolumn",
                           "the field already comes from another column"),
             "empty": ("kolumnen saknar rubrik", "the column has no heading"),

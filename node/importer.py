@@ -701,10 +701,14 @@ def _report_lines(outcome: ImportOutcome, lang: str) -> list[str]:
             f"«{s.name}» ({s.why(lang)})" for s in outcome.skipped_sheets))
     if outcome.columns:
         lines.append("Columns:" if en else "Kolumner:")
+        described: dict[str, list[str]] = {}
         for plan in outcome.columns:
             if plan.heading or plan.field:
-                prefix = f"[{plan.sheet}] " if many else ""
-                lines.append(f"  {prefix}{plan.describe(lang)}")
+                described.setdefault(plan.describe(lang), []).append(plan.sheet)
+        for text, where in described.items():
+            prefix = f"[{', '.join(where)}] " if many and len(where) < len(outcome.sheets) \
+                else ""
+            lines.append(f"  {prefix}{text}")
     skipped_rows = [(s.name, k) for s in outcome.sheets for k in s.skipped_rows]
     if skipped_rows:
         reasons = {"total": ("summarad", "totals row"), "formula": ("bara formler",
@@ -730,11 +734,18 @@ def _report_lines(outcome: ImportOutcome, lang: str) -> list[str]:
         lines.append("Warnings and notes:" if en else "Varningar och upplysningar:")
         grouped: dict[tuple[str, str, str], list[Note]] = {}
         for note in warnings:
-            grouped.setdefault((note.sheet if many else "", note.column, note.message(lang)),
-                               []).append(note)
-        for group in grouped.values():
+            # a note about every sheet alike is said once; a row's note once per sheet
+            sheet = note.sheet if many and note.row else ""
+            grouped.setdefault((sheet, note.column, note.message(lang)), []).append(note)
+        for (sheet, _, _), group in grouped.items():
             numbers = ", ".join(str(n.row) for n in group if n.row)
-            lines.append(f"  {group[0].line(lang, many, numbers)}")
+            sheets_named = many and (bool(sheet) or len(group) < len(outcome.sheets))
+            if not sheet and sheets_named:
+                names = ", ".join(dict.fromkeys(n.sheet for n in group))
+                lines.append(f"  {('Sheets ' if en else 'Blad ')}{names}: "
+                             f"{group[0].line(lang)}")
+            else:
+                lines.append(f"  {group[0].line(lang, sheets_named, numbers)}")
     c = outcome.counts()
     if en:
         lines.append(f"{c['created']} new, {c['updated']} changed, {c['unchanged']} unchanged, "

@@ -433,13 +433,12 @@ def _collect(rows: list[tuple[int, tuple[Any, ...], bool]],
         if all(_text(c) == "" for c in cells):
             continue
         cells = tuple(cells[:width]) + (None,) * (width - len(cells))
-        total = _is_total(cells)
-        if total:
+        if [fold(_text(c)) for c in cells] == folded_headings:
+            skipped.append(Skip(number, "heading"))
+        elif total := _is_total(cells):
             skipped.append(Skip(number, "total", total))
         elif formula_only:
             skipped.append(Skip(number, "formula"))
-        elif [fold(_text(c)) for c in cells] == folded_headings:
-            skipped.append(Skip(number, "heading"))
         elif any(_text(c) for c in cells):
             data.append(Row(number, cells))
     return data, skipped

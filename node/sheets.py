@@ -383,7 +383,7 @@ def _sheet(name: str, rows: Iterator[tuple[int, tuple[Any, ...], bool]], field_o
                 f"Bladet {name!r} har fler än {MAX_SCANNED} rader; dela upp portföljen i "
                 "flera filer.")
         if not headings:
-            if all(_text(c) == "" for c in item[1]):
+            if not item[2] and all(_text(c) == "" for c in item[1]):
                 continue
             head.append(item)
             score = _heading_score(item[1], field_of)
@@ -430,6 +430,9 @@ def _collect(rows: list[tuple[int, tuple[Any, ...], bool]],
     width = len(headings)
     folded_headings = [fold(h) for h in headings]
     for number, cells, formula_only in rows:
+        if formula_only:            # its cached values may be there (Excel) or not (others)
+            skipped.append(Skip(number, "formula"))
+            continue
         if all(_text(c) == "" for c in cells):
             continue
         cells = tuple(cells[:width]) + (None,) * (width - len(cells))
@@ -437,8 +440,6 @@ def _collect(rows: list[tuple[int, tuple[Any, ...], bool]],
             skipped.append(Skip(number, "heading"))
         elif total := _is_total(cells):
             skipped.append(Skip(number, "total", total))
-        elif formula_only:
-            skipped.append(Skip(number, "formula"))
         elif any(_text(c) for c in cells):
             data.append(Row(number, cells))
     return data, skipped

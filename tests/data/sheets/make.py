@@ -33,7 +33,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 
 HERE = Path(__file__).resolve().parent
 EXAMPLE = HERE.parents[2] / "docs" / "examples" / "portfolio.xlsx"

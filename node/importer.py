@@ -357,11 +357,18 @@ def _read_row(sheet: sheets.Sheet, row: sheets.Row, plans: list[ColumnPlan]) -> 
         target = plan.field
         state.headings.setdefault(target, plan.heading)
         if isinstance(cell, sheets.Oversize):
-            note(plan, VIOLATION,
-                 f"Cellen har {cell.length} tecken, fler än de {sheets.MAX_CELL} Excel tillåter. "
-                 "Korta texten.",
-                 f"The cell has {cell.length} characters, more than the {sheets.MAX_CELL} Excel "
-                 "allows. Shorten the text.")
+            if cell.length > sheets.MAX_CELL:
+                note(plan, VIOLATION,
+                     f"Cellen har {cell.length} tecken, fler än de {sheets.MAX_CELL} Excel "
+                     "tillåter. Korta texten.",
+                     f"The cell has {cell.length} characters, more than the {sheets.MAX_CELL} "
+                     "Excel allows. Shorten the text.")
+            else:
+                note(plan, VIOLATION,
+                     f"Cellen har {sheets.MAX_CELL} tecken, den gräns Excel har; texten är "
+                     "troligen avkortad. Korta texten.",
+                     f"The cell has {sheets.MAX_CELL} characters, Excel's limit; the text is "
+                     "probably cut short. Shorten the text.")
             state.refused.add(target)
             continue
         if target == "end":

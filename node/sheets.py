@@ -20,7 +20,8 @@ sheets it skipped, with why. What it understands:
 Limits (each refused with a message, never half-read): a file of at most :data:`MAX_BYTES`,
 an .xlsx that unpacks to at most :data:`MAX_UNPACKED`, at most :data:`MAX_ROWS` data rows and
 :data:`MAX_SCANNED` rows in all; a cell longer than Excel's own limit of :data:`MAX_CELL`
-characters is kept as an :class:`Oversize` marker so that its row is refused with a message.
+characters (or exactly that long: openpyxl cuts longer text there) is kept as an
+:class:`Oversize` marker so that its row is refused with a message.
 """
 
 from __future__ import annotations
@@ -234,8 +235,8 @@ def _xlsx_rows(values: Any, formulas: Any) -> Iterator[tuple[int, tuple[Any, ...
                 number = value_cell.row
             value = getattr(value_cell, "value", None)
             raw = getattr(formula_cell, "value", None)
-            if isinstance(value, str) and len(value) > MAX_CELL:
-                value = Oversize(len(value))
+            if isinstance(value, str) and len(value) >= MAX_CELL:
+                value = Oversize(len(value))    # openpyxl cuts longer text at Excel's limit
             if raw is not None and raw != "":
                 filled += 1
                 if isinstance(raw, str) and raw.startswith("=") or \

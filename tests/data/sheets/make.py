@@ -22,6 +22,11 @@ upload. Layouts:
   Totalt row, the heading row repeated further down, themes written as a list.
 - ``fel.xlsx`` — a sheet with mistakes: an unknown phase, an amount in words, a date that
   is not one, a missing title; everything else in it is right.
+
+And in ``bad/``, files an import must refuse with a message: a damaged workbook (cut short),
+a password-protected one (encrypted as Excel does, with msoffcrypto-tool when it is installed;
+the committed file was made so), a file that is not a spreadsheet, an OpenDocument sheet and a
+CSV in neither UTF-8 nor Windows-1252.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from __future__ import annotations
 import csv
 import io
 import sys
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -248,6 +254,44 @@ def fel() -> openpyxl.Workbook:
     return book
 
 
+def _ods() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
+                         compress_type=zipfile.ZIP_STORED)
+        archive.writestr("content.xml", '<?xml version="1.0" encoding="UTF-8"?>'
+                         '<office:document-content xmlns:office="urn:oasis:names:tc:'
+                         'opendocument:xmlns:office:1.0"/>')
+    return out.getvalue()
+
+
+def bad(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    stream = io.BytesIO()
+    kommun().save(stream)
+    whole = stream.getvalue()
+    files = {
+        "trasig.xlsx": whole[: len(whole) // 2],
+        "inte-kalkylark.xlsx": b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n",
+        "kalkylark.ods": _ods(),
+        "okand-kodning.csv": "Projektnamn;Status\nÅtervinning;Pågår\n".encode("cp437")
+        + b"\x81\x8d\n",
+    }
+    written = []
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+        written.append(folder / name)
+    try:
+        from msoffcrypto.format.ooxml import OOXMLFile
+    except ImportError:
+        return written
+    encrypted = io.BytesIO()
+    OOXMLFile(io.BytesIO(whole)).encrypt("hemligt", encrypted)
+    (folder / "losenord.xlsx").write_bytes(encrypted.getvalue())
+    written.append(folder / "losenord.xlsx")
+    return written
+
+
 def write(folder: Path = HERE, example: Path | None = EXAMPLE) -> list[Path]:
     written = []
     for name, build in (("kommun.xlsx", kommun), ("region.xlsx", region),
@@ -261,6 +305,7 @@ def write(folder: Path = HERE, example: Path | None = EXAMPLE) -> list[Path]:
         path = folder / name
         path.write_bytes(data)
         written.append(path)
+    written += bad(folder / "bad")
     if example is not None:
         example.parent.mkdir(parents=True, exist_ok=True)
         kommun().save(example)

@@ -294,3 +294,33 @@ def test_the_corpus_script_writes_every_layout(tmp_path):
     written = make.write(tmp_path, None)
     assert sorted(p.name for p in written) == sorted(
         p.name for p in SHEETS.iterdir() if p.suffix in (".xlsx", ".csv", ".tsv"))
+
+
+def test_inspect_sheet_plans_the_mapping_step_without_saving_anything(live):
+    from pios_ld.node import settings
+    from pios_ld.node.importer import inspect_sheet, run_import
+
+    data = (SHEETS / "kommun.xlsx").read_bytes()
+    config = settings.load(live.instance, environ={})
+    plan = inspect_sheet(live.store, "kommun.xlsx", data, config=config,
+                         mapping={"Kommentar": "lessonsLearned_sv"}, ignore=["Start"])
+    by_heading = {c.heading: c for c in plan.columns}
+    assert by_heading["Projektnamn"].field == "title_sv"
+    assert by_heading["Budget (tkr)"].unit == 1000
+    assert by_heading["Projektledare"].field is None and by_heading["Projektledare"].person
+    assert "personuppgifter" in by_heading["Projektledare"].why("sv")
+    assert by_heading["Kommentar"].reason == "mapped"
+    assert by_heading["Start"].reason == "ignored"
+    assert ("responsibleUnit_sv", "Ansvarig enhet", "Responsible unit") in plan.fields
+    assert [s.name for s in plan.sheets] == ["Portfölj 2026"]
+    assert [s.name for s in plan.skipped_sheets] == ["Instruktioner"]
+    assert len(plan.preview) == 4 and plan.preview[1]["Budget (tkr)"] == "ca 600"
+    assert plan.report.dry_run and plan.report.counts()["created"] == 4
+    assert "skulle skapas" in plan.to_text("sv")
+    assert live.store.count() == 0 and catalog(live) == {}
+    outcome = run_import(live.store, config, "kommun.xlsx", data, mapping=plan.mapping)
+    assert outcome.saved == 4
+    published = catalog(live)
+    tillsyn = published["digital-tillsyn-i-hemtjansten"]
+    assert tillsyn["lessonsLearned"] == {"sv": "Utvärdering i vår"}
+    assert "startDate" not in tillsyn

@@ -574,7 +574,8 @@ def _outcome(store: Store, base_url: str, organization: str, book: sheets.Workbo
         found = existing.get(row.identifier)
         items.append((to_record({**row.form, "identifier": row.identifier},
                                 found.record if found else None), row.identifier or None))
-    prepared = prepare_many(items, base_url, organization, stamp) if items else []
+    prepared = prepare_many(items, base_url, organization, stamp, frame=False) \
+        if items else []
     to_save = []
     for row, ready in zip(rows, prepared, strict=True):
         problems = [n for n in row.notes if n.severity == VIOLATION]

@@ -393,10 +393,14 @@ def _read_row(sheet: sheets.Sheet, row: sheets.Row, plans: list[ColumnPlan]) -> 
                 "participant" else "\n".join(p for p in (state.form[target], text) if p)
         state.form[target] = text
     completed = state.form.get("phase", "") in COMPLETED
+    fields = {p.field for p in plans if p.sheet == sheet.name}
     for plan, cell in end_cells:
-        target = "endDate" if completed else "plannedEndDate"
-        if target in state.form and state.form[target]:
-            continue
+        # beside a planned-end column an end column is the actual end, and the other way
+        # round; alone, the phase decides
+        if "plannedEndDate" in fields or "endDate" in fields:
+            target = "endDate" if "plannedEndDate" in fields else "plannedEndDate"
+        else:
+            target = "endDate" if completed else "plannedEndDate"
         state.headings.setdefault(target, plan.heading)
         parsed = values.a_date(cell, end=True)
         if parsed.error_sv:

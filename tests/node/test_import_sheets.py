@@ -349,3 +349,15 @@ def test_imported_records_hold_the_same_graph_as_the_framed_form_the_api_stores(
         framed = prepare(current.record, live.url, current.record["responsibleOrganization"],
                          current.record["modified"]).record
         assert graph(current.record) == graph(framed), current.identifier
+
+
+def test_an_end_column_beside_a_planned_end_column_is_the_actual_end(live, tmp_path):
+    path = tmp_path / "slut.csv"
+    path.write_text("Projektnamn;Beskrivning;Status;Planerat slut;Slutdatum\n"
+                    "Sent klar;Blev klar efter planen.;Pågår;2026-03-31;2026-05-31\n",
+                    encoding="utf-8")
+    result = run("import", live.instance, path)
+    assert result.exit_code == 0, result.output
+    published = catalog(live)["sent-klar"]
+    assert published["plannedEndDate"] == "2026-03-31"
+    assert published["endDate"] == "2026-05-31"

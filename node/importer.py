@@ -285,13 +285,16 @@ def _sheet_notes(book: sheets.Workbook, plans: list[ColumnPlan]) -> list[Note]:
                    not p.field]
         if persons:
             names = ", ".join(persons)
+            one = len(persons) == 1
             notes.append(Note(INFO,
-                              f"Kolumnerna {names} namnger personer och publiceras inte "
-                              "(personuppgifter). Vill ni publicera dem: välj ett fält med "
+                              f"{'Kolumnen' if one else 'Kolumnerna'} {names} namnger personer "
+                              "och publiceras inte (personuppgifter). Ska "
+                              f"{'den' if one else 'de'} publiceras: välj ett fält med "
                               f"--map \"{persons[0]}=fält\".",
-                              f"The columns {names} name persons and are not published "
-                              "(personal data). To publish them, choose a field with "
-                              f"--map \"{persons[0]}=field\".", sheet=sheet.name))
+                              f"The column{'' if one else 's'} {names} name{'s' if one else ''} "
+                              f"persons and {'is' if one else 'are'} not published (personal "
+                              f"data). To publish {'it' if one else 'them'}, choose a field "
+                              f"with --map \"{persons[0]}=field\".", sheet=sheet.name))
     return notes
 
 

@@ -415,13 +415,16 @@ def _order(orgnrs: Iterable[str]) -> tuple[Organization, ...]:
 
 
 @lru_cache(maxsize=1)
-def _suggestion_keys() -> tuple[dict[str, set[str]], tuple[tuple[str, tuple[str, ...]], ...]]:
+def _suggestion_keys() -> tuple[dict[str, frozenset[str]], tuple[tuple[str, str], ...]]:
+    """Every full name key, and per organisation the words of its names (with ASCII forms)."""
     exact, _ = _names()
-    words = []
-    for org in load():
-        keys = {k for k, nrs in exact.full.items() if org.orgnr in nrs}
-        words.append((org.orgnr, tuple(sorted({w for k in keys for w in k.split()}))))
-    return {k: set(v) for k, v in exact.full.items()}, tuple(words)
+    words: dict[str, set[str]] = {}
+    for key, orgnrs in exact.full.items():
+        for orgnr in orgnrs:
+            words.setdefault(orgnr, set()).update(key.split())
+    joined = tuple((orgnr, " " + " ".join(sorted(w | {_ascii(x) for x in w})))
+                   for orgnr, w in words.items())
+    return exact.full, joined
 
 
 def _suggest(text: str) -> tuple[Organization, ...]:
@@ -430,16 +433,14 @@ def _suggest(text: str) -> tuple[Organization, ...]:
     if not key:
         return ()
     full, org_words = _suggestion_keys()
-    wanted = [w for w in key.split() if w not in _SUGGESTION_STOPWORDS and len(w) >= 3]
+    wanted = [" " + _ascii(w) for w in key.split()
+              if w not in _SUGGESTION_STOPWORDS and len(w) >= 3]
     found: list[str] = []
     if wanted:
-        for orgnr, words in org_words:
-            if all(any(w.startswith(part) or _ascii(w).startswith(_ascii(part)) for w in words)
-                   for part in wanted):
-                found.append(orgnr)
+        found = [orgnr for orgnr, words in org_words if all(part in words for part in wanted)]
     for close in difflib.get_close_matches(key, list(full), n=MAX_SUGGESTIONS, cutoff=0.8):
         found += sorted(full[close])
-    return _order(dict.fromkeys(found[:50]))[:MAX_SUGGESTIONS] if found else ()
+    return _order(dict.fromkeys(found))[:MAX_SUGGESTIONS] if found else ()
 
 
 @lru_cache(maxsize=4096)

@@ -23,7 +23,7 @@ from .i18n import PHASES, label, themes
 
 SHAPES = "https://w3id.org/pios/shapes#"
 LANG_FIELDS = ("title", "description")              # edited in sv and en
-SV_FIELDS = ("goal", "problemStatement", "expectedBenefit", "lessonsLearned")
+SV_FIELDS = ("goal", "problemStatement", "expectedBenefit", "lessonsLearned", "responsibleUnit")
 DATE_FIELDS = ("startDate", "plannedEndDate", "endDate")
 MONEY_FIELDS = ("budget", "spentToDate")
 IRI_FIELDS = ("codeRepository", "landingPage")
@@ -34,7 +34,8 @@ FIELD_FOR_TERM = {
     "title": "title_sv", "description": "description_sv", "email": "contact_email",
     "contactPoint": "contact_email", "goal": "goal_sv", "problemStatement": "problemStatement_sv",
     "expectedBenefit": "expectedBenefit_sv", "lessonsLearned": "lessonsLearned_sv",
-    "keyword": "keyword_sv", "value": "budget", "currency": "budget",
+    "keyword": "keyword_sv", "responsibleUnit": "responsibleUnit_sv", "value": "budget",
+    "currency": "budget",
     "responsibleOrganization": "identifier",
 }
 

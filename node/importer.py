@@ -1,23 +1,88 @@
-"""Importing a portfolio spreadsheet: per-row outcomes, all or nothing unless asked otherwise.
+"""Importing a portfolio spreadsheet as organisations keep it: a plan a person can check and
+correct, then per-row outcomes, all or nothing unless asked otherwise.
 
-Each row becomes a record (:mod:`node.forms`), on top of the stored record with the same
-identifier (so status updates and other fields the spreadsheet does not hold are kept), and is
-validated with the others in one pass. The outcome names every row: created, updated,
-unchanged or invalid with the reasons (row number, field, message in sv and en). Re-importing
-the same file changes nothing: unchanged rows make no versions.
+:func:`inspect_sheet` reads a workbook (:mod:`node.sheets`), decides which field each column
+holds (:mod:`node.columns`: the publisher's ``mapping`` and ``ignore`` first, then the mapping
+confirmed for a sheet with the same headings, then the vocabulary's headings) and returns a
+:class:`SheetPlan`: the sheets read and skipped, every column with its field and why, the
+fields a column can be given, a preview of the first rows and the report of a dry run.
+:func:`run_import` does the same and saves.
+
+Each row's cells are read as people write them (:mod:`node.values`) into the editing form's
+fields, turned into a record on top of the stored one with the same identifier (so status
+updates and fields the sheet does not hold are kept) and validated with the others in one pass.
+Identifiers come from the sheet's identifier column, else from the title; the node remembers
+which initiative each row became (by its title and by its place in the sheet), so a sheet
+imported again, with a title corrected, updates its initiatives instead of duplicating them.
+
+The report (:meth:`ImportOutcome.to_text`, sv or en) names every problem at once, each on one
+line with the row number Excel shows, the column heading, the refused value and what to do.
+A missing column is one problem for the sheet, not one per row; a value the import refused is
+reported once, not again by the shapes; warnings (recommended fields, rounded dates,
+approximate amounts, unknown themes and partners) are listed too. Nothing is saved when any
+row is invalid, unless ``partial``; rows, source keys and a confirmed mapping are saved in one
+transaction.
 """
 
 from __future__ import annotations
 
+import difflib
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
+from pios_ld import organizations
 from pios_ld.errors import InputError
+from pios_ld.validation import VIOLATION, WARNING
 
-from . import spreadsheet
-from .forms import FieldMessage, money_problems, to_record
-from .records import prepare_many
+from . import columns, sheets, values
+from .forms import errors_by_field, to_record
+from .i18n import PHASE_GROUPS
+from .records import IDENTIFIER, prepare_many
 from .settings import Config
 from .store import Store, canonical, now
+
+INFO = "Info"
+COMPLETED = ("completed",) + PHASE_GROUPS["completed"]
+LIST_FIELDS = ("participant", "theme", "keyword_sv", "reuses")   # may come from several columns
+REQUIRED = {"title_sv": ("title_sv", "title_en"),
+            "description_sv": ("description_sv", "description_en"), "phase": ("phase",)}
+RECOMMENDED = ("theme", "budget", "goal_sv", "contact_email")
+PREVIEW_ROWS = 5
+#: Placeholders for a plan made without a node's settings (only the shapes' checks need them).
+PLAN_BASE = "https://pios.invalid"
+PLAN_ORG = "http://dataportal.se/organisation/SE0000000000"
+
+
+@dataclass(frozen=True)
+class Note:
+    """One line of the report: a problem (``Violation``), a ``Warning`` or ``Info``."""
+
+    severity: str
+    message_sv: str
+    message_en: str
+    row: int | None = None
+    sheet: str = ""
+    column: str = ""
+    value: str = ""
+
+    def message(self, lang: str = "sv") -> str:
+        text = self.message_en if lang == "en" else self.message_sv
+        if self.value and f"«{self.value}»" not in text:
+            text += f" (värdet «{self.value}»)" if lang != "en" else f" (the value «{self.value}»)"
+        return text
+
+    def line(self, lang: str = "sv", sheet_names: bool = False, rows: str = "") -> str:
+        where = []
+        if sheet_names and self.sheet:
+            where.append(("Sheet " if lang == "en" else "Blad ") + self.sheet)
+        if rows or self.row:
+            where.append(("Row " if lang == "en" else "Rad ") + (rows or str(self.row)))
+        if self.column:
+            where.append(self.column)
+        return (", ".join(where) + ": " if where else "") + self.message(lang)
 
 
 @dataclass(frozen=True)
@@ -25,8 +90,47 @@ class RowOutcome:
     row: int
     identifier: str
     outcome: str                       # created, updated, unchanged, invalid
-    problems: tuple[tuple[str, FieldMessage], ...] = ()   # (column header, message)
-    warnings: tuple[tuple[str, FieldMessage], ...] = ()
+    problems: tuple[tuple[str, Note], ...] = ()   # (column heading, note)
+    warnings: tuple[tuple[str, Note], ...] = ()
+    sheet: str = ""
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class ColumnPlan:
+    """One column of one sheet: its heading, the field it goes to (None: not imported), why."""
+
+    sheet: str
+    index: int
+    heading: str
+    field: str | None
+    reason: str
+    person: bool = False
+    unit: int | None = None
+
+    def why(self, lang: str = "sv") -> str:
+        return columns.Recognition(self.heading, self.field, self.reason, self.person,
+                                   self.unit).why(lang)
+
+    def describe(self, lang: str = "sv") -> str:
+        """``Budget (tkr) → Budget (i tusen kronor)`` or why it is not imported."""
+        if self.field is None:
+            verb = "not imported" if lang == "en" else "importeras inte"
+            return f"{self.heading or '(–)'} → {verb}: {self.why(lang)}"
+        unit = ""
+        if self.unit and self.unit != 1:
+            unit = {1000: (" (i tusen kronor)", " (in thousands of kronor)"),
+                    1_000_000: (" (i miljoner kronor)", " (in millions of kronor)")}.get(
+                self.unit, (f" (× {self.unit})", f" (× {self.unit})"))[lang == "en"]
+        return f"{self.heading} → {columns.label(self.field, lang)}{unit}"
+
+
+@dataclass(frozen=True)
+class SheetRead:
+    name: str
+    heading_row: int
+    rows: int
+    skipped_rows: tuple[sheets.Skip, ...]
 
 
 @dataclass
@@ -35,10 +139,30 @@ class ImportOutcome:
     dry_run: bool = False
     partial: bool = False
     saved: int = 0
+    notes: list[Note] = field(default_factory=list)        # about the sheet as a whole
+    sheets: list[SheetRead] = field(default_factory=list)
+    skipped_sheets: list[sheets.SkippedSheet] = field(default_factory=list)
+    columns: list[ColumnPlan] = field(default_factory=list)
 
     @property
     def invalid(self) -> list[RowOutcome]:
         return [r for r in self.rows if r.outcome == "invalid"]
+
+    @property
+    def problems(self) -> list[Note]:
+        """Every problem, the sheet's first, then row by row."""
+        return [n for n in self.notes if n.severity == VIOLATION] + [
+            note for row in self.rows for _, note in row.problems]
+
+    @property
+    def warnings(self) -> list[Note]:
+        return [n for n in self.notes if n.severity == WARNING] + [
+            note for row in self.rows for _, note in row.warnings]
+
+    @property
+    def blocked(self) -> bool:
+        """Nothing can be saved: the sheet itself has a problem."""
+        return any(n.severity == VIOLATION for n in self.notes)
 
     def counts(self) -> dict[str, int]:
         counts = {"created": 0, "updated": 0, "unchanged": 0, "invalid": 0}
@@ -47,91 +171,613 @@ class ImportOutcome:
         return counts
 
     def to_text(self, lang: str = "sv") -> str:
-        words = {"created": ("skapas", "created"), "updated": ("ändras", "updated"),
-                 "unchanged": ("oförändrad", "unchanged"), "invalid": ("FEL", "INVALID")}
-        index = 0 if lang == "sv" else 1
-        lines = []
-        for row in self.rows:
-            name = "Rad" if lang == "sv" else "Row"
-            lines.append(f"{name} {row.row} ({row.identifier or '–'}): {words[row.outcome][index]}")
-            for column, message in row.problems:
-                lines.append(f"    {column}: {message.message(lang)}")
-        c = self.counts()
-        if lang == "sv":
-            lines.append(f"{c['created']} nya, {c['updated']} ändrade, {c['unchanged']} "
-                         f"oförändrade, {c['invalid']} med fel.")
-            if self.dry_run:
-                lines.append("Provkörning: inget sparades.")
-            elif self.invalid and not self.partial:
-                lines.append("Inget importerades eftersom rader har fel (använd --partial för "
-                             "att spara de giltiga raderna).")
+        return "\n".join(_report_lines(self, lang))
+
+
+@dataclass
+class SheetPlan:
+    """What an import of a sheet would do, before anything is saved (for the mapping step)."""
+
+    filename: str
+    sheets: list[SheetRead]
+    skipped_sheets: list[sheets.SkippedSheet]
+    columns: list[ColumnPlan]
+    fields: list[tuple[str, str, str]]          # (field, Swedish label, English label)
+    preview: list[dict[str, str]]               # first rows: heading → cell text
+    report: ImportOutcome
+    headings_key: str = ""
+
+    @property
+    def mapping(self) -> dict[str, str | None]:
+        """{heading: field} as the plan stands (None: not imported)."""
+        return {c.heading: c.field for c in self.columns if c.heading}
+
+    def to_text(self, lang: str = "sv") -> str:
+        return self.report.to_text(lang)
+
+
+# -- planning the columns -------------------------------------------------------------------
+def _folded_map(mapping: Mapping[str, str | None] | None) -> dict[str, str | None]:
+    folded: dict[str, str | None] = {}
+    for heading, target in (mapping or {}).items():
+        target = (target or "").strip() or None
+        if target is not None and target not in columns.FIELDS:
+            names = ", ".join(columns.FIELDS)
+            raise InputError(
+                f"--map {heading}={target}: there is no field {target!r}; choose among "
+                f"{names} (or leave it empty to skip the column).",
+                f"--map {heading}={target}: fältet {target!r} finns inte; välj bland {names} "
+                "(eller lämna det tomt för att hoppa över kolumnen).")
+        folded[columns.fold(heading)] = target
+    return folded
+
+
+def _field_of(mapping: dict[str, str | None], ignore: set[str],
+              remembered: dict[str, str | None]) -> Any:
+    def field_of(heading: str) -> str | None:
+        key = columns.fold(heading)
+        if key in ignore:
+            return None
+        if key in mapping:
+            return mapping[key]
+        if key in remembered:
+            return remembered[key]
+        return columns.recognise(heading).field
+    return field_of
+
+
+def headings_key(book: sheets.Workbook) -> str:
+    """The key a confirmed mapping is remembered under: the sheets' headings, folded."""
+    names = sorted({columns.fold(h) for s in book.sheets for h in s.headings if h})
+    return hashlib.sha256(json.dumps(names, ensure_ascii=False).encode()).hexdigest()
+
+
+def _plan_columns(book: sheets.Workbook, mapping: dict[str, str | None], ignore: set[str],
+                  remembered: dict[str, str | None]) -> list[ColumnPlan]:
+    plans = []
+    for sheet in book.sheets:
+        taken: set[str] = set()
+        for index, heading in enumerate(sheet.headings):
+            key = columns.fold(heading)
+            found = columns.recognise(heading)
+            unit = columns.heading_unit(heading)[1]
+            if not heading:
+                plan = ColumnPlan(sheet.name, index, heading, None, "empty")
+            elif key in ignore:
+                plan = ColumnPlan(sheet.name, index, heading, None, "ignored", found.person)
+            elif key in mapping:
+                plan = ColumnPlan(sheet.name, index, heading, mapping[key],
+                                  "mapped" if mapping[key] else "ignored", found.person, unit)
+            elif key in remembered:
+                plan = ColumnPlan(sheet.name, index, heading, remembered[key],
+                                  "remembered" if remembered[key] else "ignored", found.person,
+                                  unit)
+            else:
+                plan = ColumnPlan(sheet.name, index, heading, found.field, found.reason,
+                                  found.person, found.unit)
+            if plan.field in taken and plan.field not in LIST_FIELDS:
+                plan = ColumnPlan(sheet.name, index, heading, None, "duplicate", plan.person)
+            if plan.field:
+                taken.add(plan.field)
+            plans.append(plan)
+    return plans
+
+
+def _sheet_notes(book: sheets.Workbook, plans: list[ColumnPlan]) -> list[Note]:
+    notes = []
+    for sheet in book.sheets:
+        fields = {p.field for p in plans if p.sheet == sheet.name and p.field}
+        if not sheet.rows:
+            continue
+        for required, accepted in REQUIRED.items():
+            if fields & set(accepted):
+                continue
+            if required == "description_sv" and fields & {"goal_sv", "problemStatement_sv"}:
+                notes.append(Note(INFO, *_DESCRIPTION_FALLBACK, sheet=sheet.name))
+                continue
+            sv, en = _MISSING[required]
+            notes.append(Note(VIOLATION, sv, en, sheet=sheet.name))
+        for recommended in RECOMMENDED:
+            if recommended not in fields:
+                sv, en = _RECOMMENDED[recommended]
+                notes.append(Note(WARNING, sv, en, sheet=sheet.name))
+        persons = [p.heading for p in plans if p.sheet == sheet.name and p.person and
+                   not p.field]
+        if persons:
+            names = ", ".join(persons)
+            notes.append(Note(INFO,
+                              f"Kolumnerna {names} namnger personer och publiceras inte "
+                              "(personuppgifter). Vill ni publicera dem: välj ett fält med "
+                              f"--map \"{persons[0]}=fält\".",
+                              f"The columns {names} name persons and are not published "
+                              "(personal data). To publish them, choose a field with "
+                              f"--map \"{persons[0]}=field\".", sheet=sheet.name))
+    return notes
+
+
+_DESCRIPTION_FALLBACK = (
+    "Arket har ingen kolumn för beskrivning; texten om mål, syfte eller problem används som "
+    "beskrivning.",
+    "The sheet has no description column; the text of the goal, purpose or problem is used as "
+    "the description.")
+_MISSING = {
+    "title_sv": ("Arket saknar en kolumn för initiativets namn. Lägg till en kolumn Projektnamn "
+                 "(eller Namn, Titel), eller välj en kolumn med --map \"Rubrik=title_sv\".",
+                 "The sheet has no column for the initiative's name. Add a column Project name "
+                 "(or Name, Title), or choose one with --map \"Heading=title_sv\"."),
+    "description_sv": ("Arket saknar en kolumn för beskrivning. Lägg till en kolumn Beskrivning "
+                       "(eller Syfte), eller välj en kolumn med --map \"Rubrik=description_sv\".",
+                       "The sheet has no description column. Add a column Description (or "
+                       "Purpose), or choose one with --map \"Heading=description_sv\"."),
+    "phase": ("Arket saknar en kolumn för fas. Lägg till en kolumn Status (med till exempel "
+              "Pågår, Planerad, Avslutad), eller välj en kolumn med --map \"Rubrik=phase\".",
+              "The sheet has no column for the phase. Add a column Status (with for example "
+              "In progress, Planned, Completed), or choose one with --map \"Heading=phase\"."),
+}
+_RECOMMENDED = {
+    "theme": ("Rekommenderat: arket har ingen kolumn för tema (Verksamhetsområde).",
+              "Recommended: the sheet has no column for the theme (area of activity)."),
+    "budget": ("Rekommenderat: arket har ingen kolumn för budget.",
+               "Recommended: the sheet has no budget column."),
+    "goal_sv": ("Rekommenderat: arket har ingen kolumn för mål (Syfte, Mål).",
+                "Recommended: the sheet has no goal column (Purpose, Goal)."),
+    "contact_email": ("Rekommenderat: arket har ingen kolumn för kontakt (e-post till en "
+                      "funktionsbrevlåda).",
+                      "Recommended: the sheet has no contact column (a functional mailbox)."),
+}
+
+
+# -- rows -----------------------------------------------------------------------------------
+@dataclass
+class _Row:
+    sheet: str
+    number: int
+    form: dict[str, str]
+    notes: list[Note]
+    headings: dict[str, str]            # form field → the column heading it came from
+    refused: set[str]                   # form fields whose value the import refused
+    given_id: str = ""                  # from the identifier column
+    title: str = ""
+    identifier: str = ""
+    needs_title: bool = False
+
+
+def _read_row(sheet: sheets.Sheet, row: sheets.Row, plans: list[ColumnPlan]) -> _Row:
+    state = _Row(sheet.name, row.number, {}, [], {}, set())
+    end_cells: list[tuple[ColumnPlan, Any]] = []
+
+    def note(plan: ColumnPlan, severity: str, sv: str, en: str, cell: Any = None) -> None:
+        state.notes.append(Note(severity, sv, en, row.number, sheet.name, plan.heading,
+                                "" if cell is None else values.cell_text(cell)[:200]))
+
+    for plan in plans:
+        if plan.field is None or plan.sheet != sheet.name:
+            continue
+        cell = row.cells[plan.index] if plan.index < len(row.cells) else None
+        target = plan.field
+        state.headings.setdefault(target, plan.heading)
+        if isinstance(cell, sheets.Oversize):
+            if cell.length > sheets.MAX_CELL:
+                note(plan, VIOLATION,
+                     f"Cellen har {cell.length} tecken, fler än de {sheets.MAX_CELL} Excel "
+                     "tillåter. Korta texten.",
+                     f"The cell has {cell.length} characters, more than the {sheets.MAX_CELL} "
+                     "Excel allows. Shorten the text.")
+            else:
+                note(plan, VIOLATION,
+                     f"Cellen har {sheets.MAX_CELL} tecken, den gräns Excel har; texten är "
+                     "troligen avkortad. Korta texten.",
+                     f"The cell has {sheets.MAX_CELL} characters, Excel's limit; the text is "
+                     "probably cut short. Shorten the text.")
+            state.refused.add(target)
+            continue
+        if target == "end":
+            end_cells.append((plan, cell))
+            continue
+        parsed = _parse(target, cell, plan)
+        if parsed.error_sv:
+            note(plan, VIOLATION, parsed.error_sv, parsed.error_en)
+            state.refused.add(target)
+            continue
+        if parsed.warning_sv:
+            note(plan, WARNING, parsed.warning_sv, parsed.warning_en)
+        if target == "participant":
+            iris, partner_notes = _partners(values.cell_text(cell))
+            for sv, en in partner_notes:
+                note(plan, WARNING, sv, en)
+            text = "\n".join(iris)
         else:
-            lines.append(f"{c['created']} new, {c['updated']} changed, {c['unchanged']} "
-                         f"unchanged, {c['invalid']} invalid.")
-            if self.dry_run:
-                lines.append("Dry run: nothing was saved.")
-            elif self.invalid and not self.partial:
-                lines.append("Nothing was imported because rows are invalid (use --partial to "
-                             "save the valid rows).")
-        return "\n".join(lines)
+            text = parsed.text
+        if target in LIST_FIELDS and state.form.get(target):
+            text = "; ".join(p for p in (state.form[target], text) if p) if target != \
+                "participant" else "\n".join(p for p in (state.form[target], text) if p)
+        state.form[target] = text
+    completed = state.form.get("phase", "") in COMPLETED
+    for plan, cell in end_cells:
+        target = "endDate" if completed else "plannedEndDate"
+        if target in state.form and state.form[target]:
+            continue
+        state.headings.setdefault(target, plan.heading)
+        parsed = values.a_date(cell, end=True)
+        if parsed.error_sv:
+            note(plan, VIOLATION, parsed.error_sv, parsed.error_en)
+            state.refused.add(target)
+            continue
+        if parsed.warning_sv:
+            note(plan, WARNING, parsed.warning_sv, parsed.warning_en)
+        state.form[target] = parsed.text
+    state.given_id = state.form.pop("identifier", "").strip()
+    state.title = state.form.get("title_sv") or state.form.get("title_en") or ""
+    if not state.form.get("description_sv") and "description_sv" not in state.headings:
+        fallback = state.form.get("goal_sv") or state.form.get("problemStatement_sv") or ""
+        if fallback:
+            state.form["description_sv"] = fallback
+    return state
 
 
-_HEADER = {c.field: c.header_sv for c in spreadsheet.COLUMNS}
+def _parse(target: str, cell: Any, plan: ColumnPlan) -> values.Value:
+    if target == "phase":
+        return values.phase(cell)
+    if target == "theme":
+        return values.themes(cell)
+    if target in ("startDate",):
+        return values.a_date(cell, end=False)
+    if target in ("plannedEndDate", "endDate"):
+        return values.a_date(cell, end=True)
+    if target in ("budget", "spentToDate"):
+        return values.amount(cell, plan.unit)
+    if target == "contact_email":
+        return values.email(cell)
+    if target == "openForCollaboration":
+        return values.yes_no(cell)
+    text = values.cell_text(cell)
+    return values.Value("" if values.is_empty(text) and target != "identifier" else text)
 
 
-def run_import(store: Store, config: Config, filename: str, data: bytes, dry_run: bool = False,
-               partial: bool = False) -> ImportOutcome:
-    """Import *data* (the file's bytes) into *store*; see the module docstring."""
-    from .forms import errors_by_field
+def split_names(text: str) -> list[str]:
+    """Partner names of one cell (the shared rule, when the library has it)."""
+    shared = getattr(organizations, "split_names", None)
+    if shared is not None:
+        return list(shared(text))
+    import re
 
-    rows = spreadsheet.read(filename, data)
-    outcome = ImportOutcome(dry_run=dry_run, partial=partial)
-    seen: dict[str, int] = {}
+    return [p.strip() for p in re.split(r"[,;\n]+|\s+och\s+", text or "") if p.strip()]
+
+
+def _partners(text: str) -> tuple[list[str], list[tuple[str, str]]]:
+    """Organisation IRIs for the names in *text*, and a warning for each name not found."""
+    iris: list[str] = []
+    notes: list[tuple[str, str]] = []
+    match_name = getattr(organizations, "match_name", None)
+    for name in split_names(text):
+        if name.startswith(("http://", "https://")):
+            iris.append(name)
+            continue
+        if match_name is not None:
+            found = match_name(name)
+            if found.organization is not None:
+                iris.append(found.organization.iri)
+                continue
+            suggestions = ", ".join(o.name for o in found.candidates[:3])
+        else:
+            try:
+                iris.append(organizations.find(name).iri)
+                continue
+            except Exception:  # noqa: BLE001 - not found (or ambiguous): a warning, below
+                suggestions = ""
+        hint_sv = f" Menade ni {suggestions}?" if suggestions else ""
+        hint_en = f" Did you mean {suggestions}?" if suggestions else ""
+        notes.append((
+            f"«{name}» är ingen organisation vi känner igen och publiceras inte som "
+            f"partner.{hint_sv} Skriv organisationens namn som i registret eller dess "
+            "organisationsnummer.",
+            f"«{name}» is not an organisation we recognise and is not published as a "
+            f"partner.{hint_en} Write the organisation's registered name or its organisation "
+            "number."))
+    return list(dict.fromkeys(iris)), notes
+
+
+def _identifiers(store: Store, rows: list[_Row]) -> dict[str, str]:
+    """Give every row its identifier; returns the source keys to remember."""
+    keys: dict[str, str] = {}
+    wanted = []
+    for row in rows:
+        if not row.given_id and row.title:
+            wanted += [f"title:{values.slug(row.title, 200)}", f"row:{row.sheet}:{row.number}"]
+    known = store.import_identifiers(wanted) if wanted else {}
+    claimed: dict[str, int] = {}
+    pending = []
+    for row in rows:
+        if row.given_id:
+            row.identifier = row.given_id if IDENTIFIER.match(row.given_id) else \
+                values.slug(row.given_id, 100)
+            if not row.identifier:
+                row.given_id = ""
+        if not row.given_id:
+            if not row.title:
+                row.needs_title = True
+                continue
+            title_key = f"title:{values.slug(row.title, 200)}"
+            if title_key in known and known[title_key] not in claimed:
+                row.identifier = known[title_key]
+            else:
+                pending.append(row)
+                continue
+        claimed.setdefault(row.identifier, row.number)
+    for row in pending:
+        row_key = f"row:{row.sheet}:{row.number}"
+        earlier = known.get(row_key)
+        if earlier and earlier not in claimed and _same_initiative(store, earlier, row.title):
+            row.identifier = earlier
+        else:
+            base = values.slug(row.title) or "initiativ"
+            candidate, n = base, 2
+            while candidate in claimed:
+                candidate, n = f"{base}-{n}", n + 1
+            if candidate != base:
+                row.notes.append(Note(
+                    WARNING, f"Samma titel som rad {claimed[base]}; initiativet får "
+                    f"identifieraren {candidate}.",
+                    f"The same title as row {claimed[base]}; the initiative gets the "
+                    f"identifier {candidate}.", row.number, row.sheet,
+                    row.headings.get("title_sv") or row.headings.get("title_en", "")))
+            row.identifier = candidate
+        claimed.setdefault(row.identifier, row.number)
+    for row in rows:
+        if row.identifier and row.title and not row.given_id:
+            keys[f"title:{values.slug(row.title, 200)}"] = row.identifier
+            keys[f"row:{row.sheet}:{row.number}"] = row.identifier
+    return keys
+
+
+def _same_initiative(store: Store, identifier: str, title: str) -> bool:
+    """Whether the stored initiative *identifier* is plausibly the row titled *title* now (its
+    title corrected), not another initiative that moved into this place of the sheet."""
+    found = store.get(identifier)
+    if found is None:
+        return False
+    stored = found.record.get("title") or {}
+    return any(difflib.SequenceMatcher(None, columns.fold(t), columns.fold(title)).ratio() >= 0.6
+               for t in stored.values() if isinstance(t, str))
+
+
+# -- the import -----------------------------------------------------------------------------
+def _plan(store: Store, filename: str, data: bytes, mapping: Mapping[str, str | None] | None,
+          ignore: Iterable[str]) -> tuple[sheets.Workbook, list[ColumnPlan], str]:
+    folded = _folded_map(mapping)
+    ignored = {columns.fold(h) for h in ignore}
+    remembered_all: dict[str, str | None] = {}
+    field_of = _field_of(folded, ignored, remembered_all)
+    book = sheets.read(filename, data, field_of)
+    key = headings_key(book)
+    remembered = store.import_mapping(key) or {}
+    remembered_all.update({columns.fold(h): f for h, f in remembered.items()})
+    return book, _plan_columns(book, folded, ignored, remembered_all), key
+
+
+def _outcome(store: Store, base_url: str, organization: str, book: sheets.Workbook,
+             plans: list[ColumnPlan], dry_run: bool, partial: bool
+             ) -> tuple[ImportOutcome, list[dict[str, Any]], dict[str, str]]:
+    outcome = ImportOutcome(dry_run=dry_run, partial=partial, columns=plans,
+                            skipped_sheets=list(book.skipped))
+    outcome.sheets = [SheetRead(s.name, s.heading_row, len(s.rows), s.skipped)
+                      for s in book.sheets]
+    outcome.notes = _sheet_notes(book, plans)
+    missing = {(n.sheet, f) for n in outcome.notes if n.severity == VIOLATION
+               for f, (sv, _) in _MISSING.items() if n.message_sv == sv}
+    rows = [_read_row(sheet, row, plans) for sheet in book.sheets for row in sheet.rows]
+    keys = _identifiers(store, rows)
+    stamp = now()
+    existing = {r.identifier: store.get(r.identifier) for r in rows if r.identifier}
     items = []
     for row in rows:
-        identifier = row.values.get("identifier", "").strip()
-        existing = store.get(identifier) if identifier else None
-        items.append((to_record(row.values, existing.record if existing else None), identifier))
-    stamp = now()
-    prepared = prepare_many(items, config.base_url, config.organization, stamp) if items else []
+        found = existing.get(row.identifier)
+        items.append((to_record({**row.form, "identifier": row.identifier},
+                                found.record if found else None), row.identifier or None))
+    prepared = prepare_many(items, base_url, organization, stamp) if items else []
     to_save = []
     for row, ready in zip(rows, prepared, strict=True):
-        identifier = ready.record.get("identifier", "")
+        problems = [n for n in row.notes if n.severity == VIOLATION]
+        warnings = [n for n in row.notes if n.severity != VIOLATION]
         placed = errors_by_field(ready.report.results)
-        for key, message in money_problems(row.values).items():
-            if message not in placed.setdefault(key, []):
-                placed[key].insert(0, message)
-        problems = []
-        warnings = []
-        for key, messages in placed.items():
-            column = _HEADER.get(key, key)
-            for message in messages:
-                (problems if message.severity == "Violation" else warnings).append(
-                    (column, message))
-        if identifier in seen:
-            problems.append((_HEADER["identifier"], FieldMessage(
-                "Violation", f"Identifieraren finns redan på rad {seen[identifier]}.",
-                f"The identifier is already used on row {seen[identifier]}.")))
-        seen.setdefault(identifier, row.number)
+        for key, found_messages in placed.items():
+            field_name = "title_sv" if key == "identifier" and row.needs_title else key
+            if field_name in row.refused or (row.sheet, field_name) in missing:
+                continue
+            if key == "identifier" and row.needs_title and "title_sv" in placed:
+                continue
+            heading = row.headings.get(field_name) or row.headings.get(
+                field_name.replace("_sv", "_en"), "")
+            if not heading and field_name in ("title_sv", "identifier"):
+                heading = row.headings.get("title_en", "")
+            for message in found_messages:
+                note = Note(message.severity, message.message_sv, message.message_en,
+                            row.number, row.sheet, heading, _shown(row.form, field_name))
+                if message.severity == VIOLATION:
+                    if note not in problems:
+                        problems.append(note)
+                elif heading or field_name not in RECOMMENDED:
+                    warnings.append(note)
+        identifier = ready.record.get("identifier", "") if row.identifier else ""
         if problems:
-            outcome.rows.append(RowOutcome(row.number, identifier, "invalid", tuple(problems),
-                                           tuple(warnings)))
+            outcome.rows.append(RowOutcome(row.number, identifier, "invalid",
+                                           tuple((n.column, n) for n in problems),
+                                           tuple((n.column, n) for n in warnings), row.sheet,
+                                           row.title))
             continue
-        existing = store.get(identifier)
-        if existing is None:
+        found = store.get(identifier)
+        if found is None:
             result = "created"
-        elif canonical(existing.record) == canonical(ready.record):
+        elif canonical(found.record) == canonical(ready.record):
             result = "unchanged"
         else:
             result = "updated"
-        outcome.rows.append(RowOutcome(row.number, identifier, result, (), tuple(warnings)))
+        outcome.rows.append(RowOutcome(row.number, identifier, result, (),
+                                       tuple((n.column, n) for n in warnings), row.sheet,
+                                       row.title))
         if result != "unchanged":
             to_save.append(ready.record)
-    if not rows:
-        raise InputError("The spreadsheet has no rows below the header.",
-                         "Kalkylarket har inga rader under rubrikraden.")
-    if dry_run or (outcome.invalid and not partial) or not to_save:
+    _duplicates(outcome)
+    if outcome.blocked:
+        to_save = []
+    valid = {r.identifier for r in outcome.rows if r.outcome != "invalid"}
+    return outcome, to_save, {k: v for k, v in keys.items() if v in valid}
+
+
+def _shown(form: dict[str, str], field_name: str) -> str:
+    return str(form.get(field_name, ""))[:200]
+
+
+def _duplicates(outcome: ImportOutcome) -> None:
+    """Two rows with one identifier (from the identifier column): the second is invalid."""
+    seen: dict[str, int] = {}
+    for index, row in enumerate(outcome.rows):
+        if not row.identifier:
+            continue
+        if row.identifier in seen:
+            note = Note(VIOLATION, f"Identifieraren {row.identifier} finns redan på rad "
+                                   f"{seen[row.identifier]}. Ge raderna olika identifierare.",
+                        f"The identifier {row.identifier} is already used on row "
+                        f"{seen[row.identifier]}. Give the rows different identifiers.",
+                        row.row, row.sheet, "")
+            outcome.rows[index] = RowOutcome(row.row, row.identifier, "invalid",
+                                             row.problems + ((note.column, note),),
+                                             row.warnings, row.sheet, row.title)
+        else:
+            seen[row.identifier] = row.row
+
+
+def inspect_sheet(store: Store, filename: str, data: bytes, *,
+                  mapping: Mapping[str, str | None] | None = None, ignore: Iterable[str] = (),
+                  lang: str = "sv", config: Config | None = None) -> SheetPlan:
+    """What importing *data* would do, with nothing saved: see :class:`SheetPlan`.
+
+    *mapping* is {heading: field} (a field of :data:`node.columns.FIELDS`, or empty to skip
+    the column), *ignore* headings to skip; *config* (the node's settings) makes the report's
+    checks exact, without it placeholders stand in for the node's address and organisation.
+    """
+    book, plans, key = _plan(store, filename, data, mapping, ignore)
+    base = config.base_url if config else PLAN_BASE
+    org = config.organization if config else PLAN_ORG
+    outcome, _, _ = _outcome(store, base, org, book, plans, dry_run=True, partial=False)
+    preview = []
+    for sheet in book.sheets:
+        for row in sheet.rows[:PREVIEW_ROWS - len(preview)]:
+            preview.append({h or f"({i + 1})": values.cell_text(c)[:200]
+                            for i, (h, c) in enumerate(zip(sheet.headings, row.cells,
+                                                           strict=False))})
+    fields = [(f, sv, en) for f, (sv, en) in columns.FIELDS.items()]
+    return SheetPlan(filename, outcome.sheets, outcome.skipped_sheets, plans, fields, preview,
+                     outcome, key)
+
+
+def run_import(store: Store, config: Config, filename: str, data: bytes, dry_run: bool = False,
+               partial: bool = False, *, mapping: Mapping[str, str | None] | None = None,
+               ignore: Iterable[str] = ()) -> ImportOutcome:
+    """Import *data* (the file's bytes) into *store*; see the module docstring."""
+    book, plans, key = _plan(store, filename, data, mapping, ignore)
+    outcome, to_save, keys = _outcome(store, config.base_url, config.organization, book, plans,
+                                      dry_run, partial)
+    if dry_run or outcome.blocked or (outcome.invalid and not partial):
         return outcome
-    changes = store.save(to_save)
+    confirmed = {p.heading: p.field for p in plans if p.heading}
+    changes = store.save(to_save, import_keys=keys, mapping=(key, confirmed))
     outcome.saved = sum(1 for c in changes if c.version)
     return outcome
+
+
+# -- the report -----------------------------------------------------------------------------
+_WORDS = {"created": (("skapas", "skulle skapas"), ("created", "would create")),
+          "updated": (("ändras", "skulle ändras"), ("updated", "would update")),
+          "unchanged": (("oförändrad", "oförändrad"), ("unchanged", "unchanged")),
+          "invalid": (("FEL", "FEL"), ("INVALID", "INVALID"))}
+
+
+def _report_lines(outcome: ImportOutcome, lang: str) -> list[str]:
+    en = lang == "en"
+    many = len(outcome.sheets) > 1
+    lines = []
+    if outcome.sheets:
+        read = "; ".join(
+            (f"«{s.name}» (headings on row {s.heading_row}, {s.rows} rows)" if en else
+             f"«{s.name}» (rubriker på rad {s.heading_row}, {s.rows} rader)")
+            for s in outcome.sheets)
+        lines.append(("Sheets read: " if en else "Lästa blad: ") + read)
+    if outcome.skipped_sheets:
+        lines.append(("Sheets skipped: " if en else "Överhoppade blad: ") + "; ".join(
+            f"«{s.name}» ({s.why(lang)})" for s in outcome.skipped_sheets))
+    if outcome.columns:
+        lines.append("Columns:" if en else "Kolumner:")
+        described: dict[str, list[str]] = {}
+        for plan in outcome.columns:
+            if plan.heading or plan.field:
+                described.setdefault(plan.describe(lang), []).append(plan.sheet)
+        for text, where in described.items():
+            prefix = f"[{', '.join(where)}] " if many and len(where) < len(outcome.sheets) \
+                else ""
+            lines.append(f"  {prefix}{text}")
+    skipped_rows = [(s.name, k) for s in outcome.sheets for k in s.skipped_rows]
+    if skipped_rows:
+        reasons = {"total": ("summarad", "totals row"), "formula": ("bara formler",
+                                                                    "formulas only"),
+                   "heading": ("rubrikraden igen", "the headings again")}
+        lines.append(("Rows skipped: " if en else "Överhoppade rader: ") + ", ".join(
+            f"{'[' + name + '] ' if many else ''}{k.number} ({reasons[k.reason][en]}"
+            f"{' «' + k.text + '»' if k.text else ''})" for name, k in skipped_rows))
+    for note in outcome.notes:
+        if note.severity == VIOLATION:
+            lines.append(("PROBLEM: " if en else "FEL: ") + note.line(lang, many))
+    dry = 1 if outcome.dry_run else 0
+    for row in outcome.rows:
+        name = "Row" if en else "Rad"
+        place = f"[{row.sheet}] " if many else ""
+        lines.append(f"{place}{name} {row.row} ({row.identifier or '–'}): "
+                     f"{_WORDS[row.outcome][1 if en else 0][dry]}")
+        for _, note in row.problems:
+            lines.append(f"    {note.line(lang, many)}")
+    warnings = [n for n in outcome.notes if n.severity != VIOLATION] + [
+        n for row in outcome.rows for _, n in row.warnings]
+    if warnings:
+        lines.append("Warnings and notes:" if en else "Varningar och upplysningar:")
+        grouped: dict[tuple[str, str, str], list[Note]] = {}
+        for note in warnings:
+            # a note about every sheet alike is said once; a row's note once per sheet
+            sheet = note.sheet if many and note.row else ""
+            grouped.setdefault((sheet, note.column, note.message(lang)), []).append(note)
+        for (sheet, _, _), group in grouped.items():
+            numbers = ", ".join(str(n.row) for n in group if n.row)
+            sheets_named = many and (bool(sheet) or len(group) < len(outcome.sheets))
+            if not sheet and sheets_named:
+                names = ", ".join(dict.fromkeys(n.sheet for n in group))
+                lines.append(f"  {('Sheets ' if en else 'Blad ')}{names}: "
+                             f"{group[0].line(lang)}")
+            else:
+                lines.append(f"  {group[0].line(lang, sheets_named, numbers)}")
+    c = outcome.counts()
+    if en:
+        lines.append(f"{c['created']} new, {c['updated']} changed, {c['unchanged']} unchanged, "
+                     f"{c['invalid']} invalid.")
+        if outcome.dry_run:
+            lines.append("Dry run: nothing was saved.")
+        elif outcome.blocked:
+            lines.append("Nothing was imported because the sheet has a problem (above).")
+        elif outcome.invalid and not outcome.partial:
+            lines.append("Nothing was imported because rows are invalid (use --partial to "
+                         "save the valid rows).")
+        elif outcome.invalid:
+            lines.append(f"The valid rows were saved; {c['invalid']} rows were not (fix them "
+                         "and import the sheet again).")
+    else:
+        lines.append(f"{c['created']} nya, {c['updated']} ändrade, {c['unchanged']} "
+                     f"oförändrade, {c['invalid']} med fel.")
+        if outcome.dry_run:
+            lines.append("Provkörning: inget sparades.")
+        elif outcome.blocked:
+            lines.append("Inget importerades eftersom arket har ett fel (se ovan).")
+        elif outcome.invalid and not outcome.partial:
+            lines.append("Inget importerades eftersom rader har fel (använd --partial för "
+                         "att spara de giltiga raderna).")
+        elif outcome.invalid:
+            lines.append(f"De giltiga raderna sparades; {c['invalid']} rader sparades inte "
+                         "(rätta dem och importera arket igen).")
+    return lines

@@ -76,8 +76,8 @@ def prepare(data: Any, base_url: str, organization: str, modified: str,
 def prepare_many(items: list[tuple[Any, str | None]], base_url: str, organization: str,
                  modified: str) -> list[Prepared]:
     """:func:`prepare` for many records, validated together in one pass (for imports)."""
-    staged = [_normalise(data, base_url, organization, modified, identifier)
-              for data, identifier in items]
+    staged = [_normalise(data, base_url, organization, modified, identifier, f"_{index}")
+              for index, (data, identifier) in enumerate(items)]
     report = validate([q for _, quads, _ in staged for q in quads])
     grouped = report.by_initiative()
     out = []
@@ -88,7 +88,10 @@ def prepare_many(items: list[tuple[Any, str | None]], base_url: str, organizatio
 
 
 def _normalise(data: Any, base_url: str, organization: str, modified: str,
-               identifier: str | None) -> tuple[dict[str, Any], list, list[Result]]:
+               identifier: str | None, placeholder: str = "_",
+               ) -> tuple[dict[str, Any], list, list[Result]]:
+    # *placeholder* names a record whose identifier is unusable: one per record of a batch, so
+    # that one record's problems are never reported on another (they would share the IRI).
     if not isinstance(data, dict):
         raise InputError("The body must be one JSON object: an initiative.",
                          "Innehållet ska vara ett JSON-objekt: ett initiativ.")
@@ -99,7 +102,7 @@ def _normalise(data: Any, base_url: str, organization: str, modified: str,
         identifier = identifier[0]
     identifier = str(identifier or "").strip()
     valid = bool(IDENTIFIER.match(identifier))
-    iri = catalog.initiative_iri(base_url, identifier if valid else "_")
+    iri = catalog.initiative_iri(base_url, identifier if valid else placeholder)
     problems: list[Result] = []
     if not valid:
         problems.append(node_result(

@@ -71,8 +71,8 @@ def test_dry_run_reports_per_row_and_saves_nothing(tmp_path):
     path = instance(tmp_path)
     result = run("import", path, write_csv(tmp_path / "p.csv", GOOD), "--dry-run")
     assert result.exit_code == 0
-    assert "Rad 2 (digital-tillsyn): skapas" in result.output
-    assert "Rad 3 (e-arkiv): skapas" in result.output
+    assert "Rad 2 (digital-tillsyn): skulle skapas" in result.output   # a dry run says "would"
+    assert "Rad 3 (e-arkiv): skulle skapas" in result.output
     assert "Provkörning" in result.output
     assert Store(path / "node.db").count() == 0
 

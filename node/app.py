@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from pios_ld import __version__
 from pios_ld.errors import PiosError
+from pios_ld.logs import AccessLog
 from pios_ld.organizations import by_iri
 
 from . import auth, i18n, settings
@@ -115,7 +116,18 @@ def create_app(config: settings.Config | Mapping[str, Any]) -> Flask:
         en, sv = messages.get(exc.code or 500, (exc.description or exc.name, exc.name))
         return _error(exc.code or 500, en, sv, exc.name.lower().replace(" ", "-"))
 
-    app.wsgi_app = FastPath(app.wsgi_app, publisher)  # type: ignore[method-assign]
+    @app.route("/health")
+    def health():
+        """``200`` with a small status when the database answers, ``503`` when it does not."""
+        try:
+            initiatives = store.count()
+        except Exception as exc:  # noqa: BLE001 - any failure to read the database is unhealthy
+            log.error("health check failed: %s", exc)
+            return jsonify({"status": "unavailable", "version": __version__,
+                            "reason": f"{type(exc).__name__}: {exc}"}), 503
+        return jsonify({"status": "ok", "version": __version__, "initiatives": initiatives})
+
+    app.wsgi_app = AccessLog(FastPath(app.wsgi_app, publisher))  # type: ignore[method-assign]
     return app
 
 

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import sys
@@ -23,10 +24,12 @@ from typing import Any
 
 import click
 
-from pios_ld import organizations
+from pios_ld import logs, organizations
 from pios_ld.errors import PiosError, TooLargeError
 
 from . import columns, settings
+
+log = logging.getLogger("pios_ld.node")
 
 
 def _fail(exc: PiosError) -> None:
@@ -50,7 +53,7 @@ def reports_errors(command: Callable) -> Callable:
 def _config(instance: str, **overrides: Any) -> settings.Config:
     path = Path(instance)
     if not (path / settings.CONFIG_FILE).exists() and not any(
-            s.env in os.environ for s in settings.SETTINGS if s.required):
+            settings.env(s) in os.environ for s in settings.SETTINGS if s.required):
         raise PiosError(
             f"{path} is not a node instance (no {settings.CONFIG_FILE}); create it with "
             f"`pios node init {instance} --org ORG --base-url URL`.",
@@ -110,22 +113,28 @@ def init_command(instance: str, org: str | None, base_url: str | None, port: int
 @click.option("--host", default=None, help="Address to listen on (setting `host`).")
 @click.option("--port", type=int, default=None, help="Port to listen on (setting `port`).")
 @click.option("--threads", type=int, default=None, help="Worker threads (setting `threads`).")
+@logs.options
 @reports_errors
 def serve_command(instance: str, host: str | None, port: int | None,
-                  threads: int | None) -> None:
+                  threads: int | None, log_format: str | None, log_level: str | None) -> None:
     """Run the node with the waitress WSGI server."""
     import waitress
 
     from .app import create_app
 
     config = _config(instance, host=host, port=port, threads=threads)
+    logs.configure_from(config, log_format, log_level)
     app = create_app(config)
     click.echo(f"pios node: {config.base_url} serverad på http://{config.host}:{config.port}/ "
                "(Ctrl-C avslutar)")
     sys.stdout.flush()
-    waitress.serve(app, host=config.host, port=config.port, threads=config.threads,
-                   ident="pios-node", connection_limit=500, channel_timeout=60,
-                   clear_untrusted_proxy_headers=True)
+    log.info("serving %s on http://%s:%s/", config.base_url, config.host, config.port)
+    try:
+        waitress.serve(app, host=config.host, port=config.port, threads=config.threads,
+                       ident="pios-node", connection_limit=500, channel_timeout=60,
+                       clear_untrusted_proxy_headers=True)
+    finally:
+        log.info("stopped")
 
 
 @node.group("token")
@@ -319,4 +328,4 @@ def settings_command() -> None:
     """List every setting with its environment variable, default and help."""
     for setting in settings.SETTINGS:
         default = "(required)" if setting.required else repr(setting.default)
-        click.echo(f"{setting.name:18} {setting.env:28} {default}\n    {setting.help}")
+        click.echo(f"{setting.name:18} {settings.env(setting):28} {default}\n    {setting.help}")

@@ -25,7 +25,14 @@ from pios_ld.errors import InputError, NotFoundError, PiosError
 from pios_ld.validation import VIOLATION
 
 from . import auth, spreadsheet
-from .forms import FieldMessage, errors_by_field, money_problems, to_form, to_record
+from .forms import (
+    FieldMessage,
+    errors_by_field,
+    money_problems,
+    partner_problems,
+    to_form,
+    to_record,
+)
 from .i18n import HEALTH, PHASE_GROUPS, themes
 from .importer import run_import
 from .records import prepare
@@ -129,7 +136,11 @@ def _save_from_form(existing: dict[str, Any] | None, identifier: str | None):
     for key, message in problems.items():
         if message not in errors.setdefault(key, []):
             errors[key].insert(0, message)
-    if problems or not prepared.ok:
+    unknown_partners = partner_problems(data)
+    if unknown_partners:   # said per name, with suggestions, instead of "must be a link"
+        errors["participant"] = unknown_partners + [
+            m for m in errors.get("participant", []) if m.severity != VIOLATION]
+    if problems or unknown_partners or not prepared.ok:
         return None, errors
     if existing is None and _store().get(prepared.record["identifier"]) is not None:
         errors.setdefault("identifier", []).append(FieldMessage(

@@ -26,12 +26,12 @@ import sqlite3
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from pios_ld.clock import utc_text
 from pios_ld.feed import CREATE, DELETE, UPDATE, Version
 
 SCHEMA = """
@@ -65,7 +65,7 @@ VOLATILE = ("modified", "created")
 
 def now() -> str:
     """The current UTC time as an ``xsd:dateTime`` with milliseconds."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return utc_text(precise=True)
 
 
 def canonical(record: dict[str, Any]) -> str:

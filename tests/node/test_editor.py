@@ -174,3 +174,62 @@ def test_the_list_can_be_searched_and_filtered_by_phase(live):
     assert "Gemensamt e-arkiv" in found and "Digital tillsyn i hemtjänsten" not in found
     pilots = session.get(f"{live.url}/edit", params={"phase": "pilot"}, timeout=10).text
     assert "Digital tillsyn i hemtjänsten" in pilots and "Gemensamt e-arkiv" not in pilots
+
+
+REGION_STOCKHOLM = "http://dataportal.se/organisation/SE2321000016"
+GOTEBORG = "http://dataportal.se/organisation/SE2120001355"
+VGR = "http://dataportal.se/organisation/SE2321000131"
+
+
+def test_partners_typed_as_names_are_published_as_the_organisations_they_name(live):
+    session = logged_in(live)
+    token = csrf(session, f"{live.url}/edit/new")
+    response = session.post(f"{live.url}/edit/new", timeout=10, data={
+        **form(participant="Region Stockholm, Göteborgs Stad och VGR\nhttps://inera.se/"),
+        "csrf_token": token})
+    assert response.status_code == 200, response.text
+    published = requests.get(f"{live.url}/initiatives/digital-tillsyn",
+                             headers={"Accept": "application/ld+json"}, timeout=10).json()
+    assert sorted(published["participant"]) == sorted(
+        [REGION_STOCKHOLM, GOTEBORG, VGR, "https://inera.se/"])
+    page = session.get(f"{live.url}/edit/digital-tillsyn", timeout=10).text
+    shown = page[page.index('id="f-participant"'):]
+    shown = shown[shown.index(">") + 1:shown.index("</textarea>")]
+    assert sorted(shown.split("\n")) == ["Göteborgs kommun", "Region Stockholm",
+                                         "Västra Götalandsregionen", "https://inera.se/"]
+
+
+def test_an_unknown_or_ambiguous_partner_is_explained_beside_the_field_and_nothing_is_saved(live):
+    session = logged_in(live)
+    token = csrf(session, f"{live.url}/edit/new")
+    typed = "Stockholm\nSKR\nLunds univ\nMalmö stad"
+    response = session.post(f"{live.url}/edit/new", timeout=10,
+                            data={**form(participant=typed), "csrf_token": token})
+    assert response.status_code == 422
+    html = response.text
+    row = html[html.index('for="f-participant"'):html.index('id="f-participant"')]
+    assert "«Stockholm» kan vara flera organisationer: Stockholms kommun, Region Stockholm" in row
+    assert "«SKR» (Sveriges Kommuner och Regioner) finns inte bland referensorganisationerna" in row
+    assert "Menade du Lunds universitet?" in row
+    assert "Malmö" not in row                        # the name that was found is not flagged
+    assert typed in html                             # what was typed is kept in the field
+    assert 'href="#f-participant"' in html           # and linked from the summary
+    assert live.store.count() == 0
+    token = csrf(session, f"{live.url}/edit/new?lang=en")
+    english = session.post(f"{live.url}/edit/new", timeout=10,
+                           data={**form(participant="Stockholm"), "csrf_token": token}).text
+    assert "“Stockholm” could be several organisations: Stockholms kommun, Region Stockholm" \
+        in english
+
+
+def test_editing_an_initiative_keeps_its_partners_when_the_names_are_saved_again(live):
+    live.post(record(participant=[VGR, "https://inera.se/"]))
+    session = logged_in(live)
+    url = f"{live.url}/edit/digital-tillsyn"
+    page = session.get(url, timeout=10).text
+    shown = page[page.index('id="f-participant"'):]
+    shown = shown[shown.index(">") + 1:shown.index("</textarea>")]
+    session.post(url, timeout=10, data={**form(participant=shown),
+                                        "csrf_token": TOKEN.search(page).group(1)})
+    assert sorted(live.store.get("digital-tillsyn").record["participant"]) == sorted(
+        [VGR, "https://inera.se/"])

@@ -33,12 +33,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pios_ld import organizations
 from pios_ld.errors import InputError
 from pios_ld.validation import VIOLATION, WARNING
 
 from . import columns, sheets, values
-from .forms import errors_by_field, to_record
+from .forms import errors_by_field, partners, to_record
 from .i18n import PHASE_GROUPS
 from .records import IDENTIFIER, prepare_many
 from .settings import Config
@@ -339,6 +338,7 @@ class _Row:
     notes: list[Note]
     headings: dict[str, str]            # form field → the column heading it came from
     refused: set[str]                   # form fields whose value the import refused
+    partners: list[str] | None = None   # participant IRIs, when the sheet has the column
     given_id: str = ""                  # from the identifier column
     title: str = ""
     identifier: str = ""
@@ -384,16 +384,15 @@ def _read_row(sheet: sheets.Sheet, row: sheets.Row, plans: list[ColumnPlan]) -> 
             continue
         if parsed.warning_sv:
             note(plan, WARNING, parsed.warning_sv, parsed.warning_en)
-        if target == "participant":
+        if target == "participant":     # resolved here; the record gets the IRIs as a list
             iris, partner_notes = _partners(values.cell_text(cell))
             for sv, en in partner_notes:
                 note(plan, WARNING, sv, en)
-            text = "\n".join(iris)
-        else:
-            text = parsed.text
+            state.partners = list(dict.fromkeys((state.partners or []) + iris))
+            continue
+        text = parsed.text
         if target in LIST_FIELDS and state.form.get(target):
-            text = "; ".join(p for p in (state.form[target], text) if p) if target != \
-                "participant" else "\n".join(p for p in (state.form[target], text) if p)
+            text = "; ".join(p for p in (state.form[target], text) if p)
         state.form[target] = text
     completed = state.form.get("phase", "") in COMPLETED
     fields = {p.field for p in plans if p.sheet == sheet.name}
@@ -441,47 +440,15 @@ def _parse(target: str, cell: Any, plan: ColumnPlan) -> values.Value:
     return values.Value("" if values.is_empty(text) and target != "identifier" else text)
 
 
-def split_names(text: str) -> list[str]:
-    """Partner names of one cell (the shared rule, when the library has it)."""
-    shared = getattr(organizations, "split_names", None)
-    if shared is not None:
-        return list(shared(text))
-    import re
-
-    return [p.strip() for p in re.split(r"[,;\n]+|\s+och\s+", text or "") if p.strip()]
-
-
 def _partners(text: str) -> tuple[list[str], list[tuple[str, str]]]:
-    """Organisation IRIs for the names in *text*, and a warning for each name not found."""
-    iris: list[str] = []
-    notes: list[tuple[str, str]] = []
-    match_name = getattr(organizations, "match_name", None)
-    for name in split_names(text):
-        if name.startswith(("http://", "https://")):
-            iris.append(name)
-            continue
-        if match_name is not None:
-            found = match_name(name)
-            if found.organization is not None:
-                iris.append(found.organization.iri)
-                continue
-            suggestions = ", ".join(o.name for o in found.candidates[:3])
-        else:
-            try:
-                iris.append(organizations.find(name).iri)
-                continue
-            except Exception:  # noqa: BLE001 - not found (or ambiguous): a warning, below
-                suggestions = ""
-        hint_sv = f" Menade ni {suggestions}?" if suggestions else ""
-        hint_en = f" Did you mean {suggestions}?" if suggestions else ""
-        notes.append((
-            f"«{name}» är ingen organisation vi känner igen och publiceras inte som "
-            f"partner.{hint_sv} Skriv organisationens namn som i registret eller dess "
-            "organisationsnummer.",
-            f"«{name}» is not an organisation we recognise and is not published as a "
-            f"partner.{hint_en} Write the organisation's registered name or its organisation "
-            "number."))
-    return list(dict.fromkeys(iris)), notes
+    """Organisation IRIs for the names in *text* (:func:`node.forms.partners`, the edit form's
+    rule), and a warning with the candidates for each name that names none: an import
+    publishes the partners it recognises and says which it did not."""
+    iris, unresolved = partners(text)
+    notes = [(f"{m.message_sv} Den publiceras inte som partner; rätta namnet i arket.",
+              f"{m.message_en} It is not published as a partner; correct the name in the "
+              "sheet.") for m in unresolved]
+    return iris, notes
 
 
 def _identifiers(store: Store, rows: list[_Row]) -> dict[str, str]:
@@ -579,8 +546,13 @@ def _outcome(store: Store, base_url: str, organization: str, book: sheets.Workbo
     items = []
     for row in rows:
         found = existing.get(row.identifier)
-        items.append((to_record({**row.form, "identifier": row.identifier},
-                                found.record if found else None), row.identifier or None))
+        record = to_record({**row.form, "identifier": row.identifier},
+                           found.record if found else None)
+        if row.partners is not None:
+            record.pop("participant", None)
+            if row.partners:
+                record["participant"] = row.partners
+        items.append((record, row.identifier or None))
     prepared = prepare_many(items, base_url, organization, stamp, frame=False) \
         if items else []
     to_save = []

@@ -353,6 +353,16 @@ def _read_row(sheet: sheets.Sheet, row: sheets.Row, plans: list[ColumnPlan]) -> 
         state.notes.append(Note(severity, sv, en, row.number, sheet.name, plan.heading,
                                 "" if cell is None else values.cell_text(cell)[:200]))
 
+    def accepted(plan: ColumnPlan, target: str, parsed: values.Value) -> bool:
+        """Note what the value's reading said; False when the value was refused."""
+        if parsed.error_sv:
+            note(plan, VIOLATION, parsed.error_sv, parsed.error_en)
+            state.refused.add(target)
+            return False
+        if parsed.warning_sv:
+            note(plan, WARNING, parsed.warning_sv, parsed.warning_en)
+        return True
+
     for plan in plans:
         if plan.field is None or plan.sheet != sheet.name:
             continue
@@ -378,12 +388,8 @@ def _read_row(sheet: sheets.Sheet, row: sheets.Row, plans: list[ColumnPlan]) -> 
             end_cells.append((plan, cell))
             continue
         parsed = _parse(target, cell, plan)
-        if parsed.error_sv:
-            note(plan, VIOLATION, parsed.error_sv, parsed.error_en)
-            state.refused.add(target)
+        if not accepted(plan, target, parsed):
             continue
-        if parsed.warning_sv:
-            note(plan, WARNING, parsed.warning_sv, parsed.warning_en)
         if target == "participant":     # resolved here; the record gets the IRIs as a list
             iris, partner_notes = _partners(values.cell_text(cell))
             for sv, en in partner_notes:
@@ -405,13 +411,8 @@ def _read_row(sheet: sheets.Sheet, row: sheets.Row, plans: list[ColumnPlan]) -> 
             target = "endDate" if completed else "plannedEndDate"
         state.headings.setdefault(target, plan.heading)
         parsed = values.a_date(cell, end=True)
-        if parsed.error_sv:
-            note(plan, VIOLATION, parsed.error_sv, parsed.error_en)
-            state.refused.add(target)
-            continue
-        if parsed.warning_sv:
-            note(plan, WARNING, parsed.warning_sv, parsed.warning_en)
-        state.form[target] = parsed.text
+        if accepted(plan, target, parsed):
+            state.form[target] = parsed.text
     state.given_id = state.form.pop("identifier", "").strip()
     state.title = state.form.get("title_sv") or state.form.get("title_en") or ""
     if not state.form.get("description_sv") and "description_sv" not in state.headings:
@@ -734,30 +735,28 @@ def _report_lines(outcome: ImportOutcome, lang: str) -> list[str]:
             else:
                 lines.append(f"  {group[0].line(lang, sheets_named, numbers)}")
     c = outcome.counts()
-    if en:
-        lines.append(f"{c['created']} new, {c['updated']} changed, {c['unchanged']} unchanged, "
-                     f"{c['invalid']} invalid.")
-        if outcome.dry_run:
-            lines.append("Dry run: nothing was saved.")
-        elif outcome.blocked:
-            lines.append("Nothing was imported because the sheet has a problem (above).")
-        elif outcome.invalid and not outcome.partial:
-            lines.append("Nothing was imported because rows are invalid (use --partial to "
-                         "save the valid rows).")
-        elif outcome.invalid:
-            lines.append(f"The valid rows were saved; {c['invalid']} rows were not (fix them "
-                         "and import the sheet again).")
+    pick = 1 if en else 0
+    lines.append((f"{c['created']} nya, {c['updated']} ändrade, {c['unchanged']} oförändrade, "
+                  f"{c['invalid']} med fel.",
+                  f"{c['created']} new, {c['updated']} changed, {c['unchanged']} unchanged, "
+                  f"{c['invalid']} invalid.")[pick])
+    if outcome.dry_run:
+        closing = ("Provkörning: inget sparades.", "Dry run: nothing was saved.")
+    elif outcome.blocked:
+        closing = ("Inget importerades eftersom arket har ett fel (se ovan).",
+                   "Nothing was imported because the sheet has a problem (above).")
+    elif outcome.invalid and not outcome.partial:
+        closing = ("Inget importerades eftersom rader har fel (använd --partial för att spara "
+                   "de giltiga raderna).",
+                   "Nothing was imported because rows are invalid (use --partial to save the "
+                   "valid rows).")
+    elif outcome.invalid:
+        closing = (f"De giltiga raderna sparades; {c['invalid']} rader sparades inte (rätta "
+                   "dem och importera arket igen).",
+                   f"The valid rows were saved; {c['invalid']} rows were not (fix them and "
+                   "import the sheet again).")
     else:
-        lines.append(f"{c['created']} nya, {c['updated']} ändrade, {c['unchanged']} "
-                     f"oförändrade, {c['invalid']} med fel.")
-        if outcome.dry_run:
-            lines.append("Provkörning: inget sparades.")
-        elif outcome.blocked:
-            lines.append("Inget importerades eftersom arket har ett fel (se ovan).")
-        elif outcome.invalid and not outcome.partial:
-            lines.append("Inget importerades eftersom rader har fel (använd --partial för "
-                         "att spara de giltiga raderna).")
-        elif outcome.invalid:
-            lines.append(f"De giltiga raderna sparades; {c['invalid']} rader sparades inte "
-                         "(rätta dem och importera arket igen).")
+        closing = ("", "")
+    if closing[pick]:
+        lines.append(closing[pick])
     return lines

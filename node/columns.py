@@ -106,7 +106,7 @@ UNITS = {
     "tkronor": 1_000,
     "mkr": 1_000_000, "mnkr": 1_000_000, "msek": 1_000_000, "miljoner kronor": 1_000_000,
     "miljoner kr": 1_000_000, "milj kr": 1_000_000, "milj. kr": 1_000_000, "mn kr": 1_000_000,
-    "mdkr": 1_000_000_000,
+    "milj": 1_000_000, "miljoner": 1_000_000, "mdkr": 1_000_000_000,
 }
 _UNIT_WORDS = sorted(UNITS, key=len, reverse=True)
 _UNIT_RE = re.compile(

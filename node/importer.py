@@ -185,14 +185,15 @@ class SheetPlan:
     preview: list[dict[str, str]]               # first rows: heading → cell text
     report: ImportOutcome
     headings_key: str = ""
+    lang: str = "sv"                            # the language asked for (the default below)
 
     @property
     def mapping(self) -> dict[str, str | None]:
         """{heading: field} as the plan stands (None: not imported)."""
         return {c.heading: c.field for c in self.columns if c.heading}
 
-    def to_text(self, lang: str = "sv") -> str:
-        return self.report.to_text(lang)
+    def to_text(self, lang: str | None = None) -> str:
+        return self.report.to_text(lang or self.lang)
 
 
 # -- planning the columns -------------------------------------------------------------------
@@ -540,6 +541,7 @@ def _outcome(store: Store, base_url: str, organization: str, book: sheets.Workbo
     outcome.notes = _sheet_notes(book, plans)
     missing = {(n.sheet, f) for n in outcome.notes if n.severity == VIOLATION
                for f, (sv, _) in _MISSING.items() if n.message_sv == sv}
+    blocked_sheets = {sheet for sheet, _ in missing}
     rows = [_read_row(sheet, row, plans) for sheet in book.sheets for row in sheet.rows]
     keys = _identifiers(store, rows)
     stamp = now()
@@ -580,7 +582,7 @@ def _outcome(store: Store, base_url: str, organization: str, book: sheets.Workbo
                 elif heading or field_name not in RECOMMENDED:
                     warnings.append(note)
         identifier = ready.record.get("identifier", "") if row.identifier else ""
-        if problems:
+        if problems or row.sheet in blocked_sheets:     # (a sheet's problem is said once)
             outcome.rows.append(RowOutcome(row.number, identifier, "invalid",
                                            tuple((n.column, n) for n in problems),
                                            tuple((n.column, n) for n in warnings), row.sheet,
@@ -649,7 +651,7 @@ def inspect_sheet(store: Store, filename: str, data: bytes, *,
                                                            strict=False))})
     fields = [(f, sv, en) for f, (sv, en) in columns.FIELDS.items()]
     return SheetPlan(filename, outcome.sheets, outcome.skipped_sheets, plans, fields, preview,
-                     outcome, key)
+                     outcome, key, lang)
 
 
 def run_import(store: Store, config: Config, filename: str, data: bytes, dry_run: bool = False,
@@ -712,8 +714,11 @@ def _report_lines(outcome: ImportOutcome, lang: str) -> list[str]:
     for row in outcome.rows:
         name = "Row" if en else "Rad"
         place = f"[{row.sheet}] " if many else ""
+        because = ""
+        if row.outcome == "invalid" and not row.problems:
+            because = " (see the sheet's problem above)" if en else " (se felet för arket ovan)"
         lines.append(f"{place}{name} {row.row} ({row.identifier or '–'}): "
-                     f"{_WORDS[row.outcome][1 if en else 0][dry]}")
+                     f"{_WORDS[row.outcome][1 if en else 0][dry]}{because}")
         for _, note in row.problems:
             lines.append(f"    {note.line(lang, many)}")
     warnings = [n for n in outcome.notes if n.severity != VIOLATION] + [

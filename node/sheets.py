@@ -56,6 +56,8 @@ ZIP_MAGIC = b"PK\x03\x04"
 #: Characters Windows-1252 decodes bytes 0x80–0x9f to that Swedish text practically never holds:
 #: their presence means the text is in some other encoding.
 _UNLIKELY_1252 = set("ƒˆŠ‹ŒŽ˜š›œžŸ†‡‰")
+#: Quotation marks inside a word: what an old DOS (cp437/850) ä or ö becomes in Windows-1252.
+_MISREAD_1252 = re.compile(r"\w[„”]\w")
 
 
 @dataclass(frozen=True)
@@ -301,7 +303,7 @@ def _decode(filename: str, data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError as exc:
             raise _undecodable(filename, "UTF-8 / Windows-1252", utf8_error.start) from exc
         odd = [c for c in text if c in _UNLIKELY_1252 or (ord(c) < 32 and c not in "\t\r\n")]
-        if odd:
+        if odd or _MISREAD_1252.search(text):
             raise _undecodable(filename, "UTF-8 / Windows-1252", utf8_error.start) from None
         return text, "windows-1252"
 

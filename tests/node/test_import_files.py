@@ -119,3 +119,21 @@ def test_a_workbook_that_unpacks_too_large_is_refused(instance, tmp_path, monkey
     path = tmp_path / "packad.xlsx"
     book.save(path)
     refused(instance, path, "packas upp till mer än")
+
+
+@pytest.mark.parametrize("encoding", ["mac-roman", "cp850"])
+def test_text_in_another_old_encoding_is_refused_not_misread(instance, tmp_path, encoding):
+    path = tmp_path / f"{encoding}.csv"
+    path.write_bytes("Projektnamn;Beskrivning;Status\nVälfärd för äldre;Stöd;Pågår\n"
+                     .encode(encoding))
+    refused(instance, path, "varken UTF-8- eller Windows-1252")
+
+
+def test_a_missing_column_marks_every_row_invalid_pointing_at_the_sheets_problem(
+        instance, tmp_path):
+    path = tmp_path / "utan-fas.csv"
+    path.write_text("Projektnamn;Beskrivning\nEtt;Första\n", encoding="utf-8")
+    result = run("import", instance, path, "--dry-run")
+    assert "FEL: Arket saknar en kolumn för fas" in result.output
+    assert "Rad 2 (ett): FEL (se felet för arket ovan)" in result.output
+    assert result.exit_code == 1

@@ -115,6 +115,19 @@ _UNIT_RE = re.compile(
 _YEAR_RE = re.compile(r"\s*\b(?:19|20)\d\d\b\s*")
 
 
+_NOTE_UNIT = re.compile(
+    r"(?:belopp|summor|kostnader|budget|amounts?)\w*[^.]*?\b(?:i|in|anges i|anges i)\s+("
+    + "|".join(re.escape(u) for u in _UNIT_WORDS) + r")\b|\((tkr|mnkr|msek|ksek|tsek)\)")
+
+
+def unit_in_note(text: str) -> int | None:
+    """The unit a note above the headings gives amounts ("Belopp i tkr"), or None."""
+    match = _NOTE_UNIT.search(fold(text))
+    if not match:
+        return None
+    return UNITS[match.group(1) or match.group(2)]
+
+
 def fold(text: object) -> str:
     """A heading or a cell as compared: NFKC, case-folded, spacing collapsed."""
     text = unicodedata.normalize("NFKC", str(text or "")).casefold()

@@ -49,6 +49,7 @@ LIST_FIELDS = ("participant", "theme", "keyword_sv", "reuses")   # may come from
 REQUIRED = {"title_sv": ("title_sv", "title_en"),
             "description_sv": ("description_sv", "description_en"), "phase": ("phase",)}
 RECOMMENDED = ("theme", "budget", "goal_sv", "contact_email")
+MONEY = ("budget", "spentToDate")
 PREVIEW_ROWS = 5
 #: Placeholders for a plan made without a node's settings (only the shapes' checks need them).
 PLAN_BASE = "https://pios.invalid"
@@ -236,7 +237,8 @@ def _plan_columns(book: sheets.Workbook, mapping: dict[str, str | None], ignore:
                   remembered: dict[str, str | None]) -> list[ColumnPlan]:
     plans = []
     for sheet in book.sheets:
-        taken: set[str] = set()
+        note_unit = columns.unit_in_note(sheet.preamble)
+        planned = []
         for index, heading in enumerate(sheet.headings):
             key = columns.fold(heading)
             found = columns.recognise(heading)
@@ -255,12 +257,31 @@ def _plan_columns(book: sheets.Workbook, mapping: dict[str, str | None], ignore:
             else:
                 plan = ColumnPlan(sheet.name, index, heading, found.field, found.reason,
                                   found.person, found.unit)
-            if plan.field in taken and plan.field not in LIST_FIELDS:
-                plan = ColumnPlan(sheet.name, index, heading, None, "duplicate", plan.person)
-            if plan.field:
-                taken.add(plan.field)
-            plans.append(plan)
+            if plan.field in MONEY and plan.unit is None and note_unit:
+                plan = ColumnPlan(sheet.name, index, heading, plan.field, plan.reason,
+                                  plan.person, note_unit)
+            planned.append(plan)
+        plans += _one_column_per_field(sheet, planned)
     return plans
+
+
+def _one_column_per_field(sheet: sheets.Sheet, planned: list[ColumnPlan]) -> list[ColumnPlan]:
+    """Where several columns give one field, the publisher's choice wins, then (for the
+    phase, whose column is often beside a traffic-light Status) the column whose values read
+    as phases, then the first; the others are not imported."""
+    keep: dict[str, ColumnPlan] = {}
+    for field_name in {p.field for p in planned if p.field and p.field not in LIST_FIELDS}:
+        group = [p for p in planned if p.field == field_name]
+        chosen = [p for p in group if p.reason == "mapped"] or group
+        if field_name == "phase" and len(chosen) > 1:
+            def phases(plan: ColumnPlan) -> int:
+                return sum(1 for row in sheet.rows[:100] if plan.index < len(row.cells)
+                           and values.phase(row.cells[plan.index]).text)
+            chosen = sorted(chosen, key=lambda p: -phases(p))
+        keep[field_name] = chosen[0]
+    return [p if not p.field or p.field in LIST_FIELDS or keep[p.field] is p else
+            ColumnPlan(p.sheet, p.index, p.heading, None, "duplicate", p.person)
+            for p in planned]
 
 
 def _sheet_notes(book: sheets.Workbook, plans: list[ColumnPlan]) -> list[Note]:
@@ -281,6 +302,25 @@ def _sheet_notes(book: sheets.Workbook, plans: list[ColumnPlan]) -> list[Note]:
             if recommended not in fields:
                 sv, en = _RECOMMENDED[recommended]
                 notes.append(Note(WARNING, sv, en, sheet=sheet.name))
+        note_unit = columns.unit_in_note(sheet.preamble)
+        for plan in plans:
+            if plan.sheet != sheet.name or plan.field not in MONEY:
+                continue
+            if note_unit and columns.heading_unit(plan.heading)[1] is None:
+                notes.append(Note(INFO, f"Beloppen i kolumnen {plan.heading} läses som × "
+                                  f"{note_unit} kr, som texten ovanför rubrikerna säger.",
+                                  f"The amounts in the column {plan.heading} are read as × "
+                                  f"{note_unit} SEK, as the text above the headings says.",
+                                  sheet=sheet.name, column=plan.heading))
+            elif plan.unit is None and _small_amounts(sheet, plan):
+                notes.append(Note(WARNING,
+                                  "Alla belopp i kolumnen är under 10 000 kr. Är de i tusen "
+                                  f"kronor, skriv enheten i rubriken, till exempel "
+                                  f"\"{plan.heading} (tkr)\".",
+                                  "Every amount in the column is under SEK 10,000. If they are "
+                                  "in thousands, put the unit in the heading, for example "
+                                  f"\"{plan.heading} (tkr)\".", sheet=sheet.name,
+                                  column=plan.heading))
         persons = [p.heading for p in plans if p.sheet == sheet.name and p.person and
                    not p.field]
         if persons:
@@ -296,6 +336,13 @@ def _sheet_notes(book: sheets.Workbook, plans: list[ColumnPlan]) -> list[Note]:
                               f"data). To publish {'it' if one else 'them'}, choose a field "
                               f"with --map \"{persons[0]}=field\".", sheet=sheet.name))
     return notes
+
+
+def _small_amounts(sheet: sheets.Sheet, plan: ColumnPlan) -> bool:
+    amounts = [float(v.text) for row in sheet.rows
+               if plan.index < len(row.cells)
+               and (v := values.amount(row.cells[plan.index])).ok and v.text]
+    return len(amounts) >= 3 and all(0 < a < 10_000 for a in amounts)
 
 
 _DESCRIPTION_FALLBACK = (

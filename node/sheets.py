@@ -92,6 +92,7 @@ class Sheet:
     headings: tuple[str, ...]
     rows: tuple[Row, ...]
     skipped: tuple[Skip, ...] = ()
+    preamble: str = ""          # the text of the rows above the headings (title, notes)
 
 
 @dataclass(frozen=True)
@@ -449,13 +450,19 @@ def _sheet(name: str, rows: Iterator[tuple[int, tuple[Any, ...], bool]], field_o
         if any(folded == w or folded.startswith(w) for w in INSTRUCTION_SHEETS):
             return SkippedSheet(name, "instructions"), count
         return SkippedSheet(name, "no-headings"), count
-    return Sheet(name, heading_row, headings, tuple(data), tuple(skipped)), count
+    assert best is not None
+    return Sheet(name, heading_row, headings, tuple(data), tuple(skipped),
+                 _preamble(head, best[1])), count
 
 
 def _settle(head: list[tuple[int, tuple[Any, ...], bool]], index: int) -> tuple[
         tuple[str, ...], int]:
     number, cells, _ = head[index]
     return tuple(_text(c) for c in cells), number
+
+
+def _preamble(head: list[tuple[int, tuple[Any, ...], bool]], index: int) -> str:
+    return " ".join(_text(c) for _, cells, _ in head[:index] for c in cells if _text(c))
 
 
 def _collect(rows: list[tuple[int, tuple[Any, ...], bool]],

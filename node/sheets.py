@@ -13,7 +13,7 @@ sheets it skipped, with why. What it understands:
 - The heading row is the row, among the first :data:`HEADING_SCAN` rows of a sheet, that names
   most known fields (at least two, one of them the title or the identifier); title rows,
   merged cells and notes above it are skipped. A sheet without such a row (instructions, code
-  lists, an empty sheet) is skipped and named in the report.
+  lists, an empty sheet) is skipped and named in the report; so is a hidden sheet.
 - Below the headings: blank rows, totals rows (a cell reading Summa, Totalt, Total …),
   rows that only hold formulas, and repeated heading rows are skipped and listed.
 
@@ -98,11 +98,12 @@ class Sheet:
 @dataclass(frozen=True)
 class SkippedSheet:
     name: str
-    reason: str                 # empty, instructions, no-headings
+    reason: str                 # empty, hidden, instructions, no-headings
 
     def why(self, lang: str = "sv") -> str:
         sv, en = {
             "empty": ("tomt", "empty"),
+            "hidden": ("dolt i Excel", "hidden in Excel"),
             "instructions": ("instruktioner, inga initiativ", "instructions, no initiatives"),
             "no-headings": ("ingen rubrikrad med kända kolumner (t.ex. Projektnamn, Status)",
                             "no heading row with known columns (such as Project name, Status)"),
@@ -219,6 +220,9 @@ def _read_zip(filename: str, data: bytes, field_of: FieldOf) -> Workbook:
     scanned = 0
     try:
         for index, value_sheet in enumerate(values.worksheets):
+            if getattr(value_sheet, "sheet_state", "visible") != "visible":
+                skipped.append(SkippedSheet(value_sheet.title, "hidden"))
+                continue
             value_sheet.reset_dimensions()
             rows = _xlsx_rows(value_sheet, lambda i=index: formulas(i), scanned)
             sheet, count = _sheet(value_sheet.title, rows, field_of, scanned)

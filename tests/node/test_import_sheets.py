@@ -412,3 +412,16 @@ def test_a_traffic_light_status_beside_a_phase_column_leaves_the_phase_to_the_ph
     assert result.exit_code == 0, result.output
     assert "Status → importeras inte: fältet hämtas redan från en annan kolumn" in result.output
     assert catalog(live)["ett"]["phase"] == "implementation"
+
+
+def test_a_hidden_sheet_is_not_published(live, tmp_path):
+    book = openpyxl.load_workbook(SHEETS / "kommun.xlsx")
+    old = book.copy_worksheet(book["Portfölj 2026"])
+    old.title = "Gammal lista"
+    old["A5"] = "Ett gammalt projekt"
+    old.sheet_state = "hidden"
+    path = tmp_path / "dold.xlsx"
+    book.save(path)
+    result = run("import", live.instance, path)
+    assert "«Gammal lista» (dolt i Excel)" in result.output
+    assert len(catalog(live)) == 4

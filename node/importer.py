@@ -572,6 +572,12 @@ def _plan(store: Store, filename: str, data: bytes, mapping: Mapping[str, str | 
     remembered_all: dict[str, str | None] = {}
     field_of = _field_of(folded, ignored, remembered_all)
     book = sheets.read(filename, data, field_of)
+    if not book.row_count:
+        raise InputError(
+            f"{filename} has no rows of initiatives below its headings (row "
+            f"{book.sheets[0].heading_row}).",
+            f"{filename} har inga rader med initiativ under rubrikerna (rad "
+            f"{book.sheets[0].heading_row}).")
     key = headings_key(book)
     remembered = store.import_mapping(key) or {}
     remembered_all.update({columns.fold(h): f for h, f in remembered.items()})

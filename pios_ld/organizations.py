@@ -469,9 +469,16 @@ _LIST_SEPARATOR = re.compile(r"(\s*[,;\r\n]+\s*|\s+(?:och|samt)\s+)", re.IGNOREC
 _MAX_NAME_PARTS = 6
 
 
+@lru_cache(maxsize=8192)
 def _known(text: str) -> bool:
-    orgnrs, outside = _resolve(" ".join(text.split()))
-    return len(orgnrs) == 1 or bool(outside)
+    """Whether *text* is the name of one organisation (numbers and links do not count: a list of
+    links must not join into one because the first holds an organisation number)."""
+    key = _key(text)
+    if not key or any(c.isdigit() for c in key):
+        return False
+    exact, folded = _names()
+    result = _lookup(key, exact) or _lookup(_ascii(key), folded)
+    return bool(result) and (isinstance(result, str) or len(result) == 1)
 
 
 def split_names(text: str) -> list[str]:

@@ -273,6 +273,11 @@ LISTS = [
      ["Sveriges Kommuner och Regioner", "Göteborgs Stad"]),
     ("Kultur och fritid", ["Kultur och fritid"]),  # a department's name, not two names
     ("Skatteverket,, ;", ["Skatteverket"]),
+    # links, one per line, as the import hands them on: never joined into one
+    ("http://dataportal.se/organisation/SE2120000183\nhttp://dataportal.se/organisation/"
+     "SE2120000191", ["http://dataportal.se/organisation/SE2120000183",
+                      "http://dataportal.se/organisation/SE2120000191"]),
+    ("212000-1033, 212000-1132", ["212000-1033", "212000-1132"]),
     ("", []),
 ]
 

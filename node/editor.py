@@ -313,6 +313,10 @@ def _chosen_mapping(recognised: dict[str, str | None]) -> dict[str, str | None]:
     return mapping
 
 
+_UNITS = {1000: ("belopp i tusen kronor", "amounts in thousands of kronor"),
+          1_000_000: ("belopp i miljoner kronor", "amounts in millions of kronor")}
+
+
 def _mapping_page(kept: Upload, plan: SheetPlan, refused: bool = False):
     lang = auth.language()
     seen: dict[str, dict[str, Any]] = {}
@@ -326,6 +330,8 @@ def _mapping_page(kept: Upload, plan: SheetPlan, refused: bool = False):
         samples = [str(row.get(column.heading, "")) for row in plan.preview]
         seen[key] = {"heading": column.heading, "field": column.field or "",
                      "why": column.why(lang), "person": column.person, "sheets": [column.sheet],
+                     "unit": _UNITS.get(column.unit or 1, ("", ""))[lang == "en"]
+                     if column.field in ("budget", "spentToDate") else "",
                      "changed": column.heading in kept.mapping,
                      "samples": [v for v in samples if v.strip()][:3]}
     report = plan.report

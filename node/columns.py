@@ -14,7 +14,9 @@ maps them (DESIGN §7). A heading that is none of these is simply not imported.
 
 The field ``end`` is the vocabulary's ``pios:endDate`` headings (Slut, Klart, Slutdatum …): a
 sheet rarely says whether it means the planned or the actual end, so the import reads it as the
-end date when the row's phase is completed and as the planned end date otherwise.
+end date when the row's phase is completed and as the planned end date otherwise — unless the
+sheet also has a planned-end column (then it is the actual end) or an end-date column chosen by
+the publisher (then it is the planned end).
 """
 
 from __future__ import annotations

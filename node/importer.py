@@ -285,13 +285,16 @@ def _sheet_notes(book: sheets.Workbook, plans: list[ColumnPlan]) -> list[Note]:
                    not p.field]
         if persons:
             names = ", ".join(persons)
+            one = len(persons) == 1
             notes.append(Note(INFO,
-                              f"Kolumnerna {names} namnger personer och publiceras inte "
-                              "(personuppgifter). Vill ni publicera dem: välj ett fält med "
+                              f"{'Kolumnen' if one else 'Kolumnerna'} {names} namnger personer "
+                              "och publiceras inte (personuppgifter). Ska "
+                              f"{'den' if one else 'de'} publiceras: välj ett fält med "
                               f"--map \"{persons[0]}=fält\".",
-                              f"The columns {names} name persons and are not published "
-                              "(personal data). To publish them, choose a field with "
-                              f"--map \"{persons[0]}=field\".", sheet=sheet.name))
+                              f"The column{'' if one else 's'} {names} name{'s' if one else ''} "
+                              f"persons and {'is' if one else 'are'} not published (personal "
+                              f"data). To publish {'it' if one else 'them'}, choose a field "
+                              f"with --map \"{persons[0]}=field\".", sheet=sheet.name))
     return notes
 
 
@@ -393,10 +396,14 @@ def _read_row(sheet: sheets.Sheet, row: sheets.Row, plans: list[ColumnPlan]) -> 
                 "participant" else "\n".join(p for p in (state.form[target], text) if p)
         state.form[target] = text
     completed = state.form.get("phase", "") in COMPLETED
+    fields = {p.field for p in plans if p.sheet == sheet.name}
     for plan, cell in end_cells:
-        target = "endDate" if completed else "plannedEndDate"
-        if target in state.form and state.form[target]:
-            continue
+        # beside a planned-end column an end column is the actual end, and the other way
+        # round; alone, the phase decides
+        if "plannedEndDate" in fields or "endDate" in fields:
+            target = "endDate" if "plannedEndDate" in fields else "plannedEndDate"
+        else:
+            target = "endDate" if completed else "plannedEndDate"
         state.headings.setdefault(target, plan.heading)
         parsed = values.a_date(cell, end=True)
         if parsed.error_sv:
@@ -574,7 +581,8 @@ def _outcome(store: Store, base_url: str, organization: str, book: sheets.Workbo
         found = existing.get(row.identifier)
         items.append((to_record({**row.form, "identifier": row.identifier},
                                 found.record if found else None), row.identifier or None))
-    prepared = prepare_many(items, base_url, organization, stamp) if items else []
+    prepared = prepare_many(items, base_url, organization, stamp, frame=False) \
+        if items else []
     to_save = []
     for row, ready in zip(rows, prepared, strict=True):
         problems = [n for n in row.notes if n.severity == VIOLATION]

@@ -199,17 +199,25 @@ def _read_zip(filename: str, data: bytes, field_of: FieldOf) -> Workbook:
 
     try:
         values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise _broken(filename, type(exc).__name__) from exc
+    opened: list[Any] = []
+
+    def formulas(index: int) -> Any:
+        """The sheet with its formulas rather than their values (read only when needed)."""
+        if not opened:
+            opened.append(openpyxl.load_workbook(io.BytesIO(data), read_only=True,
+                                                 data_only=False))
+        sheet = opened[0].worksheets[index]
+        sheet.reset_dimensions()
+        return sheet
+
     sheets, skipped = [], []
     scanned = 0
     try:
-        for value_sheet, formula_sheet in zip(values.worksheets, formulas.worksheets,
-                                              strict=True):
+        for index, value_sheet in enumerate(values.worksheets):
             value_sheet.reset_dimensions()
-            formula_sheet.reset_dimensions()
-            rows = _xlsx_rows(value_sheet, formula_sheet)
+            rows = _xlsx_rows(value_sheet, lambda i=index: formulas(i), scanned)
             sheet, count = _sheet(value_sheet.title, rows, field_of, scanned)
             scanned += count
             (sheets if isinstance(sheet, Sheet) else skipped).append(sheet)
@@ -219,33 +227,56 @@ def _read_zip(filename: str, data: bytes, field_of: FieldOf) -> Workbook:
         raise _broken(filename, type(exc).__name__) from exc
     finally:
         values.close()
-        formulas.close()
+        for book in opened:
+            book.close()
     return _workbook(filename, sheets, skipped)
 
 
-def _xlsx_rows(values: Any, formulas: Any) -> Iterator[tuple[int, tuple[Any, ...], bool]]:
-    """(row number, cells, formula-only) for each row of a sheet."""
-    for value_row, formula_row in zip(values.iter_rows(), formulas.iter_rows(), strict=False):
-        number = None
-        cells = []
-        formula_cells = 0
-        filled = 0
-        for value_cell, formula_cell in zip(value_row, formula_row, strict=False):
-            if number is None and getattr(value_cell, "row", None):
-                number = value_cell.row
-            value = getattr(value_cell, "value", None)
-            raw = getattr(formula_cell, "value", None)
-            if isinstance(value, str) and len(value) >= MAX_CELL:
-                value = Oversize(len(value))    # openpyxl cuts longer text at Excel's limit
-            if raw is not None and raw != "":
-                filled += 1
-                if isinstance(raw, str) and raw.startswith("=") or \
-                        type(raw).__name__ in ("ArrayFormula", "DataTableFormula"):
-                    formula_cells += 1
-            cells.append(value)
+def _row_number(row: tuple[Any, ...]) -> int | None:
+    return next((c.row for c in row if getattr(c, "row", None)), None)
+
+
+def _xlsx_rows(values: Any, formulas: Callable[[], Any],
+               scanned: int) -> Iterator[tuple[int, tuple[Any, ...], bool]]:
+    """(row number, cells, formula-only) for each row of a sheet that is not blank.
+
+    A row without any text may be a row of formulas (a sum without a label; its cached
+    values may be missing where the file was not saved by Excel): only then are the sheet's
+    formulas read, to tell.
+    """
+    stored: list[tuple[int, tuple[Any, ...]]] = []
+    candidates: set[int] = set()
+    for count, row in enumerate(values.iter_rows(), start=scanned + 1):
+        if count > MAX_SCANNED:
+            raise TooLargeError(
+                f"The sheet {values.title!r} has more than {MAX_SCANNED} rows; split the "
+                "portfolio into several files.",
+                f"Bladet {values.title!r} har fler än {MAX_SCANNED} rader; dela upp portföljen "
+                "i flera filer.")
+        number = _row_number(row)
         if number is None:
             continue
-        yield number, tuple(cells), filled > 0 and formula_cells == filled
+        cells = tuple(Oversize(len(v)) if isinstance(v, str) and len(v) >= MAX_CELL else v
+                      for v in (getattr(c, "value", None) for c in row))
+        # (openpyxl cuts longer text at Excel's limit: a cell of that length was cut)
+        if not any(isinstance(c, str | Oversize) and str(c).strip() for c in cells):
+            candidates.add(number)
+            stored.append((number, cells))
+        elif any(_text(c) for c in cells):
+            stored.append((number, cells))
+    formula_rows: set[int] = set()
+    if candidates:
+        for row in formulas().iter_rows():
+            number = _row_number(row)
+            if number not in candidates:
+                continue
+            raw = [getattr(c, "value", None) for c in row]
+            filled = [v for v in raw if v is not None and v != ""]
+            if filled and all(isinstance(v, str) and v.startswith("=") or type(v).__name__ in (
+                    "ArrayFormula", "DataTableFormula") for v in filled):
+                formula_rows.add(number)
+    for number, cells in stored:
+        yield number, cells, number in formula_rows
 
 
 def _decode(filename: str, data: bytes) -> tuple[str, str]:

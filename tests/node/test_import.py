@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from nodehelpers import PASSWORD, make_instance
 from pios_ld.node import settings, spreadsheet
 from pios_ld.node.cli import node
+from pios_ld.node.importer import inspect_sheet
 from pios_ld.node.store import Store
 
 HEADER = ["Identifierare", "Titel", "Beskrivning", "Fas", "Områden", "Budget (kr)",
@@ -99,8 +100,9 @@ def test_export_reimports_unchanged_in_both_formats(tmp_path):
     for suffix in (".xlsx", ".csv"):
         out = tmp_path / f"export{suffix}"
         assert run("export", path, out).exit_code == 0
-        rows = spreadsheet.read(out.name, out.read_bytes())
-        assert [r.values["identifier"] for r in rows] == ["digital-tillsyn", "e-arkiv"]
+        plan = inspect_sheet(store, out.name, out.read_bytes())
+        assert [r["Identifierare"] for r in plan.preview] == ["digital-tillsyn", "e-arkiv"]
+        assert all(c.field for c in plan.columns)       # the export's every column imports
         before = store.total_versions()
         assert run("import", path, out).exit_code == 0
         assert store.total_versions() == before

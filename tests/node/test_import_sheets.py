@@ -3,6 +3,7 @@ proved on what the node then publishes: its catalog, fetched over HTTP from the 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import openpyxl
@@ -292,8 +293,11 @@ def test_the_corpus_script_writes_every_layout(tmp_path):
     make = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(make)
     written = make.write(tmp_path, None)
-    assert sorted(p.name for p in written) == sorted(
-        p.name for p in SHEETS.iterdir() if p.suffix in (".xlsx", ".csv", ".tsv"))
+    for folder in (SHEETS, SHEETS / "bad"):
+        made = {p.name for p in written if p.parent == tmp_path / folder.relative_to(SHEETS)}
+        committed = {p.name for p in folder.iterdir() if p.suffix in (".xlsx", ".csv", ".tsv",
+                                                                       ".ods")}
+        assert made <= committed and len(made) >= len(committed) - 1   # losenord needs a tool
 
 
 def test_inspect_sheet_plans_the_mapping_step_without_saving_anything(live):
@@ -324,3 +328,36 @@ def test_inspect_sheet_plans_the_mapping_step_without_saving_anything(live):
     tillsyn = published["digital-tillsyn-i-hemtjansten"]
     assert tillsyn["lessonsLearned"] == {"sv": "Utvärdering i vår"}
     assert "startDate" not in tillsyn
+
+
+@pytest.mark.parametrize("name", ["kommun.xlsx", "region.xlsx", "myndighet.xlsx",
+                                  "excel-svensk.csv"])
+def test_imported_records_hold_the_same_graph_as_the_framed_form_the_api_stores(live, name):
+    from pios_ld.node.records import prepare
+    from rdflib import Graph
+    from rdflib.compare import to_isomorphic
+
+    from pios_ld import rdf
+
+    def graph(record):
+        quads = rdf.parse(json.dumps(record), rdf.JSON_LD)
+        return to_isomorphic(Graph().parse(data=rdf.serialize(quads, "nt").decode(),
+                                           format="nt"))
+
+    imported(live, name)
+    for current in live.store.current():
+        framed = prepare(current.record, live.url, current.record["responsibleOrganization"],
+                         current.record["modified"]).record
+        assert graph(current.record) == graph(framed), current.identifier
+
+
+def test_an_end_column_beside_a_planned_end_column_is_the_actual_end(live, tmp_path):
+    path = tmp_path / "slut.csv"
+    path.write_text("Projektnamn;Beskrivning;Status;Planerat slut;Slutdatum\n"
+                    "Sent klar;Blev klar efter planen.;Pågår;2026-03-31;2026-05-31\n",
+                    encoding="utf-8")
+    result = run("import", live.instance, path)
+    assert result.exit_code == 0, result.output
+    published = catalog(live)["sent-klar"]
+    assert published["plannedEndDate"] == "2026-03-31"
+    assert published["endDate"] == "2026-05-31"

@@ -13,10 +13,9 @@ from pathlib import Path
 
 import pytest
 import requests
-from werkzeug.serving import make_server
-
 from pios_ld.node import create_app
 from pios_ld.node import settings as node_settings
+from werkzeug.serving import make_server
 
 SHEETS = Path(__file__).resolve().parents[1] / "data" / "sheets"
 USER, PASSWORD = "samordnare", "ett-langt-losenord-for-test"

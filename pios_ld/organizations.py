@@ -9,7 +9,7 @@ there are 577 distinct organisations.
 Stockholm", "skatteverket", "212000-1033") to one organisation, or says that it is ambiguous or
 unknown and suggests candidates; it never picks one organisation for another. The
 abbreviations, short, former and English names it knows are data, in
-``vocab/organization-aliases.csv`` (``alias, organisationsnummer, name, kind``; a row without a
+``vocab/reference/organization_aliases.csv`` (``alias, organisationsnummer, name, kind``; a row without a
 number is a well-known organisation that is *not* a reference organisation, such as SKR, which is
 then reported as such and never matched). :func:`split_names` splits a list of names ("Lunds
 kommun, Region Skåne och MSB") without splitting a name that contains " och " or a comma.
@@ -268,7 +268,7 @@ class _Alias:
 
 @lru_cache(maxsize=1)
 def aliases() -> tuple[_Alias, ...]:
-    """The rows of ``vocab/organization-aliases.csv``."""
+    """The rows of ``vocab/reference/organization_aliases.csv``."""
     text = vocab_paths.ORGANIZATION_ALIASES.read_text(encoding="utf-8")
     return tuple(_Alias(r["alias"], r["organisationsnummer"], r["name"], r["kind"])
                  for r in csv.DictReader(io.StringIO(text)))

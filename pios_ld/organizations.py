@@ -11,8 +11,9 @@ unknown and suggests candidates; it never picks one organisation for another. Th
 abbreviations, short, former and English names it knows are data, in
 ``vocab/reference/organization_aliases.csv`` (``alias, organisationsnummer, name, kind``; a row
 without a number is a well-known organisation that is *not* a reference organisation, such as
-SKR, which is then reported as such and never matched). :func:`split_names` splits a list of names ("Lunds
-kommun, Region Skåne och MSB") without splitting a name that contains " och " or a comma.
+SKR, which is then reported as such and never matched). :func:`split_names` splits a list of
+names ("Lunds kommun, Region Skåne och MSB") without splitting a name that contains " och " or a
+comma.
 
 :func:`to_rdf` renders them as Turtle (W3C ORG, FOAF, SKOS and the pios terms); the committed
 ``vocab/organizations.ttl`` is its output, regenerated with::

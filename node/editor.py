@@ -247,7 +247,7 @@ def status(identifier: str):
 @bp.route("/edit/import", methods=["GET", "POST"])
 @auth.login_required
 def import_page():
-    """Step 1: the upload. The sheet is read and kept, and its columns are shown (step 2)."""
+    """Step 1: the upload, kept on the server; then its columns are shown (step 2)."""
     if request.method == "GET":
         return render_template("import.html", outcome=None, error=None)
     upload = request.files.get("file")
@@ -256,29 +256,32 @@ def import_page():
             raise InputError("Choose a file to import.", "Välj en fil att importera.")
         data = upload.read(_config().max_upload_bytes + 1)
         if len(data) > _config().max_upload_bytes:
-            megabytes = _config().max_upload_bytes / 1_000_000
-            raise InputError(f"The file is larger than {megabytes:g} MB.",
-                             f"Filen är större än {megabytes:g} MB.".replace(".", ","))
-        plan = inspect_sheet(_store(), upload.filename, data, lang=auth.language(),
-                             config=_config())
+            megabytes = f"{_config().max_upload_bytes / 1_000_000:g}"
+            raise InputError(f"The file is larger than {megabytes} MB.",
+                             f"Filen är större än {megabytes.replace('.', ',')} MB.")
     except PiosError as exc:
         return render_template("import.html", outcome=None, error=exc), 422
-    kept = _uploads().keep(auth.current_user() or "", upload.filename, data, plan.mapping)
-    return _mapping_page(kept, plan)
+    kept = _uploads().keep(auth.current_user() or "", upload.filename, data)
+    return redirect(url_for("editor.import_columns", token=kept.token), 303)
 
 
 @bp.route("/edit/import/<token>", methods=["GET", "POST"])
 @auth.login_required
 def import_columns(token: str):
-    """Step 2: each column with its field, a preview and the report; step 3: the import."""
+    """Step 2: each column with its field, a preview and the report; step 3: the import.
+
+    Checking again stores the choices and redirects here, so that a reload or the language
+    switch shows the same step; the import itself answers with its outcome.
+    """
     uploads = _uploads()
     kept, data = uploads.get(token, auth.current_user() or "")
-    if request.method == "POST":
+    action = request.form.get("action") if request.method == "POST" else None
+    if action is not None and kept.recognised is not None:
         kept.mapping = _chosen_mapping(kept.recognised)
         kept.partial = bool(request.form.get("partial"))
         uploads.save(kept)
     try:
-        if request.method == "POST" and request.form.get("action") == "import":
+        if action == "import":
             outcome = run_import(_store(), _config(), kept.filename, data,
                                  partial=kept.partial, mapping=kept.mapping)
             if outcome.saved:
@@ -286,12 +289,17 @@ def import_columns(token: str):
             if not (outcome.blocked or (outcome.invalid and not outcome.partial)):
                 uploads.discard(token)
                 return render_template("import.html", outcome=outcome, error=None)
+        elif action is not None:
+            return redirect(url_for("editor.import_columns", token=token), 303)
         plan = inspect_sheet(_store(), kept.filename, data, mapping=kept.mapping,
                              lang=auth.language(), config=_config())
     except PiosError as exc:
+        uploads.discard(token)   # the file cannot be read: it is of no use kept
         return render_template("import.html", outcome=None, error=exc), 422
-    refused = request.method == "POST" and request.form.get("action") == "import"
-    return _mapping_page(kept, plan, refused=refused)
+    if kept.recognised is None:   # the first look: what the node recognised by itself
+        kept.recognised = plan.mapping
+        uploads.save(kept)
+    return _mapping_page(kept, plan, refused=action == "import")
 
 
 def _uploads() -> Uploads:

@@ -32,8 +32,8 @@ class Upload:
     filename: str
     user: str
     created: float
-    #: {heading: field or None} as the node recognised the columns on upload
-    recognised: dict[str, str | None] = field(default_factory=dict)
+    #: {heading: field or None} as the node recognised the columns (None: not yet looked at)
+    recognised: dict[str, str | None] | None = None
     #: {heading: field or None} the person changed from what the node recognised
     mapping: dict[str, str | None] = field(default_factory=dict)
     partial: bool = False
@@ -47,14 +47,13 @@ class Uploads:
         self.max_age = max_age
         self.max_kept = max_kept
 
-    def keep(self, user: str, filename: str, data: bytes,
-             recognised: dict[str, str | None]) -> Upload:
+    def keep(self, user: str, filename: str, data: bytes) -> Upload:
         """Keep *data* for *user*; returns the upload (its token names it from now on)."""
         self.clean()
         self.folder.mkdir(parents=True, exist_ok=True)
         token = secrets.token_urlsafe(24)
         name = PurePath(filename.replace("\\", "/")).name[:200] or "sheet"
-        upload = Upload(token, name, user, time.time(), dict(recognised))
+        upload = Upload(token, name, user, time.time())
         self._write(self.folder / f"{token}.sheet", data)
         self.save(upload)
         return upload
@@ -84,7 +83,7 @@ class Uploads:
         if details.get("user") != user or time.time() - details["created"] > self.max_age:
             raise gone
         upload = Upload(token, details["filename"], details["user"], details["created"],
-                        dict(details.get("recognised") or {}), dict(details.get("mapping") or {}),
+                        details.get("recognised"), dict(details.get("mapping") or {}),
                         bool(details.get("partial")))
         return upload, data
 

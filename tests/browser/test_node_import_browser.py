@@ -59,6 +59,7 @@ def test_a_coordinator_maps_the_columns_checks_the_preview_and_imports(
     page.get_by_role("button", name="Ladda upp och granska").click()
 
     page.get_by_role("heading", name=re.compile("kontrollera kolumnerna")).wait_for()
+    assert re.search(r"/edit/import/[\w-]{32}$", page.url)    # a reload shows the same step
     field = lambda heading: page.get_by_label(f"Fält för kolumnen «{heading}»")  # noqa: E731
     assert field("Projektnamn").input_value() == "title_sv"
     assert field("Budget (tkr)").input_value() == "budget"

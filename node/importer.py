@@ -33,12 +33,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pios_ld import organizations
 from pios_ld.errors import InputError
 from pios_ld.validation import VIOLATION, WARNING
 
 from . import columns, sheets, values
-from .forms import errors_by_field, to_record
+from .forms import errors_by_field, partners, to_record
 from .i18n import PHASE_GROUPS
 from .records import IDENTIFIER, prepare_many
 from .settings import Config
@@ -339,6 +338,7 @@ class _Row:
     notes: list[Note]
     headings: dict[str, str]            # form field → the column heading it came from
     refused: set[str]                   # form fields whose value the import refused
+    partners: list[str] | None = None   # participant IRIs, when the sheet has the column
     given_id: str = ""                  # from the identifier column
     title: str = ""
     identifier: str = ""
@@ -352,6 +352,16 @@ def _read_row(sheet: sheets.Sheet, row: sheets.Row, plans: list[ColumnPlan]) -> 
     def note(plan: ColumnPlan, severity: str, sv: str, en: str, cell: Any = None) -> None:
         state.notes.append(Note(severity, sv, en, row.number, sheet.name, plan.heading,
                                 "" if cell is None else values.cell_text(cell)[:200]))
+
+    def accepted(plan: ColumnPlan, target: str, parsed: values.Value) -> bool:
+        """Note what the value's reading said; False when the value was refused."""
+        if parsed.error_sv:
+            note(plan, VIOLATION, parsed.error_sv, parsed.error_en)
+            state.refused.add(target)
+            return False
+        if parsed.warning_sv:
+            note(plan, WARNING, parsed.warning_sv, parsed.warning_en)
+        return True
 
     for plan in plans:
         if plan.field is None or plan.sheet != sheet.name:
@@ -378,22 +388,17 @@ def _read_row(sheet: sheets.Sheet, row: sheets.Row, plans: list[ColumnPlan]) -> 
             end_cells.append((plan, cell))
             continue
         parsed = _parse(target, cell, plan)
-        if parsed.error_sv:
-            note(plan, VIOLATION, parsed.error_sv, parsed.error_en)
-            state.refused.add(target)
+        if not accepted(plan, target, parsed):
             continue
-        if parsed.warning_sv:
-            note(plan, WARNING, parsed.warning_sv, parsed.warning_en)
-        if target == "participant":
+        if target == "participant":     # resolved here; the record gets the IRIs as a list
             iris, partner_notes = _partners(values.cell_text(cell))
             for sv, en in partner_notes:
                 note(plan, WARNING, sv, en)
-            text = "\n".join(iris)
-        else:
-            text = parsed.text
+            state.partners = list(dict.fromkeys((state.partners or []) + iris))
+            continue
+        text = parsed.text
         if target in LIST_FIELDS and state.form.get(target):
-            text = "; ".join(p for p in (state.form[target], text) if p) if target != \
-                "participant" else "\n".join(p for p in (state.form[target], text) if p)
+            text = "; ".join(p for p in (state.form[target], text) if p)
         state.form[target] = text
     completed = state.form.get("phase", "") in COMPLETED
     fields = {p.field for p in plans if p.sheet == sheet.name}
@@ -406,13 +411,8 @@ def _read_row(sheet: sheets.Sheet, row: sheets.Row, plans: list[ColumnPlan]) -> 
             target = "endDate" if completed else "plannedEndDate"
         state.headings.setdefault(target, plan.heading)
         parsed = values.a_date(cell, end=True)
-        if parsed.error_sv:
-            note(plan, VIOLATION, parsed.error_sv, parsed.error_en)
-            state.refused.add(target)
-            continue
-        if parsed.warning_sv:
-            note(plan, WARNING, parsed.warning_sv, parsed.warning_en)
-        state.form[target] = parsed.text
+        if accepted(plan, target, parsed):
+            state.form[target] = parsed.text
     state.given_id = state.form.pop("identifier", "").strip()
     state.title = state.form.get("title_sv") or state.form.get("title_en") or ""
     if not state.form.get("description_sv") and "description_sv" not in state.headings:
@@ -441,47 +441,15 @@ def _parse(target: str, cell: Any, plan: ColumnPlan) -> values.Value:
     return values.Value("" if values.is_empty(text) and target != "identifier" else text)
 
 
-def split_names(text: str) -> list[str]:
-    """Partner names of one cell (the shared rule, when the library has it)."""
-    shared = getattr(organizations, "split_names", None)
-    if shared is not None:
-        return list(shared(text))
-    import re
-
-    return [p.strip() for p in re.split(r"[,;\n]+|\s+och\s+", text or "") if p.strip()]
-
-
 def _partners(text: str) -> tuple[list[str], list[tuple[str, str]]]:
-    """Organisation IRIs for the names in *text*, and a warning for each name not found."""
-    iris: list[str] = []
-    notes: list[tuple[str, str]] = []
-    match_name = getattr(organizations, "match_name", None)
-    for name in split_names(text):
-        if name.startswith(("http://", "https://")):
-            iris.append(name)
-            continue
-        if match_name is not None:
-            found = match_name(name)
-            if found.organization is not None:
-                iris.append(found.organization.iri)
-                continue
-            suggestions = ", ".join(o.name for o in found.candidates[:3])
-        else:
-            try:
-                iris.append(organizations.find(name).iri)
-                continue
-            except Exception:  # noqa: BLE001 - not found (or ambiguous): a warning, below
-                suggestions = ""
-        hint_sv = f" Menade ni {suggestions}?" if suggestions else ""
-        hint_en = f" Did you mean {suggestions}?" if suggestions else ""
-        notes.append((
-            f"«{name}» är ingen organisation vi känner igen och publiceras inte som "
-            f"partner.{hint_sv} Skriv organisationens namn som i registret eller dess "
-            "organisationsnummer.",
-            f"«{name}» is not an organisation we recognise and is not published as a "
-            f"partner.{hint_en} Write the organisation's registered name or its organisation "
-            "number."))
-    return list(dict.fromkeys(iris)), notes
+    """Organisation IRIs for the names in *text* (:func:`node.forms.partners`, the edit form's
+    rule), and a warning with the candidates for each name that names none: an import
+    publishes the partners it recognises and says which it did not."""
+    iris, unresolved = partners(text)
+    notes = [(f"{m.message_sv} Den publiceras inte som partner; rätta namnet i arket.",
+              f"{m.message_en} It is not published as a partner; correct the name in the "
+              "sheet.") for m in unresolved]
+    return iris, notes
 
 
 def _identifiers(store: Store, rows: list[_Row]) -> dict[str, str]:
@@ -579,8 +547,13 @@ def _outcome(store: Store, base_url: str, organization: str, book: sheets.Workbo
     items = []
     for row in rows:
         found = existing.get(row.identifier)
-        items.append((to_record({**row.form, "identifier": row.identifier},
-                                found.record if found else None), row.identifier or None))
+        record = to_record({**row.form, "identifier": row.identifier},
+                           found.record if found else None)
+        if row.partners is not None:
+            record.pop("participant", None)
+            if row.partners:
+                record["participant"] = row.partners
+        items.append((record, row.identifier or None))
     prepared = prepare_many(items, base_url, organization, stamp, frame=False) \
         if items else []
     to_save = []
@@ -762,30 +735,28 @@ def _report_lines(outcome: ImportOutcome, lang: str) -> list[str]:
             else:
                 lines.append(f"  {group[0].line(lang, sheets_named, numbers)}")
     c = outcome.counts()
-    if en:
-        lines.append(f"{c['created']} new, {c['updated']} changed, {c['unchanged']} unchanged, "
-                     f"{c['invalid']} invalid.")
-        if outcome.dry_run:
-            lines.append("Dry run: nothing was saved.")
-        elif outcome.blocked:
-            lines.append("Nothing was imported because the sheet has a problem (above).")
-        elif outcome.invalid and not outcome.partial:
-            lines.append("Nothing was imported because rows are invalid (use --partial to "
-                         "save the valid rows).")
-        elif outcome.invalid:
-            lines.append(f"The valid rows were saved; {c['invalid']} rows were not (fix them "
-                         "and import the sheet again).")
+    pick = 1 if en else 0
+    lines.append((f"{c['created']} nya, {c['updated']} ändrade, {c['unchanged']} oförändrade, "
+                  f"{c['invalid']} med fel.",
+                  f"{c['created']} new, {c['updated']} changed, {c['unchanged']} unchanged, "
+                  f"{c['invalid']} invalid.")[pick])
+    if outcome.dry_run:
+        closing = ("Provkörning: inget sparades.", "Dry run: nothing was saved.")
+    elif outcome.blocked:
+        closing = ("Inget importerades eftersom arket har ett fel (se ovan).",
+                   "Nothing was imported because the sheet has a problem (above).")
+    elif outcome.invalid and not outcome.partial:
+        closing = ("Inget importerades eftersom rader har fel (använd --partial för att spara "
+                   "de giltiga raderna).",
+                   "Nothing was imported because rows are invalid (use --partial to save the "
+                   "valid rows).")
+    elif outcome.invalid:
+        closing = (f"De giltiga raderna sparades; {c['invalid']} rader sparades inte (rätta "
+                   "dem och importera arket igen).",
+                   f"The valid rows were saved; {c['invalid']} rows were not (fix them and "
+                   "import the sheet again).")
     else:
-        lines.append(f"{c['created']} nya, {c['updated']} ändrade, {c['unchanged']} "
-                     f"oförändrade, {c['invalid']} med fel.")
-        if outcome.dry_run:
-            lines.append("Provkörning: inget sparades.")
-        elif outcome.blocked:
-            lines.append("Inget importerades eftersom arket har ett fel (se ovan).")
-        elif outcome.invalid and not outcome.partial:
-            lines.append("Inget importerades eftersom rader har fel (använd --partial för "
-                         "att spara de giltiga raderna).")
-        elif outcome.invalid:
-            lines.append(f"De giltiga raderna sparades; {c['invalid']} rader sparades inte "
-                         "(rätta dem och importera arket igen).")
+        closing = ("", "")
+    if closing[pick]:
+        lines.append(closing[pick])
     return lines

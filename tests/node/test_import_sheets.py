@@ -361,3 +361,23 @@ def test_an_end_column_beside_a_planned_end_column_is_the_actual_end(live, tmp_p
     published = catalog(live)["sent-klar"]
     assert published["plannedEndDate"] == "2026-03-31"
     assert published["endDate"] == "2026-05-31"
+
+
+def test_partners_by_name_are_resolved_and_an_unknown_one_is_a_warning_not_a_guess(live,
+                                                                                 tmp_path):
+    path = tmp_path / "partner.csv"
+    path.write_text("Projektnamn;Beskrivning;Status;Samverkanspartner\n"
+                    "Gemensam e-tjänst;En e-tjänst för flera.;Pågår;"
+                    "Region Stockholm, Göteborgs Stad och VGR\n"
+                    "Okänd partner;Partnern finns inte.;Pågår;Stockholms stadsbyggnadsbolag\n",
+                    encoding="utf-8")
+    result = run("import", live.instance, path)
+    assert result.exit_code == 0, result.output
+    published = catalog(live)
+    assert sorted(published["gemensam-e-tjanst"]["participant"]) == sorted(
+        [iri("Region Stockholm"), iri("Göteborgs kommun"), iri("Västra Götalandsregionen")])
+    assert iri("Stockholms kommun") not in published["gemensam-e-tjanst"]["participant"]
+    assert "participant" not in published["okand-partner"]
+    assert "Rad 3, Samverkanspartner: " in result.output
+    assert "Stockholms stadsbyggnadsbolag" in result.output
+    assert "publiceras inte som partner" in result.output

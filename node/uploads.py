@@ -49,7 +49,7 @@ class Uploads:
 
     def keep(self, user: str, filename: str, data: bytes) -> Upload:
         """Keep *data* for *user*; returns the upload (its token names it from now on)."""
-        self.clean()
+        self.clean(room=1)
         self.folder.mkdir(parents=True, exist_ok=True)
         token = secrets.token_urlsafe(24)
         name = PurePath(filename.replace("\\", "/")).name[:200] or "sheet"
@@ -92,14 +92,15 @@ class Uploads:
             for suffix in (".sheet", ".json"):
                 (self.folder / f"{token}{suffix}").unlink(missing_ok=True)
 
-    def clean(self) -> None:
-        """Remove sheets older than the maximum age and all but the newest few."""
+    def clean(self, room: int = 0) -> None:
+        """Remove sheets older than the maximum age and all but the newest few (leaving *room*
+        for as many more)."""
         if not self.folder.is_dir():
             return
         sheets = sorted(self.folder.glob("*.sheet"), key=_modified, reverse=True)
         now = time.time()
         for index, path in enumerate(sheets):
-            if index >= self.max_kept or now - _modified(path) > self.max_age:
+            if index >= self.max_kept - room or now - _modified(path) > self.max_age:
                 self.discard(path.stem)
         for path in self.folder.glob("*.json"):     # details whose sheet is gone
             if not (self.folder / f"{path.stem}.sheet").exists():

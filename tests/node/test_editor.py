@@ -339,3 +339,53 @@ def test_a_file_that_is_not_a_sheet_is_refused_at_upload_with_a_message(live, tm
     assert response.status_code == 422
     assert "Traceback" not in response.text and 'class="error-summary"' in response.text
     assert not list((live.instance / "uploads").glob("*.sheet"))
+
+
+def test_the_mapping_step_lists_every_problem_by_row_and_column_and_partial_saves_the_rest(live):
+    session = logged_in(live)
+    response = upload(session, live, "fel.xlsx")
+    html = response.text
+    assert "Rad 3, Status: «Halvklar» är ingen känd fas." in html
+    assert "Rad 4, Budget (tkr): «åttahundra» är inget belopp." in html
+    assert "Rad 5, Start: «snart» är inget datum." in html
+    assert "Rad 6, Projektnamn: Initiativet saknar titel." in html
+    action = re.search(r'action="(/edit/import/[^"]+)"', html)[1]
+    english = session.get(f"{live.url}{action}?lang=en", timeout=30).text
+    assert "Row 3, Status:" in english and "1 would be created" in english
+    refused = session.post(f"{live.url}{action}?lang=sv", timeout=60,
+                           data={**columns_form(html), "action": "import"})
+    assert refused.status_code == 422 and "Inget importerades" in refused.text
+    assert live.store.count() == 0
+    done = session.post(f"{live.url}{action}", timeout=60,
+                        data={**columns_form(html), "action": "import", "partial": "1"})
+    assert done.status_code == 200 and "De giltiga raderna sparades" in done.text
+    assert live.store.count() == 1
+
+
+def test_a_workbook_of_several_sheets_names_each_sheet_read(live):
+    session = logged_in(live)
+    html = upload(session, live, "region.xlsx").text
+    for sheet in ("Hälso- och sjukvård", "Kollektivtrafik", "Regional utveckling"):
+        assert f"«{sheet}»: rubriker på rad" in html
+    assert "4 skulle skapas" in html
+
+
+def test_kept_uploads_are_removed_when_old_or_beyond_the_newest_few(tmp_path):
+    import os
+    import time
+
+    from pios_ld.node.uploads import Uploads
+
+    folder = tmp_path / "uploads"
+    uploads = Uploads(folder, max_age=3600, max_kept=3)
+    first, second = (uploads.keep("anna", f"ark-{i}.xlsx", b"data") for i in range(2))
+    old = time.time() - 7200
+    os.utime(folder / f"{first.token}.sheet", (old, old))
+    newer = uploads.keep("anna", "../../ark-3.xlsx", b"data")   # cleans before keeping
+    assert newer.filename == "ark-3.xlsx"                        # no path survives
+    assert {p.stem for p in folder.glob("*.sheet")} == {second.token, newer.token}
+    assert not (folder / f"{first.token}.json").exists()
+    for _ in range(3):
+        uploads.keep("anna", "fler.xlsx", b"data")
+    assert len(list(folder.glob("*.sheet"))) == len(list(folder.glob("*.json"))) == 3
+    assert not (folder / f"{second.token}.sheet").exists()       # the oldest went first

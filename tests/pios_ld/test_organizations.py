@@ -130,7 +130,8 @@ NAMED = [
     ("Lunds universitet", "2021003211"), ("Lund University", "2021003211"),
     ("Lunds kommun", "2120001132"), ("Lund", "2120001132"),
     ("VGR", "2321000131"), ("Västra Götalandsregionen", "2321000131"),
-    ("Region Västra Götaland", "2321000131"),
+    ("Region Västra Götaland", "2321000131"), ("Västra Götalands regionen", "2321000131"),
+    ("Region Skåne (medfinansiär)", "2321000255"),   # a remark in brackets
     ("Skatteverket", "2021005448"), ("skatteverket", "2021005448"),
     ("Malmö stad", "2120001124"), ("Malmö Stad", "2120001124"),
     ("Region Skåne", "2321000255"), ("Skåne", "2321000255"),
@@ -190,6 +191,7 @@ UNKNOWN = [
     ("Skatteverk", "Skatteverket"),
     ("Region Stockhlom", "Region Stockholm"),
     ("Göteborgs universitetet", "Göteborgs universitet"),
+    ("Trafikverket Region Väst", "Trafikverket"),     # a part of an agency: the agency
     # a real committee of a region, which is not a reference organisation: a name that shares
     # words with an agency is a suggestion, never a match
     ("Hälso- och sjukvårdsnämnden", "Hälso- och sjukvårdens ansvarsnämnd"),

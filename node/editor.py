@@ -256,9 +256,11 @@ def import_page():
             raise InputError("Choose a file to import.", "Välj en fil att importera.")
         data = upload.read(_config().max_upload_bytes + 1)
         if len(data) > _config().max_upload_bytes:
-            megabytes = f"{_config().max_upload_bytes / 1_000_000:g}"
-            raise InputError(f"The file is larger than {megabytes} MB.",
-                             f"Filen är större än {megabytes.replace('.', ',')} MB.")
+            cap = _config().max_upload_bytes
+            size = f"{cap / 1_000_000:g} MB" if cap >= 1_000_000 else f"{cap / 1000:g} kB"
+            raise InputError(f"The file is larger than {size}, the most this node accepts.",
+                             f"Filen är större än {size.replace('.', ',')}, det mesta noden "
+                             "tar emot.")
     except PiosError as exc:
         return render_template("import.html", outcome=None, error=exc), 422
     kept = _uploads().keep(auth.current_user() or "", upload.filename, data)

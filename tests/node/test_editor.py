@@ -389,3 +389,16 @@ def test_kept_uploads_are_removed_when_old_or_beyond_the_newest_few(tmp_path):
         uploads.keep("anna", "fler.xlsx", b"data")
     assert len(list(folder.glob("*.sheet"))) == len(list(folder.glob("*.json"))) == 3
     assert not (folder / f"{second.token}.sheet").exists()       # the oldest went first
+
+
+def test_an_upload_over_the_size_cap_is_refused_and_not_kept(start_node):
+    live = start_node(max_upload_bytes=2000)
+    session = logged_in(live)
+    response = upload(session, live, "kommun.xlsx")               # about 6.6 kB
+    assert response.status_code == 422
+    assert "Filen är större än 2 kB" in response.text
+    assert not (live.instance / "uploads").exists()
+    page = session.get(f"{live.url}/edit/import", timeout=10).text
+    empty = session.post(f"{live.url}/edit/import", timeout=10,
+                         data={"csrf_token": TOKEN.search(page).group(1)})
+    assert empty.status_code == 422 and "Välj en fil att importera." in empty.text

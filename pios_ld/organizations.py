@@ -9,10 +9,11 @@ there are 577 distinct organisations.
 Stockholm", "skatteverket", "212000-1033") to one organisation, or says that it is ambiguous or
 unknown and suggests candidates; it never picks one organisation for another. The
 abbreviations, short, former and English names it knows are data, in
-``vocab/organization-aliases.csv`` (``alias, organisationsnummer, name, kind``; a row without a
-number is a well-known organisation that is *not* a reference organisation, such as SKR, which is
-then reported as such and never matched). :func:`split_names` splits a list of names ("Lunds
-kommun, Region Skåne och MSB") without splitting a name that contains " och " or a comma.
+``vocab/reference/organization_aliases.csv`` (``alias, organisationsnummer, name, kind``; a row
+without a number is a well-known organisation that is *not* a reference organisation, such as
+SKR, which is then reported as such and never matched). :func:`split_names` splits a list of
+names ("Lunds kommun, Region Skåne och MSB") without splitting a name that contains " och " or a
+comma.
 
 :func:`to_rdf` renders them as Turtle (W3C ORG, FOAF, SKOS and the pios terms); the committed
 ``vocab/organizations.ttl`` is its output, regenerated with::
@@ -238,6 +239,7 @@ _MUNICIPAL_SUFFIX = re.compile(r"(.+?) (?:kommun|kommunen|kommuns|stad|staden|st
 _REGIONAL = (re.compile(r"(?:region|regionen|landstinget i|landstinget) (.+)"),
              re.compile(r"(.+?) (?:läns landsting|landsting|regionen|region)"))
 _COUNTY_BOARD = re.compile(r"länsstyrelsen (?:i )?(.+)")
+_REMARK = re.compile(r"\s*\([^)]*\)")
 _ORGNR_INSIDE = re.compile(r"(?<!\d)(\d{6})[-\u2010-\u2013 ]?(\d{4})(?!\d)")
 _SUGGESTION_STOPWORDS = {"kommun", "kommunen", "stad", "staden", "region", "regionen", "i",
                          "för", "och", "av", "the", "of"}
@@ -268,7 +270,7 @@ class _Alias:
 
 @lru_cache(maxsize=1)
 def aliases() -> tuple[_Alias, ...]:
-    """The rows of ``vocab/organization-aliases.csv``."""
+    """The rows of ``vocab/reference/organization_aliases.csv``."""
     text = vocab_paths.ORGANIZATION_ALIASES.read_text(encoding="utf-8")
     return tuple(_Alias(r["alias"], r["organisationsnummer"], r["name"], r["kind"])
                  for r in csv.DictReader(io.StringIO(text)))
@@ -310,7 +312,8 @@ def _build(fold: Callable[[str], str]) -> _Names:
         if REGION in org.kinds:
             for name in (org.name, *org.other_names):
                 key = fold(_key(name))
-                match = _REGIONAL[0].fullmatch(key) or _REGIONAL[1].fullmatch(key)
+                match = _REGIONAL[0].fullmatch(key) or _REGIONAL[1].fullmatch(key) or \
+                    re.fullmatch(r"(.+?s)regionen", key)      # Västra Götalandsregionen
                 if match:
                     place = match.group(1)
                     for variant in {place, place.removesuffix(" län"),
@@ -395,11 +398,14 @@ def _resolve(text: str) -> tuple[tuple[str, ...], str]:
     if inside:  # "Vellinge kommun (212000-1033)"
         by_number = _index().get(inside.group(1) + inside.group(2))
         text = (text[:inside.start()] + text[inside.end():])
-    key = _key(text)
+    exact, folded = _names()
     result: frozenset[str] | str = frozenset()
-    if key:
-        exact, folded = _names()
-        result = _lookup(key, exact) or _lookup(_ascii(key), folded)
+    for attempt in (text, _REMARK.sub(" ", text)):   # "Region Skåne (medfinansiär)"
+        key = _key(attempt)
+        if key:
+            result = _lookup(key, exact) or _lookup(_ascii(key), folded)
+        if result or "(" not in text:
+            break
     if by_number is not None:
         if isinstance(result, str) or not result or result == {by_number.orgnr}:
             return (by_number.orgnr,), ""
@@ -438,6 +444,12 @@ def _suggest(text: str) -> tuple[Organization, ...]:
     found: list[str] = []
     if wanted:
         found = [orgnr for orgnr, words in org_words if all(part in words for part in wanted)]
+    if not found and len(wanted) > 1:   # "Trafikverket Region Väst": the best partial matches
+        scored = sorted(((sum(len(p) for p in wanted if p in words), orgnr)
+                         for orgnr, words in org_words), reverse=True)
+        best = scored[0][0] if scored else 0
+        found = [orgnr for score, orgnr in scored[:MAX_SUGGESTIONS]
+                 if score >= 6 and score == best]
     for close in difflib.get_close_matches(key, list(full), n=MAX_SUGGESTIONS, cutoff=0.8):
         found += sorted(full[close])
     return _order(dict.fromkeys(found))[:MAX_SUGGESTIONS] if found else ()
@@ -469,9 +481,16 @@ _LIST_SEPARATOR = re.compile(r"(\s*[,;\r\n]+\s*|\s+(?:och|samt)\s+)", re.IGNOREC
 _MAX_NAME_PARTS = 6
 
 
+@lru_cache(maxsize=8192)
 def _known(text: str) -> bool:
-    orgnrs, outside = _resolve(" ".join(text.split()))
-    return len(orgnrs) == 1 or bool(outside)
+    """Whether *text* is the name of one organisation (numbers and links do not count: a list of
+    links must not join into one because the first holds an organisation number)."""
+    key = _key(text)
+    if not key or any(c.isdigit() for c in key):
+        return False
+    exact, folded = _names()
+    result = _lookup(key, exact) or _lookup(_ascii(key), folded)
+    return bool(result) and (isinstance(result, str) or len(result) == 1)
 
 
 def split_names(text: str) -> list[str]:

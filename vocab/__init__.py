@@ -6,6 +6,6 @@ HERE = files(__name__)
 VOCABULARY = HERE / "pios.ttl"
 CONTEXT = HERE / "context.jsonld"
 ORGANIZATIONS = HERE / "organizations.ttl"
-ORGANIZATION_ALIASES = HERE / "organization-aliases.csv"
 EXAMPLES = HERE / "examples"
 REFERENCE = HERE / "reference"
+ORGANIZATION_ALIASES = REFERENCE / "organization_aliases.csv"

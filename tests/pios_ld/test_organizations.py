@@ -130,7 +130,8 @@ NAMED = [
     ("Lunds universitet", "2021003211"), ("Lund University", "2021003211"),
     ("Lunds kommun", "2120001132"), ("Lund", "2120001132"),
     ("VGR", "2321000131"), ("Västra Götalandsregionen", "2321000131"),
-    ("Region Västra Götaland", "2321000131"),
+    ("Region Västra Götaland", "2321000131"), ("Västra Götalands regionen", "2321000131"),
+    ("Region Skåne (medfinansiär)", "2321000255"),   # a remark in brackets
     ("Skatteverket", "2021005448"), ("skatteverket", "2021005448"),
     ("Malmö stad", "2120001124"), ("Malmö Stad", "2120001124"),
     ("Region Skåne", "2321000255"), ("Skåne", "2321000255"),
@@ -190,6 +191,7 @@ UNKNOWN = [
     ("Skatteverk", "Skatteverket"),
     ("Region Stockhlom", "Region Stockholm"),
     ("Göteborgs universitetet", "Göteborgs universitet"),
+    ("Trafikverket Region Väst", "Trafikverket"),     # a part of an agency: the agency
     # a real committee of a region, which is not a reference organisation: a name that shares
     # words with an agency is a suggestion, never a match
     ("Hälso- och sjukvårdsnämnden", "Hälso- och sjukvårdens ansvarsnämnd"),
@@ -244,14 +246,10 @@ def test_alias_table_rows_name_the_organisation_they_say():
             assert organizations.match_name(row.alias).organization.orgnr == row.orgnr, row
 
 
-def test_alias_table_ships_with_the_package_data():
-    import tomllib
-    from pathlib import Path
-
-    pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
-    patterns = pyproject["tool"]["setuptools"]["package-data"]["pios_ld.vocab"]
-    assert vocab_paths.ORGANIZATION_ALIASES.name == "organization-aliases.csv"
-    assert "*.csv" in patterns
+def test_alias_table_lies_with_the_reference_data_that_the_wheel_ships():
+    assert vocab_paths.ORGANIZATION_ALIASES.name == "organization_aliases.csv"
+    assert vocab_paths.ORGANIZATION_ALIASES.is_file()
+    assert (vocab_paths.REFERENCE / vocab_paths.ORGANIZATION_ALIASES.name).is_file()
 
 
 #: a cell as people write it → the names in it
@@ -273,6 +271,11 @@ LISTS = [
      ["Sveriges Kommuner och Regioner", "Göteborgs Stad"]),
     ("Kultur och fritid", ["Kultur och fritid"]),  # a department's name, not two names
     ("Skatteverket,, ;", ["Skatteverket"]),
+    # links, one per line, as the import hands them on: never joined into one
+    ("http://dataportal.se/organisation/SE2120000183\nhttp://dataportal.se/organisation/"
+     "SE2120000191", ["http://dataportal.se/organisation/SE2120000183",
+                      "http://dataportal.se/organisation/SE2120000191"]),
+    ("212000-1033, 212000-1132", ["212000-1033", "212000-1132"]),
     ("", []),
 ]
 

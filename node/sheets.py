@@ -33,6 +33,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from pios_ld.errors import InputError, TooLargeError
@@ -394,9 +395,12 @@ def _heading_score(cells: tuple[Any, ...], field_of: FieldOf) -> int:
     return len(fields)
 
 
+_TOTAL_STARTS = tuple(sorted({w[:3] for w in TOTALS}))
+
+
 def _is_total(cells: tuple[Any, ...]) -> str:
     for cell in cells[:6]:
-        if isinstance(cell, str):
+        if isinstance(cell, str) and cell.lstrip()[:3].casefold().startswith(_TOTAL_STARTS):
             folded = fold(cell)
             if folded in TOTALS or re.match(r"^(summa|totalt|total|delsumma)\b[\s:]", folded):
                 return cell.strip()
@@ -469,11 +473,17 @@ def _preamble(head: list[tuple[int, tuple[Any, ...], bool]], index: int) -> str:
     return " ".join(_text(c) for _, cells, _ in head[:index] for c in cells if _text(c))
 
 
+@lru_cache(maxsize=64)
+def _folded(headings: tuple[str, ...]) -> list[str]:
+    return [fold(h) for h in headings]
+
+
 def _collect(rows: list[tuple[int, tuple[Any, ...], bool]],
              headings: tuple[str, ...]) -> tuple[list[Row], list[Skip]]:
     data, skipped = [], []
     width = len(headings)
-    folded_headings = [fold(h) for h in headings]
+    folded_headings = _folded(headings)
+    first = headings[0].casefold() if headings else ""
     for number, cells, formula_only in rows:
         if formula_only:            # its cached values may be there (Excel) or not (others)
             skipped.append(Skip(number, "formula"))
@@ -481,7 +491,8 @@ def _collect(rows: list[tuple[int, tuple[Any, ...], bool]],
         if all(_text(c) == "" for c in cells):
             continue
         cells = tuple(cells[:width]) + (None,) * (width - len(cells))
-        if [fold(_text(c)) for c in cells] == folded_headings:
+        if _text(cells[0]).casefold() == first and [fold(_text(c)) for c in cells] == \
+                folded_headings:
             skipped.append(Skip(number, "heading"))
         elif total := _is_total(cells):
             skipped.append(Skip(number, "total", total))

@@ -116,13 +116,19 @@ TRAFFIC_LIGHTS = ("grön", "gul", "röd", "grönt", "gult", "rött", "green", "y
                   "red")
 
 
-def phase(cell: Any) -> Value:
+def _concept(scheme: str, cell: Any) -> tuple[str, Value | None]:
+    """The cell's text, and its value when it is empty or names one concept of *scheme*."""
     text = cell_text(cell)
     if is_empty(text):
-        return Value()
-    code = _lookup("phase", text)
-    if code:
-        return Value(code)
+        return text, Value()
+    code = _lookup(scheme, text)
+    return text, Value(code) if code else None
+
+
+def phase(cell: Any) -> Value:
+    text, known = _concept("phase", cell)
+    if known is not None:
+        return known
     if fold(text) in TRAFFIC_LIGHTS:
         return _error(
             f"«{text}» är ett trafikljus (hur initiativet mår), ingen fas. Välj kolumnen med "
@@ -139,12 +145,9 @@ def phase(cell: Any) -> Value:
 
 
 def themes(cell: Any) -> Value:
-    text = cell_text(cell)
-    if is_empty(text):
-        return Value()
-    whole = _lookup("theme", text)
-    if whole:
-        return Value(whole)
+    text, known = _concept("theme", cell)
+    if known is not None:
+        return known
     codes, unknown = [], []
     for part in re.split(r"[;,/\n]+|\s+&\s+", text):
         part = part.strip()

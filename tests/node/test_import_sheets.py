@@ -34,6 +34,14 @@ def imported(live, name: str, *extra) -> tuple[str, dict[str, dict]]:
     return result.output, catalog(live)
 
 
+def sheet_import(live, tmp_path, text: str, *extra):
+    """Import a small CSV written here (UTF-8, semicolons) and fetch the catalog."""
+    path = tmp_path / "ark.csv"
+    path.write_text(text, encoding="utf-8")
+    result = run("import", live.instance, path, *extra)
+    return result, catalog(live)
+
+
 def collaboration(initiative: dict) -> object:
     # The catalog's framing writes this boolean under its full name (pios:…) today, a
     # framing issue outside the import; either name carries the published value.
@@ -252,10 +260,8 @@ def test_a_mapping_to_an_unknown_field_is_refused_with_the_fields_to_choose(live
 
 
 def test_a_missing_required_column_is_one_problem_for_the_sheet(live, tmp_path):
-    path = tmp_path / "utan-status.csv"
-    path.write_text("Projektnamn;Beskrivning\nEtt;Första\nTvå;Andra\nTre;Tredje\n",
-                    encoding="utf-8")
-    result = run("import", live.instance, path)
+    result, published = sheet_import(live, tmp_path, "Projektnamn;Beskrivning\nEtt;Första\n"
+                                     "Två;Andra\nTre;Tredje\n")
     assert result.exit_code == 1
     assert result.output.count("Arket saknar en kolumn för fas") == 1
     assert "Initiativet saknar fas" not in result.output
@@ -352,28 +358,22 @@ def test_imported_records_hold_the_same_graph_as_the_framed_form_the_api_stores(
 
 
 def test_an_end_column_beside_a_planned_end_column_is_the_actual_end(live, tmp_path):
-    path = tmp_path / "slut.csv"
-    path.write_text("Projektnamn;Beskrivning;Status;Planerat slut;Slutdatum\n"
-                    "Sent klar;Blev klar efter planen.;Pågår;2026-03-31;2026-05-31\n",
-                    encoding="utf-8")
-    result = run("import", live.instance, path)
+    result, published = sheet_import(
+        live, tmp_path, "Projektnamn;Beskrivning;Status;Planerat slut;Slutdatum\n"
+        "Sent klar;Blev klar efter planen.;Pågår;2026-03-31;2026-05-31\n")
     assert result.exit_code == 0, result.output
-    published = catalog(live)["sent-klar"]
+    published = published["sent-klar"]
     assert published["plannedEndDate"] == "2026-03-31"
     assert published["endDate"] == "2026-05-31"
 
 
 def test_partners_by_name_are_resolved_and_an_unknown_one_is_a_warning_not_a_guess(live,
                                                                                  tmp_path):
-    path = tmp_path / "partner.csv"
-    path.write_text("Projektnamn;Beskrivning;Status;Samverkanspartner\n"
-                    "Gemensam e-tjänst;En e-tjänst för flera.;Pågår;"
-                    "Region Stockholm, Göteborgs Stad och VGR\n"
-                    "Okänd partner;Partnern finns inte.;Pågår;Stockholms stadsbyggnadsbolag\n",
-                    encoding="utf-8")
-    result = run("import", live.instance, path)
+    result, published = sheet_import(
+        live, tmp_path, "Projektnamn;Beskrivning;Status;Samverkanspartner\n"
+        "Gemensam e-tjänst;En e-tjänst för flera.;Pågår;Region Stockholm, Göteborgs Stad och VGR\n"
+        "Okänd partner;Partnern finns inte.;Pågår;Stockholms stadsbyggnadsbolag\n")
     assert result.exit_code == 0, result.output
-    published = catalog(live)
     assert sorted(published["gemensam-e-tjanst"]["participant"]) == sorted(
         [iri("Region Stockholm"), iri("Göteborgs kommun"), iri("Västra Götalandsregionen")])
     assert iri("Stockholms kommun") not in published["gemensam-e-tjanst"]["participant"]
@@ -384,34 +384,28 @@ def test_partners_by_name_are_resolved_and_an_unknown_one_is_a_warning_not_a_gue
 
 
 def test_a_note_above_the_headings_gives_the_unit_of_the_amounts(live, tmp_path):
-    path = tmp_path / "not.csv"
-    path.write_text("Projektlista 2026;;;\nAlla belopp anges i tkr.;;;\n"
-                    "Projektnamn;Beskrivning;Fas;Budget\nEtt;Första;Pågår;850\n",
-                    encoding="utf-8")
-    result = run("import", live.instance, path)
+    result, published = sheet_import(
+        live, tmp_path, "Projektlista 2026;;;\nAlla belopp anges i tkr.;;;\n"
+        "Projektnamn;Beskrivning;Fas;Budget\nEtt;Första;Pågår;850\n")
     assert result.exit_code == 0, result.output
-    assert catalog(live)["ett"]["budget"]["value"] == 850_000
+    assert published["ett"]["budget"]["value"] == 850_000
     assert "som texten ovanför rubrikerna säger" in result.output
 
 
 def test_small_amounts_without_a_unit_get_a_warning(live, tmp_path):
-    path = tmp_path / "sma.csv"
-    path.write_text("Projektnamn;Beskrivning;Fas;Budget\nEtt;A;Pågår;850\nTvå;B;Pågår;1200\n"
-                    "Tre;C;Pågår;300\n", encoding="utf-8")
-    result = run("import", live.instance, path)
+    result, _ = sheet_import(live, tmp_path, "Projektnamn;Beskrivning;Fas;Budget\n"
+                             "Ett;A;Pågår;850\nTvå;B;Pågår;1200\nTre;C;Pågår;300\n")
     assert "Alla belopp i kolumnen är under 10 000 kr" in result.output
     assert "\"Budget (tkr)\"" in result.output
 
 
 def test_a_traffic_light_status_beside_a_phase_column_leaves_the_phase_to_the_phase(live,
                                                                                  tmp_path):
-    path = tmp_path / "trafikljus.csv"
-    path.write_text("Projektnamn;Beskrivning;Status;Fas\nEtt;Första;Grön;Införande\n"
-                    "Två;Andra;Röd;Förstudie\n", encoding="utf-8")
-    result = run("import", live.instance, path)
+    result, published = sheet_import(live, tmp_path, "Projektnamn;Beskrivning;Status;Fas\n"
+                                     "Ett;Första;Grön;Införande\nTvå;Andra;Röd;Förstudie\n")
     assert result.exit_code == 0, result.output
     assert "Status → importeras inte: fältet hämtas redan från en annan kolumn" in result.output
-    assert catalog(live)["ett"]["phase"] == "implementation"
+    assert published["ett"]["phase"] == "implementation"
 
 
 def test_a_hidden_sheet_is_not_published(live, tmp_path):

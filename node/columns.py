@@ -106,13 +106,26 @@ UNITS = {
     "tkronor": 1_000,
     "mkr": 1_000_000, "mnkr": 1_000_000, "msek": 1_000_000, "miljoner kronor": 1_000_000,
     "miljoner kr": 1_000_000, "milj kr": 1_000_000, "milj. kr": 1_000_000, "mn kr": 1_000_000,
-    "mdkr": 1_000_000_000,
+    "milj": 1_000_000, "miljoner": 1_000_000, "mdkr": 1_000_000_000,
 }
 _UNIT_WORDS = sorted(UNITS, key=len, reverse=True)
 _UNIT_RE = re.compile(
     r"[\s,]*[\(\[]?\s*(?:i\s+)?(" + "|".join(re.escape(u) for u in _UNIT_WORDS)
     + r")\s*[\)\]]?\s*$")
 _YEAR_RE = re.compile(r"\s*\b(?:19|20)\d\d\b\s*")
+
+
+_NOTE_UNIT = re.compile(
+    r"(?:belopp|summor|kostnader|budget|amounts?)\w*[^.]*?\b(?:i|in|anges i|anges i)\s+("
+    + "|".join(re.escape(u) for u in _UNIT_WORDS) + r")\b|\((tkr|mnkr|msek|ksek|tsek)\)")
+
+
+def unit_in_note(text: str) -> int | None:
+    """The unit a note above the headings gives amounts ("Belopp i tkr"), or None."""
+    match = _NOTE_UNIT.search(fold(text))
+    if not match:
+        return None
+    return UNITS[match.group(1) or match.group(2)]
 
 
 def fold(text: object) -> str:

@@ -15,9 +15,9 @@ Identifiers come from the sheet's identifier column, else from the title; the no
 which initiative each row became (by its title and by its place in the sheet), so a sheet
 imported again, with a title corrected, updates its initiatives instead of duplicating them.
 
-The report (:meth:`ImportOutcome.to_text`, sv or en) names every problem at once, each on one
-line with the row number Excel shows, the column heading, the refused value and what to do.
-A missing column is one problem for the sheet, not one per row; a value the import refused is
+The report (:mod:`node.importreport`; :meth:`ImportOutcome.to_text`, sv or en) names every
+problem at once, each on one line with the row number Excel shows, the column heading, the
+refused value and what to do. A missing column is one problem for the sheet, not one per row; a value the import refused is
 reported once, not again by the shapes; warnings (recommended fields, rounded dates,
 approximate amounts, unknown themes and partners) are listed too. Nothing is saved when any
 row is invalid, unless ``partial``; rows, source keys and a confirmed mapping are saved in one
@@ -30,7 +30,7 @@ import difflib
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pios_ld.errors import InputError
@@ -39,160 +39,29 @@ from pios_ld.validation import VIOLATION, WARNING
 from . import columns, sheets, values
 from .forms import errors_by_field, partners, to_record
 from .i18n import PHASE_GROUPS
+from .importreport import (  # noqa: F401 - the import's values, used by its callers too
+    INFO,
+    ColumnPlan,
+    ImportOutcome,
+    Note,
+    RowOutcome,
+    SheetPlan,
+    SheetRead,
+)
 from .records import IDENTIFIER, prepare_many
 from .settings import Config
 from .store import Store, canonical, now
 
-INFO = "Info"
 COMPLETED = ("completed",) + PHASE_GROUPS["completed"]
 LIST_FIELDS = ("participant", "theme", "keyword_sv", "reuses")   # may come from several columns
 REQUIRED = {"title_sv": ("title_sv", "title_en"),
             "description_sv": ("description_sv", "description_en"), "phase": ("phase",)}
 RECOMMENDED = ("theme", "budget", "goal_sv", "contact_email")
+MONEY = ("budget", "spentToDate")
 PREVIEW_ROWS = 5
 #: Placeholders for a plan made without a node's settings (only the shapes' checks need them).
 PLAN_BASE = "https://pios.invalid"
 PLAN_ORG = "http://dataportal.se/organisation/SE0000000000"
-
-
-@dataclass(frozen=True)
-class Note:
-    """One line of the report: a problem (``Violation``), a ``Warning`` or ``Info``."""
-
-    severity: str
-    message_sv: str
-    message_en: str
-    row: int | None = None
-    sheet: str = ""
-    column: str = ""
-    value: str = ""
-
-    def message(self, lang: str = "sv") -> str:
-        text = self.message_en if lang == "en" else self.message_sv
-        if self.value and f"«{self.value}»" not in text:
-            text += f" (värdet «{self.value}»)" if lang != "en" else f" (the value «{self.value}»)"
-        return text
-
-    def line(self, lang: str = "sv", sheet_names: bool = False, rows: str = "") -> str:
-        where = []
-        if sheet_names and self.sheet:
-            where.append(("Sheet " if lang == "en" else "Blad ") + self.sheet)
-        if rows or self.row:
-            where.append(("Row " if lang == "en" else "Rad ") + (rows or str(self.row)))
-        if self.column:
-            where.append(self.column)
-        return (", ".join(where) + ": " if where else "") + self.message(lang)
-
-
-@dataclass(frozen=True)
-class RowOutcome:
-    row: int
-    identifier: str
-    outcome: str                       # created, updated, unchanged, invalid
-    problems: tuple[tuple[str, Note], ...] = ()   # (column heading, note)
-    warnings: tuple[tuple[str, Note], ...] = ()
-    sheet: str = ""
-    title: str = ""
-
-
-@dataclass(frozen=True)
-class ColumnPlan:
-    """One column of one sheet: its heading, the field it goes to (None: not imported), why."""
-
-    sheet: str
-    index: int
-    heading: str
-    field: str | None
-    reason: str
-    person: bool = False
-    unit: int | None = None
-
-    def why(self, lang: str = "sv") -> str:
-        return columns.Recognition(self.heading, self.field, self.reason, self.person,
-                                   self.unit).why(lang)
-
-    def describe(self, lang: str = "sv") -> str:
-        """``Budget (tkr) → Budget (i tusen kronor)`` or why it is not imported."""
-        if self.field is None:
-            verb = "not imported" if lang == "en" else "importeras inte"
-            return f"{self.heading or '(–)'} → {verb}: {self.why(lang)}"
-        unit = ""
-        if self.unit and self.unit != 1:
-            unit = {1000: (" (i tusen kronor)", " (in thousands of kronor)"),
-                    1_000_000: (" (i miljoner kronor)", " (in millions of kronor)")}.get(
-                self.unit, (f" (× {self.unit})", f" (× {self.unit})"))[lang == "en"]
-        return f"{self.heading} → {columns.label(self.field, lang)}{unit}"
-
-
-@dataclass(frozen=True)
-class SheetRead:
-    name: str
-    heading_row: int
-    rows: int
-    skipped_rows: tuple[sheets.Skip, ...]
-
-
-@dataclass
-class ImportOutcome:
-    rows: list[RowOutcome] = field(default_factory=list)
-    dry_run: bool = False
-    partial: bool = False
-    saved: int = 0
-    notes: list[Note] = field(default_factory=list)        # about the sheet as a whole
-    sheets: list[SheetRead] = field(default_factory=list)
-    skipped_sheets: list[sheets.SkippedSheet] = field(default_factory=list)
-    columns: list[ColumnPlan] = field(default_factory=list)
-
-    @property
-    def invalid(self) -> list[RowOutcome]:
-        return [r for r in self.rows if r.outcome == "invalid"]
-
-    @property
-    def problems(self) -> list[Note]:
-        """Every problem, the sheet's first, then row by row."""
-        return [n for n in self.notes if n.severity == VIOLATION] + [
-            note for row in self.rows for _, note in row.problems]
-
-    @property
-    def warnings(self) -> list[Note]:
-        return [n for n in self.notes if n.severity == WARNING] + [
-            note for row in self.rows for _, note in row.warnings]
-
-    @property
-    def blocked(self) -> bool:
-        """Nothing can be saved: the sheet itself has a problem."""
-        return any(n.severity == VIOLATION for n in self.notes)
-
-    def counts(self) -> dict[str, int]:
-        counts = {"created": 0, "updated": 0, "unchanged": 0, "invalid": 0}
-        for row in self.rows:
-            counts[row.outcome] += 1
-        return counts
-
-    def to_text(self, lang: str = "sv") -> str:
-        return "\n".join(_report_lines(self, lang))
-
-
-@dataclass
-class SheetPlan:
-    """What an import of a sheet would do, before anything is saved (for the mapping step)."""
-
-    filename: str
-    sheets: list[SheetRead]
-    skipped_sheets: list[sheets.SkippedSheet]
-    columns: list[ColumnPlan]
-    fields: list[tuple[str, str, str]]          # (field, Swedish label, English label)
-    preview: list[dict[str, str]]               # first rows: heading → cell text
-    report: ImportOutcome
-    headings_key: str = ""
-
-    @property
-    def mapping(self) -> dict[str, str | None]:
-        """{heading: field} as the plan stands (None: not imported)."""
-        return {c.heading: c.field for c in self.columns if c.heading}
-
-    def to_text(self, lang: str = "sv") -> str:
-        return self.report.to_text(lang)
 
 
 # -- planning the columns -------------------------------------------------------------------
@@ -235,7 +104,8 @@ def _plan_columns(book: sheets.Workbook, mapping: dict[str, str | None], ignore:
                   remembered: dict[str, str | None]) -> list[ColumnPlan]:
     plans = []
     for sheet in book.sheets:
-        taken: set[str] = set()
+        note_unit = columns.unit_in_note(sheet.preamble)
+        planned = []
         for index, heading in enumerate(sheet.headings):
             key = columns.fold(heading)
             found = columns.recognise(heading)
@@ -254,12 +124,31 @@ def _plan_columns(book: sheets.Workbook, mapping: dict[str, str | None], ignore:
             else:
                 plan = ColumnPlan(sheet.name, index, heading, found.field, found.reason,
                                   found.person, found.unit)
-            if plan.field in taken and plan.field not in LIST_FIELDS:
-                plan = ColumnPlan(sheet.name, index, heading, None, "duplicate", plan.person)
-            if plan.field:
-                taken.add(plan.field)
-            plans.append(plan)
+            if plan.field in MONEY and plan.unit is None and note_unit:
+                plan = ColumnPlan(sheet.name, index, heading, plan.field, plan.reason,
+                                  plan.person, note_unit)
+            planned.append(plan)
+        plans += _one_column_per_field(sheet, planned)
     return plans
+
+
+def _one_column_per_field(sheet: sheets.Sheet, planned: list[ColumnPlan]) -> list[ColumnPlan]:
+    """Where several columns give one field, the publisher's choice wins, then (for the
+    phase, whose column is often beside a traffic-light Status) the column whose values read
+    as phases, then the first; the others are not imported."""
+    keep: dict[str, ColumnPlan] = {}
+    for field_name in {p.field for p in planned if p.field and p.field not in LIST_FIELDS}:
+        group = [p for p in planned if p.field == field_name]
+        chosen = [p for p in group if p.reason == "mapped"] or group
+        if field_name == "phase" and len(chosen) > 1:
+            def phases(plan: ColumnPlan) -> int:
+                return sum(1 for row in sheet.rows[:100] if plan.index < len(row.cells)
+                           and values.phase(row.cells[plan.index]).text)
+            chosen = sorted(chosen, key=lambda p: -phases(p))
+        keep[field_name] = chosen[0]
+    return [p if not p.field or p.field in LIST_FIELDS or keep[p.field] is p else
+            ColumnPlan(p.sheet, p.index, p.heading, None, "duplicate", p.person)
+            for p in planned]
 
 
 def _sheet_notes(book: sheets.Workbook, plans: list[ColumnPlan]) -> list[Note]:
@@ -280,6 +169,25 @@ def _sheet_notes(book: sheets.Workbook, plans: list[ColumnPlan]) -> list[Note]:
             if recommended not in fields:
                 sv, en = _RECOMMENDED[recommended]
                 notes.append(Note(WARNING, sv, en, sheet=sheet.name))
+        note_unit = columns.unit_in_note(sheet.preamble)
+        for plan in plans:
+            if plan.sheet != sheet.name or plan.field not in MONEY:
+                continue
+            if note_unit and columns.heading_unit(plan.heading)[1] is None:
+                notes.append(Note(INFO, f"Beloppen i kolumnen {plan.heading} läses som × "
+                                  f"{note_unit} kr, som texten ovanför rubrikerna säger.",
+                                  f"The amounts in the column {plan.heading} are read as × "
+                                  f"{note_unit} SEK, as the text above the headings says.",
+                                  sheet=sheet.name, column=plan.heading))
+            elif plan.unit is None and _small_amounts(sheet, plan):
+                notes.append(Note(WARNING,
+                                  "Alla belopp i kolumnen är under 10 000 kr. Är de i tusen "
+                                  f"kronor, skriv enheten i rubriken, till exempel "
+                                  f"\"{plan.heading} (tkr)\".",
+                                  "Every amount in the column is under SEK 10,000. If they are "
+                                  "in thousands, put the unit in the heading, for example "
+                                  f"\"{plan.heading} (tkr)\".", sheet=sheet.name,
+                                  column=plan.heading))
         persons = [p.heading for p in plans if p.sheet == sheet.name and p.person and
                    not p.field]
         if persons:
@@ -295,6 +203,13 @@ def _sheet_notes(book: sheets.Workbook, plans: list[ColumnPlan]) -> list[Note]:
                               f"data). To publish {'it' if one else 'them'}, choose a field "
                               f"with --map \"{persons[0]}=field\".", sheet=sheet.name))
     return notes
+
+
+def _small_amounts(sheet: sheets.Sheet, plan: ColumnPlan) -> bool:
+    amounts = [float(v.text) for row in sheet.rows
+               if plan.index < len(row.cells)
+               and (v := values.amount(row.cells[plan.index])).ok and v.text]
+    return len(amounts) >= 3 and all(0 < a < 10_000 for a in amounts)
 
 
 _DESCRIPTION_FALLBACK = (
@@ -524,6 +439,12 @@ def _plan(store: Store, filename: str, data: bytes, mapping: Mapping[str, str | 
     remembered_all: dict[str, str | None] = {}
     field_of = _field_of(folded, ignored, remembered_all)
     book = sheets.read(filename, data, field_of)
+    if not book.row_count:
+        raise InputError(
+            f"{filename} has no rows of initiatives below its headings (row "
+            f"{book.sheets[0].heading_row}).",
+            f"{filename} har inga rader med initiativ under rubrikerna (rad "
+            f"{book.sheets[0].heading_row}).")
     key = headings_key(book)
     remembered = store.import_mapping(key) or {}
     remembered_all.update({columns.fold(h): f for h, f in remembered.items()})
@@ -540,6 +461,7 @@ def _outcome(store: Store, base_url: str, organization: str, book: sheets.Workbo
     outcome.notes = _sheet_notes(book, plans)
     missing = {(n.sheet, f) for n in outcome.notes if n.severity == VIOLATION
                for f, (sv, _) in _MISSING.items() if n.message_sv == sv}
+    blocked_sheets = {sheet for sheet, _ in missing}
     rows = [_read_row(sheet, row, plans) for sheet in book.sheets for row in sheet.rows]
     keys = _identifiers(store, rows)
     stamp = now()
@@ -580,7 +502,7 @@ def _outcome(store: Store, base_url: str, organization: str, book: sheets.Workbo
                 elif heading or field_name not in RECOMMENDED:
                     warnings.append(note)
         identifier = ready.record.get("identifier", "") if row.identifier else ""
-        if problems:
+        if problems or row.sheet in blocked_sheets:     # (a sheet's problem is said once)
             outcome.rows.append(RowOutcome(row.number, identifier, "invalid",
                                            tuple((n.column, n) for n in problems),
                                            tuple((n.column, n) for n in warnings), row.sheet,
@@ -649,7 +571,7 @@ def inspect_sheet(store: Store, filename: str, data: bytes, *,
                                                            strict=False))})
     fields = [(f, sv, en) for f, (sv, en) in columns.FIELDS.items()]
     return SheetPlan(filename, outcome.sheets, outcome.skipped_sheets, plans, fields, preview,
-                     outcome, key)
+                     outcome, key, lang)
 
 
 def run_import(store: Store, config: Config, filename: str, data: bytes, dry_run: bool = False,
@@ -666,97 +588,3 @@ def run_import(store: Store, config: Config, filename: str, data: bytes, dry_run
     outcome.saved = sum(1 for c in changes if c.version)
     return outcome
 
-
-# -- the report -----------------------------------------------------------------------------
-_WORDS = {"created": (("skapas", "skulle skapas"), ("created", "would create")),
-          "updated": (("ändras", "skulle ändras"), ("updated", "would update")),
-          "unchanged": (("oförändrad", "oförändrad"), ("unchanged", "unchanged")),
-          "invalid": (("FEL", "FEL"), ("INVALID", "INVALID"))}
-
-
-def _report_lines(outcome: ImportOutcome, lang: str) -> list[str]:
-    en = lang == "en"
-    many = len(outcome.sheets) > 1
-    lines = []
-    if outcome.sheets:
-        read = "; ".join(
-            (f"«{s.name}» (headings on row {s.heading_row}, {s.rows} rows)" if en else
-             f"«{s.name}» (rubriker på rad {s.heading_row}, {s.rows} rader)")
-            for s in outcome.sheets)
-        lines.append(("Sheets read: " if en else "Lästa blad: ") + read)
-    if outcome.skipped_sheets:
-        lines.append(("Sheets skipped: " if en else "Överhoppade blad: ") + "; ".join(
-            f"«{s.name}» ({s.why(lang)})" for s in outcome.skipped_sheets))
-    if outcome.columns:
-        lines.append("Columns:" if en else "Kolumner:")
-        described: dict[str, list[str]] = {}
-        for plan in outcome.columns:
-            if plan.heading or plan.field:
-                described.setdefault(plan.describe(lang), []).append(plan.sheet)
-        for text, where in described.items():
-            prefix = f"[{', '.join(where)}] " if many and len(where) < len(outcome.sheets) \
-                else ""
-            lines.append(f"  {prefix}{text}")
-    skipped_rows = [(s.name, k) for s in outcome.sheets for k in s.skipped_rows]
-    if skipped_rows:
-        reasons = {"total": ("summarad", "totals row"), "formula": ("bara formler",
-                                                                    "formulas only"),
-                   "heading": ("rubrikraden igen", "the headings again")}
-        lines.append(("Rows skipped: " if en else "Överhoppade rader: ") + ", ".join(
-            f"{'[' + name + '] ' if many else ''}{k.number} ({reasons[k.reason][en]}"
-            f"{' «' + k.text + '»' if k.text else ''})" for name, k in skipped_rows))
-    for note in outcome.notes:
-        if note.severity == VIOLATION:
-            lines.append(("PROBLEM: " if en else "FEL: ") + note.line(lang, many))
-    dry = 1 if outcome.dry_run else 0
-    for row in outcome.rows:
-        name = "Row" if en else "Rad"
-        place = f"[{row.sheet}] " if many else ""
-        lines.append(f"{place}{name} {row.row} ({row.identifier or '–'}): "
-                     f"{_WORDS[row.outcome][1 if en else 0][dry]}")
-        for _, note in row.problems:
-            lines.append(f"    {note.line(lang, many)}")
-    warnings = [n for n in outcome.notes if n.severity != VIOLATION] + [
-        n for row in outcome.rows for _, n in row.warnings]
-    if warnings:
-        lines.append("Warnings and notes:" if en else "Varningar och upplysningar:")
-        grouped: dict[tuple[str, str, str], list[Note]] = {}
-        for note in warnings:
-            # a note about every sheet alike is said once; a row's note once per sheet
-            sheet = note.sheet if many and note.row else ""
-            grouped.setdefault((sheet, note.column, note.message(lang)), []).append(note)
-        for (sheet, _, _), group in grouped.items():
-            numbers = ", ".join(str(n.row) for n in group if n.row)
-            sheets_named = many and (bool(sheet) or len(group) < len(outcome.sheets))
-            if not sheet and sheets_named:
-                names = ", ".join(dict.fromkeys(n.sheet for n in group))
-                lines.append(f"  {('Sheets ' if en else 'Blad ')}{names}: "
-                             f"{group[0].line(lang)}")
-            else:
-                lines.append(f"  {group[0].line(lang, sheets_named, numbers)}")
-    c = outcome.counts()
-    pick = 1 if en else 0
-    lines.append((f"{c['created']} nya, {c['updated']} ändrade, {c['unchanged']} oförändrade, "
-                  f"{c['invalid']} med fel.",
-                  f"{c['created']} new, {c['updated']} changed, {c['unchanged']} unchanged, "
-                  f"{c['invalid']} invalid.")[pick])
-    if outcome.dry_run:
-        closing = ("Provkörning: inget sparades.", "Dry run: nothing was saved.")
-    elif outcome.blocked:
-        closing = ("Inget importerades eftersom arket har ett fel (se ovan).",
-                   "Nothing was imported because the sheet has a problem (above).")
-    elif outcome.invalid and not outcome.partial:
-        closing = ("Inget importerades eftersom rader har fel (använd --partial för att spara "
-                   "de giltiga raderna).",
-                   "Nothing was imported because rows are invalid (use --partial to save the "
-                   "valid rows).")
-    elif outcome.invalid:
-        closing = (f"De giltiga raderna sparades; {c['invalid']} rader sparades inte (rätta "
-                   "dem och importera arket igen).",
-                   f"The valid rows were saved; {c['invalid']} rows were not (fix them and "
-                   "import the sheet again).")
-    else:
-        closing = ("", "")
-    if closing[pick]:
-        lines.append(closing[pick])
-    return lines

@@ -13,7 +13,7 @@ sheets it skipped, with why. What it understands:
 - The heading row is the row, among the first :data:`HEADING_SCAN` rows of a sheet, that names
   most known fields (at least two, one of them the title or the identifier); title rows,
   merged cells and notes above it are skipped. A sheet without such a row (instructions, code
-  lists, an empty sheet) is skipped and named in the report.
+  lists, an empty sheet) is skipped and named in the report; so is a hidden sheet.
 - Below the headings: blank rows, totals rows (a cell reading Summa, Totalt, Total …),
   rows that only hold formulas, and repeated heading rows are skipped and listed.
 
@@ -56,6 +56,8 @@ ZIP_MAGIC = b"PK\x03\x04"
 #: Characters Windows-1252 decodes bytes 0x80–0x9f to that Swedish text practically never holds:
 #: their presence means the text is in some other encoding.
 _UNLIKELY_1252 = set("ƒˆŠ‹ŒŽ˜š›œžŸ†‡‰")
+#: Quotation marks inside a word: what an old DOS (cp437/850) ä or ö becomes in Windows-1252.
+_MISREAD_1252 = re.compile(r"\w[„”]\w")
 
 
 @dataclass(frozen=True)
@@ -90,16 +92,18 @@ class Sheet:
     headings: tuple[str, ...]
     rows: tuple[Row, ...]
     skipped: tuple[Skip, ...] = ()
+    preamble: str = ""          # the text of the rows above the headings (title, notes)
 
 
 @dataclass(frozen=True)
 class SkippedSheet:
     name: str
-    reason: str                 # empty, instructions, no-headings
+    reason: str                 # empty, hidden, instructions, no-headings
 
     def why(self, lang: str = "sv") -> str:
         sv, en = {
             "empty": ("tomt", "empty"),
+            "hidden": ("dolt i Excel", "hidden in Excel"),
             "instructions": ("instruktioner, inga initiativ", "instructions, no initiatives"),
             "no-headings": ("ingen rubrikrad med kända kolumner (t.ex. Projektnamn, Status)",
                             "no heading row with known columns (such as Project name, Status)"),
@@ -216,6 +220,9 @@ def _read_zip(filename: str, data: bytes, field_of: FieldOf) -> Workbook:
     scanned = 0
     try:
         for index, value_sheet in enumerate(values.worksheets):
+            if getattr(value_sheet, "sheet_state", "visible") != "visible":
+                skipped.append(SkippedSheet(value_sheet.title, "hidden"))
+                continue
             value_sheet.reset_dimensions()
             rows = _xlsx_rows(value_sheet, lambda i=index: formulas(i), scanned)
             sheet, count = _sheet(value_sheet.title, rows, field_of, scanned)
@@ -301,7 +308,7 @@ def _decode(filename: str, data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError as exc:
             raise _undecodable(filename, "UTF-8 / Windows-1252", utf8_error.start) from exc
         odd = [c for c in text if c in _UNLIKELY_1252 or (ord(c) < 32 and c not in "\t\r\n")]
-        if odd:
+        if odd or _MISREAD_1252.search(text):
             raise _undecodable(filename, "UTF-8 / Windows-1252", utf8_error.start) from None
         return text, "windows-1252"
 
@@ -447,13 +454,19 @@ def _sheet(name: str, rows: Iterator[tuple[int, tuple[Any, ...], bool]], field_o
         if any(folded == w or folded.startswith(w) for w in INSTRUCTION_SHEETS):
             return SkippedSheet(name, "instructions"), count
         return SkippedSheet(name, "no-headings"), count
-    return Sheet(name, heading_row, headings, tuple(data), tuple(skipped)), count
+    assert best is not None
+    return Sheet(name, heading_row, headings, tuple(data), tuple(skipped),
+                 _preamble(head, best[1])), count
 
 
 def _settle(head: list[tuple[int, tuple[Any, ...], bool]], index: int) -> tuple[
         tuple[str, ...], int]:
     number, cells, _ = head[index]
     return tuple(_text(c) for c in cells), number
+
+
+def _preamble(head: list[tuple[int, tuple[Any, ...], bool]], index: int) -> str:
+    return " ".join(_text(c) for _, cells, _ in head[:index] for c in cells if _text(c))
 
 
 def _collect(rows: list[tuple[int, tuple[Any, ...], bool]],

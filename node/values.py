@@ -112,6 +112,10 @@ def _lookup(scheme: str, text: str) -> str | None:
     return None
 
 
+TRAFFIC_LIGHTS = ("grön", "gul", "röd", "grönt", "gult", "rött", "green", "yellow", "amber",
+                  "red")
+
+
 def phase(cell: Any) -> Value:
     text = cell_text(cell)
     if is_empty(text):
@@ -119,6 +123,14 @@ def phase(cell: Any) -> Value:
     code = _lookup("phase", text)
     if code:
         return Value(code)
+    if fold(text) in TRAFFIC_LIGHTS:
+        return _error(
+            f"«{text}» är ett trafikljus (hur initiativet mår), ingen fas. Välj kolumnen med "
+            "fasen (Pågår, Avslutad …) med --map \"Rubrik=phase\", och hoppa över den här "
+            "med --ignore.",
+            f"«{text}» is a traffic light (how the initiative is doing), not a phase. Choose "
+            "the column with the phase (In progress, Completed …) with --map "
+            "\"Heading=phase\", and skip this one with --ignore.")
     return _error(
         f"«{text}» är ingen känd fas. Skriv till exempel Idé, Förstudie, Planerad, Pågår, "
         "Pilot, Införande, Pausad, I drift eller Avslutad.",

@@ -119,3 +119,52 @@ def test_a_workbook_that_unpacks_too_large_is_refused(instance, tmp_path, monkey
     path = tmp_path / "packad.xlsx"
     book.save(path)
     refused(instance, path, "packas upp till mer än")
+
+
+@pytest.mark.parametrize("encoding", ["mac-roman", "cp850"])
+def test_text_in_another_old_encoding_is_refused_not_misread(instance, tmp_path, encoding):
+    path = tmp_path / f"{encoding}.csv"
+    path.write_bytes("Projektnamn;Beskrivning;Status\nVälfärd för äldre;Stöd;Pågår\n"
+                     .encode(encoding))
+    refused(instance, path, "varken UTF-8- eller Windows-1252")
+
+
+def test_a_missing_column_marks_every_row_invalid_pointing_at_the_sheets_problem(
+        instance, tmp_path):
+    path = tmp_path / "utan-fas.csv"
+    path.write_text("Projektnamn;Beskrivning\nEtt;Första\n", encoding="utf-8")
+    result = run("import", instance, path, "--dry-run")
+    assert "FEL: Arket saknar en kolumn för fas" in result.output
+    assert "Rad 2 (ett): FEL (se felet för arket ovan)" in result.output
+    assert result.exit_code == 1
+
+
+def test_a_sheet_of_headings_only_says_there_are_no_rows(instance, tmp_path):
+    path = tmp_path / "mall.csv"
+    path.write_text("Projektnamn;Beskrivning;Status\n;;\n", encoding="utf-8")
+    refused(instance, path, "har inga rader med initiativ under rubrikerna (rad 1)")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_bytes_are_refused_without_a_traceback(instance, tmp_path, seed):
+    import random
+
+    rng = random.Random(seed)
+    for suffix in (".xlsx", ".csv"):
+        path = tmp_path / f"slump{seed}{suffix}"
+        path.write_bytes(bytes(rng.randrange(256) for _ in range(2000)))
+        refused(instance, path)
+
+
+def test_a_workbook_with_a_damaged_sheet_inside_is_refused(instance, tmp_path):
+    import zipfile
+
+    source = zipfile.ZipFile(BAD.parent / "kommun.xlsx")
+    path = tmp_path / "skadat-blad.xlsx"
+    with zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 3]
+            target.writestr(item, data)
+    refused(instance, path, "kan vara skadad")

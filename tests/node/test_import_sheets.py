@@ -381,3 +381,47 @@ def test_partners_by_name_are_resolved_and_an_unknown_one_is_a_warning_not_a_gue
     assert "Rad 3, Samverkanspartner: " in result.output
     assert "Stockholms stadsbyggnadsbolag" in result.output
     assert "publiceras inte som partner" in result.output
+
+
+def test_a_note_above_the_headings_gives_the_unit_of_the_amounts(live, tmp_path):
+    path = tmp_path / "not.csv"
+    path.write_text("Projektlista 2026;;;\nAlla belopp anges i tkr.;;;\n"
+                    "Projektnamn;Beskrivning;Fas;Budget\nEtt;Första;Pågår;850\n",
+                    encoding="utf-8")
+    result = run("import", live.instance, path)
+    assert result.exit_code == 0, result.output
+    assert catalog(live)["ett"]["budget"]["value"] == 850_000
+    assert "som texten ovanför rubrikerna säger" in result.output
+
+
+def test_small_amounts_without_a_unit_get_a_warning(live, tmp_path):
+    path = tmp_path / "sma.csv"
+    path.write_text("Projektnamn;Beskrivning;Fas;Budget\nEtt;A;Pågår;850\nTvå;B;Pågår;1200\n"
+                    "Tre;C;Pågår;300\n", encoding="utf-8")
+    result = run("import", live.instance, path)
+    assert "Alla belopp i kolumnen är under 10 000 kr" in result.output
+    assert "\"Budget (tkr)\"" in result.output
+
+
+def test_a_traffic_light_status_beside_a_phase_column_leaves_the_phase_to_the_phase(live,
+                                                                                 tmp_path):
+    path = tmp_path / "trafikljus.csv"
+    path.write_text("Projektnamn;Beskrivning;Status;Fas\nEtt;Första;Grön;Införande\n"
+                    "Två;Andra;Röd;Förstudie\n", encoding="utf-8")
+    result = run("import", live.instance, path)
+    assert result.exit_code == 0, result.output
+    assert "Status → importeras inte: fältet hämtas redan från en annan kolumn" in result.output
+    assert catalog(live)["ett"]["phase"] == "implementation"
+
+
+def test_a_hidden_sheet_is_not_published(live, tmp_path):
+    book = openpyxl.load_workbook(SHEETS / "kommun.xlsx")
+    old = book.copy_worksheet(book["Portfölj 2026"])
+    old.title = "Gammal lista"
+    old["A5"] = "Ett gammalt projekt"
+    old.sheet_state = "hidden"
+    path = tmp_path / "dold.xlsx"
+    book.save(path)
+    result = run("import", live.instance, path)
+    assert "«Gammal lista» (dolt i Excel)" in result.output
+    assert len(catalog(live)) == 4

@@ -124,3 +124,7 @@ def test_identifiers_derived_from_titles_are_plain_and_short():
     assert values.slug("Digital tillsyn i hemtjänsten") == "digital-tillsyn-i-hemtjansten"
     assert values.slug("KS 2024/0123") == "ks-2024-0123"
     assert len(values.slug("Ett mycket långt namn " * 10)) <= 60
+
+
+def test_a_traffic_light_in_the_phase_column_says_what_it_is():
+    assert "trafikljus" in values.phase("Gul").error_sv

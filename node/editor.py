@@ -350,7 +350,8 @@ def _mapping_page(kept: Upload, plan: SheetPlan, refused: bool = False):
         "import_columns.html", kept=kept, plan=plan, rows=list(seen.values()),
         fields=[(f, en if lang == "en" else sv) for f, sv, en in plan.fields],
         report=report, refused=refused, many=many,
-        warnings=_grouped(report.warnings, lang, many),
+        warnings=_grouped([n for n in report.notes if n.severity != VIOLATION] + [
+            n for row in report.rows for _, n in row.warnings], lang, many),
     ), 422 if refused else 200
 
 

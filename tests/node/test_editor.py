@@ -409,3 +409,4 @@ def test_the_mapping_step_says_why_a_persons_column_is_left_out(live):
     html = upload(session, live, "kommun.xlsx").text
     notes = html[html.index('id="warnings-h"'):]
     assert "Kolumnen Projektledare namnger personer" in notes
+    assert "välj ett fält i kolumnlistan ovan" in notes and "--map" not in notes

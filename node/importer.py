@@ -17,11 +17,11 @@ imported again, with a title corrected, updates its initiatives instead of dupli
 
 The report (:mod:`node.importreport`; :meth:`ImportOutcome.to_text`, sv or en) names every
 problem at once, each on one line with the row number Excel shows, the column heading, the
-refused value and what to do. A missing column is one problem for the sheet, not one per row; a value the import refused is
-reported once, not again by the shapes; warnings (recommended fields, rounded dates,
-approximate amounts, unknown themes and partners) are listed too. Nothing is saved when any
-row is invalid, unless ``partial``; rows, source keys and a confirmed mapping are saved in one
-transaction.
+refused value and what to do. A missing column is one problem for the sheet, not one per
+row; a value the import refused is reported once, not again by the shapes; warnings
+(recommended fields, rounded dates, approximate amounts, unknown themes and partners) are
+listed too. Nothing is saved when any row is invalid, unless ``partial``; rows, source keys
+and a confirmed mapping are saved in one transaction.
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ so every tool recognises the same headings; this module reads them once and answ
 
 Headings are compared folded (case, spacing, trailing ``:`` or ``*`` ignored), first as
 written, then without a unit (``(tkr)``, ``MSEK``, ``kr``), then without a year
-(``Budget 2026``), then each part of ``A/B``. The template's own headings
+(``Budget 2026``), then without a remark in brackets (``Status (fas)``), then each part of
+``A/B``. The template's own headings
 (:data:`node.spreadsheet.COLUMNS`) are recognised too. Columns that name persons
 (:data:`PERSON_HEADINGS`) are never given a field: they are published only when the publisher
 maps them (DESIGN §7). A heading that is none of these is simply not imported.
@@ -206,6 +207,9 @@ def _candidates(heading: str) -> list[tuple[str, int | None]]:
     no_year = _YEAR_RE.sub(" ", base).strip()
     if no_year and no_year != base:
         out.append((" ".join(no_year.split()), unit))
+    no_remark = " ".join(re.sub(r"\([^)]*\)", " ", base).split())     # Status (fas)
+    if no_remark and no_remark != base:
+        out.append((no_remark, unit))
     for part in re.split(r"\s*/\s*|\s+-\s+|\s+–\s+", base):
         if part and part != base:
             out.append((part, unit))

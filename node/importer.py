@@ -118,9 +118,8 @@ def _plan_columns(book: sheets.Workbook, mapping: dict[str, str | None], ignore:
                 plan = ColumnPlan(sheet.name, index, heading, mapping[key],
                                   "mapped" if mapping[key] else "ignored", found.person, unit)
             elif key in remembered:
-                plan = ColumnPlan(sheet.name, index, heading, remembered[key],
-                                  "remembered" if remembered[key] else "ignored", found.person,
-                                  unit)
+                plan = ColumnPlan(sheet.name, index, heading, remembered[key], "remembered",
+                                  found.person, unit)
             else:
                 plan = ColumnPlan(sheet.name, index, heading, found.field, found.reason,
                                   found.person, found.unit)
@@ -583,8 +582,12 @@ def run_import(store: Store, config: Config, filename: str, data: bytes, dry_run
                                       dry_run, partial)
     if dry_run or outcome.blocked or (outcome.invalid and not partial):
         return outcome
-    confirmed = {p.heading: p.field for p in plans if p.heading}
-    changes = store.save(to_save, import_keys=keys, mapping=(key, confirmed))
+    # what the publisher chose (now or before) is remembered; what was inferred is inferred
+    # again next time, so a better vocabulary still helps
+    confirmed = {p.heading: p.field for p in plans
+                 if p.heading and p.reason in ("mapped", "ignored", "remembered")}
+    changes = store.save(to_save, import_keys=keys,
+                         mapping=(key, confirmed) if confirmed else None)
     outcome.saved = sum(1 for c in changes if c.version)
     return outcome
 

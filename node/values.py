@@ -227,7 +227,7 @@ def amount(cell: Any, unit: int | None = None) -> Value:
         return Value()
     folded = fold(text)
     approximate = bool(_APPROX.match(folded))
-    folded = _APPROX.sub("", folded)
+    folded = re.sub(r"^(?:sek|kr)\.?\s*", "", _APPROX.sub("", folded))
     cell_unit = None
     match = _CELL_UNIT.search(folded)
     if match and match.start() > 0:
@@ -274,6 +274,9 @@ MONTHS = {
 }
 _MONTH = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _EXCEL_EPOCH = date(1899, 12, 30)
+#: What people write where a date is not known: left empty, with a warning.
+NO_DATE = ("tills vidare", "tillsvidare", "löpande", "pågående", "ej fastställt", "ej klart",
+           "okänt", "okänd", "ej bestämt", "tbd", "tba", "ongoing", "until further notice")
 
 
 def _month_end(year: int, month: int) -> date:
@@ -347,6 +350,9 @@ def a_date(cell: Any, *, end: bool = False) -> Value:
     text = cell_text(cell)
     if is_empty(text):
         return Value()
+    if fold(text) in NO_DATE:
+        return Value("", f"«{text}» är inget datum; fältet lämnas tomt.",
+                     f"«{text}» is not a date; the field is left empty.")
     exact = _exact(text)
     if exact:
         return Value(exact.isoformat())

@@ -425,3 +425,12 @@ def test_a_hidden_sheet_is_not_published(live, tmp_path):
     result = run("import", live.instance, path)
     assert "«Gammal lista» (dolt i Excel)" in result.output
     assert len(catalog(live)) == 4
+
+
+def test_only_the_publishers_choices_are_remembered_not_what_was_inferred(live):
+    imported(live, "kommun.xlsx", "--ignore", "Samverkanspartner")
+    again = run("import", live.instance, SHEETS / "kommun.xlsx", "--dry-run")
+    assert "Samverkanspartner → importeras inte: samma val som vid förra importen" in \
+        again.output
+    assert "Kommentar → importeras inte: okänd rubrik" in again.output
+    assert "Projektnamn → Titel" in again.output

@@ -53,6 +53,8 @@ def test_what_is_not_a_date_is_an_error_with_examples(cell):
     ("350 000,50", None, "350000.50", False),
     ("12,5", 1_000_000, "12500000", False),
     ("~80 tkr", None, "80000", True),
+    ("SEK 1 200 000", None, "1200000", False),
+    ("1 200 000:-", None, "1200000", False),
 ])
 def test_amounts_in_kronor_from_the_cell_or_the_heading(cell, unit, expected, approximate):
     value = values.amount(cell, unit)
@@ -128,3 +130,9 @@ def test_identifiers_derived_from_titles_are_plain_and_short():
 
 def test_a_traffic_light_in_the_phase_column_says_what_it_is():
     assert "trafikljus" in values.phase("Gul").error_sv
+
+
+@pytest.mark.parametrize("cell", ["Tills vidare", "löpande", "TBD"])
+def test_an_unknown_date_written_in_words_is_left_empty_with_a_warning(cell):
+    value = values.a_date(cell, end=True)
+    assert value.ok and value.text == "" and "lämnas tomt" in value.warning_sv

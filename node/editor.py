@@ -1,12 +1,15 @@
 """The editing UI (Swedish, English switchable), behind a login and with CSRF protection.
 
-List, create, edit, delete, record a status update, import a spreadsheet (with a trial run),
-export the portfolio and download the import template. Forms work without JavaScript; each
+List, create, edit, delete, record a status update, import a spreadsheet (upload, then a
+mapping step: each column's field, a preview and the trial run's report, nothing saved until
+confirmed; the sheet is kept meanwhile by :mod:`node.uploads`), export the portfolio and
+download the import template. Forms work without JavaScript; each
 validation message is shown beside the field it concerns and linked from a summary at the top.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import (
@@ -350,7 +353,8 @@ def _mapping_page(kept: Upload, plan: SheetPlan, refused: bool = False):
         "import_columns.html", kept=kept, plan=plan, rows=list(seen.values()),
         fields=[(f, en if lang == "en" else sv) for f, sv, en in plan.fields],
         report=report, refused=refused, many=many,
-        warnings=_grouped(report.warnings, lang, many),
+        warnings=_grouped([n for n in report.notes if n.severity != VIOLATION] + [
+            n for row in report.rows for _, n in row.warnings], lang, many),
     ), 422 if refused else 200
 
 
@@ -364,8 +368,14 @@ def _grouped(notes: list, lang: str, many: bool) -> list[str]:
     for group in grouped.values():
         numbers = [str(n.row) for n in group if n.row]
         shown = ", ".join(numbers[:30]) + (" …" if len(numbers) > 30 else "")
-        lines.append(group[0].line(lang, many, shown))
+        lines.append(_CLI_HINT.sub(" i kolumnlistan ovan" if lang != "en" else
+                                   " in the list of columns above",
+                                   group[0].line(lang, many, shown)))
     return lines
+
+
+#: the report's hint for the command line (``--map "Projektledare=fält"``); here it is the list
+_CLI_HINT = re.compile(r' (?:med|with) --map "[^"]*"')
 
 
 @bp.get("/edit/export.<fmt>")

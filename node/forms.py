@@ -27,7 +27,6 @@ SV_FIELDS = ("goal", "problemStatement", "expectedBenefit", "lessonsLearned", "r
 DATE_FIELDS = ("startDate", "plannedEndDate", "endDate")
 MONEY_FIELDS = ("budget", "spentToDate")
 IRI_FIELDS = ("codeRepository", "landingPage")
-LIST_FIELDS = ("participant", "reuses")
 
 #: Result.field (a context term) → the form field it is shown beside.
 FIELD_FOR_TERM = {

@@ -139,7 +139,8 @@ def find(query: str) -> Organization:
     """Find one organisation by name, municipality code, organisation number or IRI.
 
     ``0114``, ``212000-0019``, ``2120000019``, ``Upplands Väsby``, ``upplands väsby kommun`` and
-    ``http://dataportal.se/organisation/SE2120000019`` all find Upplands Väsby kommun. Raises
+    ``http://dataportal.se/organisation/SE2120000019`` all find Upplands Väsby kommun; a name
+    as people write it (:func:`match_name`: "Göteborgs Stad", "VGR") works too. Raises
     :class:`NotFoundError` naming near matches when the query is unknown or ambiguous.
     """
     text = query.strip()
@@ -158,6 +159,11 @@ def find(query: str) -> Organization:
     partial = exact or [o for o in load() if wanted and wanted in _fold(o.name)]
     if len(partial) == 1:
         return partial[0]
+    if not partial:
+        written = match_name(text)   # as people write it: "Göteborgs Stad", "VGR"
+        if written.organization is not None:
+            return written.organization
+        partial = list(written.candidates) if written.ambiguous else []
     if partial:
         names = ", ".join(f"{o.name} ({o.orgnr_formatted})" for o in partial[:8])
         raise NotFoundError(

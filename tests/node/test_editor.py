@@ -402,3 +402,11 @@ def test_an_upload_over_the_size_cap_is_refused_and_not_kept(start_node):
     empty = session.post(f"{live.url}/edit/import", timeout=10,
                          data={"csrf_token": TOKEN.search(page).group(1)})
     assert empty.status_code == 422 and "Välj en fil att importera." in empty.text
+
+
+def test_the_mapping_step_says_why_a_persons_column_is_left_out(live):
+    session = logged_in(live)
+    html = upload(session, live, "kommun.xlsx").text
+    notes = html[html.index('id="warnings-h"'):]
+    assert "Kolumnen Projektledare namnger personer" in notes
+    assert "välj ett fält i kolumnlistan ovan" in notes and "--map" not in notes

@@ -48,6 +48,13 @@ def test_find_vellinge_by_code_number_name_or_iri(query):
     assert organizations.find(query).name == "Vellinge kommun"
 
 
+@pytest.mark.parametrize(("query", "name"), [("Göteborgs Stad", "Göteborgs kommun"),
+                                             ("VGR", "Västra Götalandsregionen"),
+                                             ("Stockholm", "Stockholms kommun")])  # as before
+def test_find_takes_names_as_people_write_them_and_keeps_its_old_answers(query, name):
+    assert organizations.find(query).name == name
+
+
 def test_find_unknown_organisation_explains_in_both_languages():
     with pytest.raises(NotFoundError) as info:
         organizations.find("Ankeborgs kommun")

@@ -4,9 +4,10 @@
     pios node serve INSTANCE [--host HOST] [--port PORT]
     pios node token create INSTANCE [--name NAME]        prints only the token
     pios node user create INSTANCE --name NAME [--password-stdin]
-    pios node import INSTANCE FILE [--dry-run] [--partial]
+    pios node import INSTANCE FILE [--dry-run] [--partial] [--lang sv|en]
+                     [--map "Heading=field"]... [--ignore "Heading"]...
     pios node export INSTANCE FILE                        .xlsx or .csv
-    pios node build INSTANCE OUTDIR                       the static site
+    pios node build INSTANCE OUTDIR [--from-sheet FILE]   the static site
     pios node settings                                    every setting with its default and help
 """
 
@@ -23,9 +24,9 @@ from typing import Any
 import click
 
 from pios_ld import logs, organizations
-from pios_ld.errors import PiosError
+from pios_ld.errors import PiosError, TooLargeError
 
-from . import settings
+from . import columns, settings
 
 log = logging.getLogger("pios_ld.node")
 
@@ -306,32 +307,84 @@ def user_create(instance: str, name: str, password: str | None, password_stdin: 
     click.echo(f"Inloggningen {name} är klar. / The login {name} is ready.", err=True)
 
 
-@node.command("import")
-@click.argument("instance", type=click.Path(file_okay=False, exists=True))
-@click.argument("file", type=click.Path(dir_okay=False, exists=True))
-@click.option("--dry-run", is_flag=True, help="Report what would happen; save nothing.")
-@click.option("--partial", is_flag=True, help="Save the valid rows even if others are invalid.")
-@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
-@reports_errors
-def import_command(instance: str, file: str, dry_run: bool, partial: bool, lang: str) -> None:
-    """Import initiatives from a spreadsheet (.xlsx or .csv; see docs/node.md for the columns).
+def _mapping(pairs: tuple[str, ...]) -> dict[str, str | None]:
+    mapping: dict[str, str | None] = {}
+    for pair in pairs:
+        heading, sep, target = pair.rpartition("=")
+        if not sep or not heading.strip():
+            raise PiosError(
+                f"--map {pair!r}: write the column heading, = and the field, for example "
+                '--map "Projektnamn=title_sv" (an empty field skips the column).',
+                f"--map {pair!r}: skriv kolumnens rubrik, = och fältet, till exempel "
+                '--map "Projektnamn=title_sv" (ett tomt fält hoppar över kolumnen).')
+        mapping[heading.strip()] = target.strip() or None
+    return mapping
 
-    All or nothing unless --partial. Exit 0 when everything went in (or would), 1 when rows
-    were invalid.
-    """
+
+def _import_options(command: Callable) -> Callable:
+    for option in reversed((
+        click.option("--dry-run", is_flag=True, help="Report what would happen; save nothing."),
+        click.option("--partial", is_flag=True,
+                     help="Save the valid rows even if others are invalid."),
+        click.option("--lang", type=click.Choice(["sv", "en"]), default="sv",
+                     show_default=True, help="Language of the report."),
+        click.option("--map", "maps", multiple=True, metavar="HEADING=FIELD",
+                     help="Import the column HEADING into FIELD (repeatable; an empty FIELD "
+                     "skips the column). Fields: " + ", ".join(columns.FIELDS) + "."),
+        click.option("--ignore", "ignores", multiple=True, metavar="HEADING",
+                     help="Do not import the column HEADING (repeatable)."),
+    )):
+        command = option(command)
+    return command
+
+
+def _run_import(config: settings.Config, file: str, dry_run: bool, partial: bool, lang: str,
+                maps: tuple[str, ...], ignores: tuple[str, ...]) -> Any:
     from .importer import run_import
     from .store import Store
 
-    config = _config(instance)
     store = Store(config.database_path)
-    outcome = run_import(store, config, Path(file).name, Path(file).read_bytes(),
-                         dry_run=dry_run, partial=partial)
+    data = _read_sheet(file)
+    outcome = run_import(store, config, Path(file).name, data, dry_run=dry_run,
+                         partial=partial, mapping=_mapping(maps), ignore=ignores)
     click.echo(outcome.to_text(lang))
+    return outcome
+
+
+def _read_sheet(file: str) -> bytes:
+    from .sheets import MAX_BYTES
+
+    path = Path(file)
+    if path.stat().st_size > MAX_BYTES:
+        raise TooLargeError(
+            f"{path.name} is larger than {MAX_BYTES // (1024 * 1024)} MB; split the portfolio "
+            "into several files.",
+            f"{path.name} är större än {MAX_BYTES // (1024 * 1024)} MB; dela upp portföljen "
+            "i flera filer.")
+    return path.read_bytes()
+
+
+@node.command("import")
+@click.argument("instance", type=click.Path(file_okay=False, exists=True))
+@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@_import_options
+@reports_errors
+def import_command(instance: str, file: str, dry_run: bool, partial: bool, lang: str,
+                   maps: tuple[str, ...], ignores: tuple[str, ...]) -> None:
+    """Import initiatives from a spreadsheet (.xlsx or .csv) as it is kept: the report shows
+    which column went where (correct it with --map and --ignore) and every problem, by row.
+
+    All or nothing unless --partial. A confirmed mapping is remembered for the next import of
+    a sheet with the same headings. Exit 0 when everything went in (or would), 1 when rows
+    were invalid or the sheet lacks a required column.
+    """
+    config = _config(instance)
+    outcome = _run_import(config, file, dry_run, partial, lang, maps, ignores)
     if outcome.saved and config.aggregator_urls:
         from .notify import Notifier
 
         Notifier(config.aggregator_urls, f"{config.base_url}/catalog").ping_now()
-    sys.exit(1 if outcome.invalid else 0)
+    sys.exit(1 if outcome.invalid or outcome.blocked else 0)
 
 
 @node.command("export")
@@ -354,12 +407,31 @@ def export_command(instance: str, file: str) -> None:
 @click.argument("outdir", type=click.Path(file_okay=False))
 @click.option("--org", help="Organisation, when INSTANCE is a folder of JSON records.")
 @click.option("--base-url", help="Public base URL, when INSTANCE is a folder of JSON records.")
+@click.option("--from-sheet", "sheet", type=click.Path(dir_okay=False, exists=True),
+              help="Import this spreadsheet into INSTANCE first (as `import` does), then build.")
+@_import_options
 @reports_errors
-def build_command(instance: str, outdir: str, org: str | None, base_url: str | None) -> None:
-    """Write the complete public site as static files (from an instance or a folder of JSON)."""
+def build_command(instance: str, outdir: str, org: str | None, base_url: str | None,
+                  sheet: str | None, dry_run: bool, partial: bool, lang: str,
+                  maps: tuple[str, ...], ignores: tuple[str, ...]) -> None:
+    """Write the complete public site as static files (from an instance or a folder of JSON).
+
+    With --from-sheet the sheet is imported first, with the same report as `import`; when it
+    has invalid rows (and not --partial), nothing is imported and nothing is built (exit 1).
+    """
     from .build import build_from_files, build_site
 
     path = Path(instance)
+    if sheet:
+        if not (path / settings.CONFIG_FILE).exists():
+            raise PiosError(
+                f"{path} is not a node instance; create it with `pios node init` before "
+                "building from a sheet.",
+                f"{path} är ingen nodinstans; skapa den med `pios node init` innan du bygger "
+                "från ett kalkylark.")
+        outcome = _run_import(_config(instance), sheet, dry_run, partial, lang, maps, ignores)
+        if outcome.blocked or (outcome.invalid and not partial) or dry_run:
+            sys.exit(1 if outcome.invalid or outcome.blocked else 0)
     if (path / settings.CONFIG_FILE).exists():
         count = build_site(_config(instance), Path(outdir))
     else:
@@ -371,6 +443,8 @@ def build_command(instance: str, outdir: str, org: str | None, base_url: str | N
                 "mapp med JSON-poster.")
         count = build_from_files(path, organizations.find(org).iri, base_url, Path(outdir))
     click.echo(f"{count} filer skrivna till {outdir} / {count} files written to {outdir}")
+    if sheet and partial:
+        sys.exit(1 if outcome.invalid else 0)
 
 
 @node.command("settings")

@@ -1,12 +1,15 @@
 """The editing UI (Swedish, English switchable), behind a login and with CSRF protection.
 
-List, create, edit, delete, record a status update, import a spreadsheet (with a trial run),
-export the portfolio and download the import template. Forms work without JavaScript; each
+List, create, edit, delete, record a status update, import a spreadsheet (upload, then a
+mapping step: each column's field, a preview and the trial run's report, nothing saved until
+confirmed; the sheet is kept meanwhile by :mod:`node.uploads`), export the portfolio and
+download the import template. Forms work without JavaScript; each
 validation message is shown beside the field it concerns and linked from a summary at the top.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import (
@@ -24,12 +27,20 @@ from werkzeug.datastructures import MultiDict
 from pios_ld.errors import InputError, NotFoundError, PiosError
 from pios_ld.validation import VIOLATION
 
-from . import auth, spreadsheet
-from .forms import FieldMessage, errors_by_field, money_problems, to_form, to_record
+from . import auth, columns, spreadsheet
+from .forms import (
+    FieldMessage,
+    errors_by_field,
+    money_problems,
+    partner_problems,
+    to_form,
+    to_record,
+)
 from .i18n import HEALTH, PHASE_GROUPS, themes
-from .importer import run_import
+from .importer import SheetPlan, inspect_sheet, run_import
 from .records import prepare
 from .store import Store, now
+from .uploads import Upload, Uploads
 
 bp = Blueprint("editor", __name__)
 
@@ -127,7 +138,11 @@ def _save_from_form(existing: dict[str, Any] | None, identifier: str | None):
     for key, message in problems.items():
         if message not in errors.setdefault(key, []):
             errors[key].insert(0, message)
-    if problems or not prepared.ok:
+    unknown_partners = partner_problems(data)
+    if unknown_partners:   # said per name, with suggestions, instead of "must be a link"
+        errors["participant"] = unknown_partners + [
+            m for m in errors.get("participant", []) if m.severity != VIOLATION]
+    if problems or unknown_partners or not prepared.ok:
         return None, errors
     if existing is None and _store().get(prepared.record["identifier"]) is not None:
         errors.setdefault("identifier", []).append(FieldMessage(
@@ -233,26 +248,132 @@ def status(identifier: str):
 @bp.route("/edit/import", methods=["GET", "POST"])
 @auth.login_required
 def import_page():
-    outcome = None
-    error = None
-    if request.method == "POST":
-        upload = request.files.get("file")
+    """Step 1: the upload, kept on the server; then its columns are shown (step 2)."""
+    if request.method == "GET":
+        return render_template("import.html", outcome=None, error=None)
+    upload = request.files.get("file")
+    try:
         if upload is None or not upload.filename:
-            error = InputError("Choose a file to import.", "Välj en fil att importera.")
-        else:
-            data = upload.read(_config().max_upload_bytes + 1)
-            try:
-                if len(data) > _config().max_upload_bytes:
-                    raise InputError("The file is too large.", "Filen är för stor.")
-                outcome = run_import(_store(), _config(), upload.filename, data,
-                                     dry_run=bool(request.form.get("dry_run")),
-                                     partial=bool(request.form.get("partial")))
-                if outcome.saved:
-                    _changed()
-            except PiosError as exc:
-                error = exc
-    status = 422 if error or (outcome and outcome.invalid) else 200
-    return render_template("import.html", outcome=outcome, error=error), status
+            raise InputError("Choose a file to import.", "Välj en fil att importera.")
+        data = upload.read(_config().max_upload_bytes + 1)
+        if len(data) > _config().max_upload_bytes:
+            cap = _config().max_upload_bytes
+            size = f"{cap / 1_000_000:g} MB" if cap >= 1_000_000 else f"{cap / 1000:g} kB"
+            raise InputError(f"The file is larger than {size}, the most this node accepts.",
+                             f"Filen är större än {size.replace('.', ',')}, det mesta noden "
+                             "tar emot.")
+    except PiosError as exc:
+        return render_template("import.html", outcome=None, error=exc), 422
+    kept = _uploads().keep(auth.current_user() or "", upload.filename, data)
+    return redirect(url_for("editor.import_columns", token=kept.token), 303)
+
+
+@bp.route("/edit/import/<token>", methods=["GET", "POST"])
+@auth.login_required
+def import_columns(token: str):
+    """Step 2: each column with its field, a preview and the report; step 3: the import.
+
+    Checking again stores the choices and redirects here, so that a reload or the language
+    switch shows the same step; the import itself answers with its outcome.
+    """
+    uploads = _uploads()
+    kept, data = uploads.get(token, auth.current_user() or "")
+    action = request.form.get("action") if request.method == "POST" else None
+    if action is not None and kept.recognised is not None:
+        kept.mapping = _chosen_mapping(kept.recognised)
+        kept.partial = bool(request.form.get("partial"))
+        uploads.save(kept)
+    try:
+        if action == "import":
+            outcome = run_import(_store(), _config(), kept.filename, data,
+                                 partial=kept.partial, mapping=kept.mapping)
+            if outcome.saved:
+                _changed()
+            if not (outcome.blocked or (outcome.invalid and not outcome.partial)):
+                uploads.discard(token)
+                return render_template("import.html", outcome=outcome, error=None)
+        elif action is not None:
+            return redirect(url_for("editor.import_columns", token=token), 303)
+        plan = inspect_sheet(_store(), kept.filename, data, mapping=kept.mapping,
+                             lang=auth.language(), config=_config())
+    except PiosError as exc:
+        uploads.discard(token)   # the file cannot be read: it is of no use kept
+        return render_template("import.html", outcome=None, error=exc), 422
+    if kept.recognised is None:   # the first look: what the node recognised by itself
+        kept.recognised = plan.mapping
+        uploads.save(kept)
+    return _mapping_page(kept, plan, refused=action == "import")
+
+
+def _uploads() -> Uploads:
+    return Uploads(_config().instance / "uploads")
+
+
+def _chosen_mapping(recognised: dict[str, str | None]) -> dict[str, str | None]:
+    """{heading: field or None} for each column whose choice differs from what was recognised.
+
+    The form carries, per column, its heading (``heading-N``) and the field chosen
+    (``field-N``, empty: not imported).
+    """
+    mapping: dict[str, str | None] = {}
+    for key, heading in request.form.items():
+        if key.startswith("heading-") and heading in recognised:
+            chosen = request.form.get("field-" + key.removeprefix("heading-"), "").strip()
+            if (chosen or None) != recognised[heading]:
+                mapping[heading] = chosen or None
+    return mapping
+
+
+_UNITS = {1000: ("belopp i tusen kronor", "amounts in thousands of kronor"),
+          1_000_000: ("belopp i miljoner kronor", "amounts in millions of kronor")}
+
+
+def _mapping_page(kept: Upload, plan: SheetPlan, refused: bool = False):
+    lang = auth.language()
+    seen: dict[str, dict[str, Any]] = {}
+    for column in plan.columns:
+        if not column.heading:
+            continue
+        key = columns.fold(column.heading)
+        if key in seen:
+            seen[key]["sheets"].append(column.sheet)
+            continue
+        samples = [str(row.get(column.heading, "")) for row in plan.preview]
+        seen[key] = {"heading": column.heading, "field": column.field or "",
+                     "why": column.why(lang), "person": column.person, "sheets": [column.sheet],
+                     "unit": _UNITS.get(column.unit or 1, ("", ""))[lang == "en"]
+                     if column.field in ("budget", "spentToDate") else "",
+                     "changed": column.heading in kept.mapping,
+                     "samples": [v for v in samples if v.strip()][:3]}
+    report = plan.report
+    many = len(plan.sheets) > 1
+    return render_template(
+        "import_columns.html", kept=kept, plan=plan, rows=list(seen.values()),
+        fields=[(f, en if lang == "en" else sv) for f, sv, en in plan.fields],
+        report=report, refused=refused, many=many,
+        warnings=_grouped([n for n in report.notes if n.severity != VIOLATION] + [
+            n for row in report.rows for _, n in row.warnings], lang, many),
+    ), 422 if refused else 200
+
+
+def _grouped(notes: list, lang: str, many: bool) -> list[str]:
+    """Warnings said once per message, with the rows they concern."""
+    grouped: dict[tuple[str, str, str], list] = {}
+    for note in notes:
+        grouped.setdefault((note.sheet if many else "", note.column, note.message(lang)),
+                           []).append(note)
+    lines = []
+    for group in grouped.values():
+        numbers = [str(n.row) for n in group if n.row]
+        shown = ", ".join(numbers[:30]) + (" …" if len(numbers) > 30 else "")
+        lines.append(_CLI_HINT.sub(" i kolumnlistan ovan" if lang != "en" else
+                                   " in the list of columns above",
+                                   group[0].line(lang, many, shown)))
+    return lines
+
+
+#: the report's hint for the command line (``--map "Projektledare=fält"``); here it is the list
+_CLI_HINT = re.compile(r' (?:med|with) --map "[^"]*"')
 
 
 @bp.get("/edit/export.<fmt>")

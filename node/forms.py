@@ -4,7 +4,9 @@ A form (or a spreadsheet row, which uses the same field names) is a flat mapping
 :func:`to_record` turns it into a record in the context's form, keeping whatever the form does
 not manage (status updates, English texts of fields that are edited in Swedish only) from the
 record being edited. :func:`errors_by_field` places each validation result beside the form
-field it concerns.
+field it concerns. Partners are written as people write them (names, organisation numbers or
+links, one per line or in a list) and resolved with :func:`pios_ld.organizations.match_name`;
+:func:`partner_problems` names each one that resolves to no organisation, with suggestions.
 """
 
 from __future__ import annotations
@@ -21,18 +23,18 @@ from .i18n import PHASES, label, themes
 
 SHAPES = "https://w3id.org/pios/shapes#"
 LANG_FIELDS = ("title", "description")              # edited in sv and en
-SV_FIELDS = ("goal", "problemStatement", "expectedBenefit", "lessonsLearned")
+SV_FIELDS = ("goal", "problemStatement", "expectedBenefit", "lessonsLearned", "responsibleUnit")
 DATE_FIELDS = ("startDate", "plannedEndDate", "endDate")
 MONEY_FIELDS = ("budget", "spentToDate")
 IRI_FIELDS = ("codeRepository", "landingPage")
-LIST_FIELDS = ("participant", "reuses")
 
 #: Result.field (a context term) → the form field it is shown beside.
 FIELD_FOR_TERM = {
     "title": "title_sv", "description": "description_sv", "email": "contact_email",
     "contactPoint": "contact_email", "goal": "goal_sv", "problemStatement": "problemStatement_sv",
     "expectedBenefit": "expectedBenefit_sv", "lessonsLearned": "lessonsLearned_sv",
-    "keyword": "keyword_sv", "value": "budget", "currency": "budget",
+    "keyword": "keyword_sv", "responsibleUnit": "responsibleUnit_sv", "value": "budget",
+    "currency": "budget",
     "responsibleOrganization": "identifier",
 }
 
@@ -73,13 +75,30 @@ def _code(scheme: str, text: str, codes: tuple[str, ...]) -> str:
     return text.rsplit("/", 1)[-1] if "/" in text else text
 
 
-def _org_iri(text: str) -> str:
-    if text.startswith(("http://", "https://")):
-        return text
-    try:
-        return organizations.find(text).iri
-    except Exception:  # an unknown name stays as written, and the shapes say why
-        return text
+def partners(text: str) -> tuple[list[str], list[organizations.NameMatch]]:
+    """The organisation IRIs that *text* names (names, numbers or links, as people write a
+    list), and the names that name no reference organisation (unknown or ambiguous), in order.
+
+    A link (``https://…``) is taken as written: a partner outside the reference organisations.
+    """
+    iris: list[str] = []
+    unresolved: list[organizations.NameMatch] = []
+    for name in organizations.split_names(text):
+        if name.startswith(("http://", "https://")):
+            iris.append(name)
+            continue
+        found = organizations.match_name(name)
+        if found.organization is not None:
+            iris.append(found.organization.iri)
+        else:
+            unresolved.append(found)
+    return list(dict.fromkeys(iris)), unresolved
+
+
+def partner_problems(form: Mapping[str, Any]) -> list[FieldMessage]:
+    """One message per partner name that names no organisation, with the candidates."""
+    _, unresolved = partners(str(form.get("participant") or ""))
+    return [FieldMessage(VIOLATION, m.message_sv, m.message_en) for m in unresolved]
 
 
 def to_record(form: Mapping[str, Any], existing: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -121,10 +140,11 @@ def to_record(form: Mapping[str, Any], existing: dict[str, Any] | None = None) -
         if email and not email.startswith("mailto:"):
             email = "mailto:" + email
         record["contactPoint"] = {"email": email} if email else None
-    for key in LIST_FIELDS:
-        if key in form:
-            items = _split(get(key), ",;\n ")
-            record[key] = [_org_iri(i) for i in items] if key == "participant" else items
+    if "participant" in form:   # an unresolved name stays as written: never dropped silently
+        iris, unresolved = partners(get("participant"))
+        record["participant"] = iris + [m.text for m in unresolved]
+    if "reuses" in form:
+        record["reuses"] = _split(get("reuses"), ",;\n ")
     if "openForCollaboration" in form:
         flag = get("openForCollaboration").casefold()
         record["openForCollaboration"] = (True if flag in ("1", "on", "true", "ja", "yes", "x")
@@ -170,10 +190,16 @@ def to_form(record: dict[str, Any] | None) -> dict[str, Any]:
     form["keyword_sv"] = ", ".join(keywords if isinstance(keywords, list) else [keywords])
     form["contact_email"] = str((record.get("contactPoint") or {}).get("email", "")).removeprefix(
         "mailto:")
-    for key in LIST_FIELDS:
-        form[key] = "\n".join(record.get(key, []))
+    form["participant"] = "\n".join(_partner_name(p) for p in record.get("participant", []))
+    form["reuses"] = "\n".join(record.get("reuses", []))
     form["openForCollaboration"] = "on" if record.get("openForCollaboration") else ""
     return form
+
+
+def _partner_name(iri: str) -> str:
+    """A reference organisation by its name (which names it again), anything else as written."""
+    org = organizations.by_iri(iri)
+    return org.name if org else iri
 
 
 def errors_by_field(results: tuple[Result, ...] | list[Result]) -> dict[str, list[FieldMessage]]:

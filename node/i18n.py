@@ -122,8 +122,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "contactPoint": ("Kontakt (funktionsbrevlåda)", "Contact (functional mailbox)"),
     "codeRepository": ("Källkod (länk)", "Source code (link)"),
     "landingPage": ("Webbsida (länk)", "Web page (link)"),
-    "participant": ("Partner (en organisationslänk per rad)",
-                    "Partners (one organisation link per line)"),
+    "participant": ("Partner", "Partners"),
+    "participant_hint": ("Organisationernas namn, organisationsnummer eller länkar, en per rad "
+                         "eller åtskilda med komma, t.ex. Region Skåne, Lunds kommun.",
+                         "The organisations' names, organisation numbers or links, one per line "
+                         "or separated by commas, e.g. Region Skåne, Lunds kommun."),
     "reuses": ("Återanvänder (en initiativlänk per rad)",
                "Reuses (one initiative link per line)"),
     "openForCollaboration": ("Öppet för samarbete", "Open for collaboration"),

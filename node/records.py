@@ -73,32 +73,92 @@ def prepare(data: Any, base_url: str, organization: str, modified: str,
 
 
 def prepare_many(items: list[tuple[Any, str | None]], base_url: str, organization: str,
-                 modified: str) -> list[Prepared]:
-    """:func:`prepare` for many records, validated together in one pass (for imports)."""
-    staged = [_normalise(data, base_url, organization, modified, identifier)
-              for data, identifier in items]
-    report = validate([q for _, quads, _ in staged for q in quads])
+                 modified: str, *, frame: bool = True) -> list[Prepared]:
+    """:func:`prepare` for many records, validated together in one pass (for imports).
+
+    ``frame=False`` is for records a program built in the context's own form (the import's):
+    they are stored as given, lists sorted, instead of being framed back from their graph —
+    the same graph (a test compares them), at a fraction of the time.
+    """
+    staged = [_normalise(data, base_url, organization, modified, identifier, f"_{index}",
+                         parse=frame)
+              for index, (data, identifier) in enumerate(items)]
+    if not frame:
+        staged = _parse_together(staged)
+    report = validate([q for _, _, quads, _ in staged for q in quads])
     grouped = report.by_initiative()
     out = []
-    for record, _, problems in staged:
-        results = tuple(problems) + tuple(grouped.get(record["id"], ()))
+    for iri, given, quads, problems in staged:
+        if frame:
+            framed = [r for r in jsonld.frame(quads) if r.get("id") == iri]
+            if len(framed) != 1:
+                raise InputError("The body must describe exactly one initiative.",
+                                 "Innehållet ska beskriva exakt ett initiativ.")
+            given = framed[0]
+        normal = _sorted_lists({k: v for k, v in given.items() if k != "@context"})
+        record = ordered({"@context": jsonld.CONTEXT_URL, **normal})
+        results = tuple(problems) + tuple(grouped.get(iri, ()))
         out.append(Prepared(record, Report(results)))
     return out
 
 
+Staged = tuple[str, dict[str, Any], list, list[Result]]
+
+
+def _parse_together(staged: list[Staged]) -> list[Staged]:
+    """Parse many records as one document (parsing is most of an import's time when each
+    record carries the context on its own) and hand each its statements: those about its IRI
+    and about the blank nodes beneath it. Records sharing an IRI are parsed alone."""
+    counts: dict[str, int] = {}
+    for iri, _, _, _ in staged:
+        counts[iri] = counts.get(iri, 0) + 1
+    together = [i for i, (iri, _, _, _) in enumerate(staged) if counts[iri] == 1]
+    out = list(staged)
+    if together:
+        document = {"@context": jsonld.CONTEXT_URL, "@graph": [
+            {k: v for k, v in staged[i][1].items() if k != "@context"} for i in together]}
+        quads = rdf.parse(json.dumps(document), rdf.JSON_LD)
+        owner = {staged[i][0]: i for i in together}
+        parent = {q.object.value: q.subject for q in quads if _is_blank(q.object)}
+        mine: dict[int, list] = {i: [] for i in together}
+        for quad in quads:
+            subject, hops = quad.subject, 0
+            while _is_blank(subject) and hops < 50:
+                subject, hops = parent.get(subject.value, subject), hops + 1
+            index = owner.get(subject.value)
+            if index is None:     # not one of the records: parse them one by one after all
+                return [_with_quads(s) for s in staged]
+            mine[index].append(quad)
+        for i in together:
+            iri, record, _, problems = staged[i]
+            out[i] = (iri, record, mine[i], problems)
+    return [s if s[2] else _with_quads(s) for s in out]
+
+
+def _with_quads(staged: Staged) -> Staged:
+    iri, record, _, problems = staged
+    return iri, record, rdf.parse(json.dumps(record), rdf.JSON_LD), problems
+
+
 def _normalise(data: Any, base_url: str, organization: str, modified: str,
-               identifier: str | None) -> tuple[dict[str, Any], list, list[Result]]:
+               identifier: str | None, placeholder: str = "_", parse: bool = True,
+               ) -> Staged:
+    # *placeholder* names a record whose identifier is unusable: one per record of a batch, so
+    # that one record's problems are never reported on another (they would share the IRI).
     if not isinstance(data, dict):
         raise InputError("The body must be one JSON object: an initiative.",
                          "Innehållet ska vara ett JSON-objekt: ett initiativ.")
-    jsonld.inline_contexts(data)  # refuses any @context but the bundled one, before anything
+    # refuses any @context but the bundled one, before anything (the bundled one at the top
+    # needs no inlining for that)
+    jsonld.inline_contexts({k: v for k, v in data.items()
+                            if k != "@context" or v != jsonld.CONTEXT_URL})
     record = {k: v for k, v in data.items() if v not in (None, "", [], {})}
     identifier = identifier or record.get("identifier")
     if isinstance(identifier, list) and len(identifier) == 1:
         identifier = identifier[0]
     identifier = str(identifier or "").strip()
     valid = bool(IDENTIFIER.match(identifier))
-    iri = catalog.initiative_iri(base_url, identifier if valid else "_")
+    iri = catalog.initiative_iri(base_url, identifier if valid else placeholder)
     problems: list[Result] = []
     if not valid:
         problems.append(node_result(
@@ -124,18 +184,15 @@ def _normalise(data: Any, base_url: str, organization: str, modified: str,
         "responsibleOrganization": organization,
         "modified": modified,
     })
+    if not parse:
+        return iri, record, [], problems
     quads = rdf.parse(json.dumps(record), rdf.JSON_LD)
-    framed = [r for r in jsonld.frame(quads) if r.get("id") == iri]
-    if len(framed) != 1:
-        raise InputError("The body must describe exactly one initiative.",
-                         "Innehållet ska beskriva exakt ett initiativ.")
     subjects = {q.subject.value for q in quads if not _is_blank(q.subject)}
     if subjects - {iri}:
         raise InputError(
             f"The body may describe only the initiative {iri}, not {sorted(subjects - {iri})}.",
             f"Innehållet får bara beskriva initiativet {iri}, inte {sorted(subjects - {iri})}.")
-    normal = _sorted_lists({k: v for k, v in framed[0].items() if k != "@context"})
-    return ordered({"@context": jsonld.CONTEXT_URL, **normal}), quads, problems
+    return iri, record, quads, problems
 
 
 def _is_blank(term: Any) -> bool:

@@ -1,14 +1,14 @@
-"""Portfolio spreadsheets: the column layout, reading .xlsx/.csv rows, writing exports.
+"""Portfolio spreadsheets: the template's column layout and writing exports.
 
-The first row holds the headers (Swedish; the English names and the form field names work
-too, in any order, case-insensitive). Lists are separated by semicolons. See docs/node.md.
+The export (and the template, an empty export) has one row of Swedish headings and one row
+per initiative; importing it gives back the same portfolio. Reading sheets, the template's
+and everyone else's, is :mod:`node.sheets` and :mod:`node.importer`. See docs/node.md.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +33,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("title_en", "Titel (engelska)", "Title (English)", "Valfri."),
     Column("description_sv", "Beskrivning", "Description", "Obligatorisk."),
     Column("description_en", "Beskrivning (engelska)", "Description (English)", "Valfri."),
-    Column("phase", "Fas", "Phase", "Obligatorisk: kod eller namn, t.ex. pilot eller Pilot."),
+    Column("phase", "Fas", "Phase", "Obligatorisk: kod eller namn, t.ex. pilot, Pågår."),
+    Column("responsibleUnit_sv", "Ansvarig enhet", "Responsible unit",
+           "Förvaltning, avdelning eller enhet som äger initiativet."),
     Column("theme", "Områden", "Themes", "Rekommenderad; flera åtskiljs med semikolon."),
     Column("startDate", "Startdatum", "Start date", "ÅÅÅÅ-MM-DD."),
     Column("plannedEndDate", "Planerat slutdatum", "Planned end date", "ÅÅÅÅ-MM-DD."),
@@ -54,83 +56,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("reuses", "Återanvänder", "Reuses", "Länkar till andra initiativ, semikolon."),
     Column("openForCollaboration", "Öppen för samarbete", "Open for collaboration", "ja/nej."),
 )
-
-
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKC", str(text or "")).strip().casefold()
-    return " ".join(text.split())
-
-
-_HEADERS = {}
-for _column in COLUMNS:
-    for _name in (_column.header_sv, _column.header_en, _column.field):
-        _HEADERS[_fold(_name)] = _column.field
-
-
-@dataclass(frozen=True)
-class Row:
-    number: int                 # the row number a person sees in the spreadsheet (header = 1)
-    values: dict[str, str]      # form field → text
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()[:10]
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _rows(table: list[list[Any]]) -> list[Row]:
-    if not table:
-        raise InputError("The spreadsheet is empty.", "Kalkylarket är tomt.")
-    header = [_fold(_cell(h)) for h in table[0]]
-    fields = [_HEADERS.get(h) for h in header]
-    unknown = [_cell(table[0][i]) for i, f in enumerate(fields) if f is None and header[i]]
-    if unknown:
-        raise InputError(
-            f"Unknown column(s): {', '.join(unknown)}. See the template for the column names.",
-            f"Okända kolumner: {', '.join(unknown)}. Se mallen för kolumnernas namn.")
-    if "identifier" not in fields:
-        raise InputError("The column Identifierare (Identifier) is missing.",
-                         "Kolumnen Identifierare saknas.")
-    rows = []
-    for number, cells in enumerate(table[1:], start=2):
-        values = {f: _cell(cells[i]) if i < len(cells) else ""
-                  for i, f in enumerate(fields) if f}
-        if any(values.values()):
-            rows.append(Row(number, values))
-    return rows
-
-
-def read(filename: str, data: bytes) -> list[Row]:
-    """The rows of a .xlsx or .csv file (UTF-8, comma or semicolon separated)."""
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        import openpyxl
-
-        try:
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a broken file
-            raise InputError(f"Not a readable .xlsx file: {exc}",
-                             f"Ingen läsbar .xlsx-fil: {exc}") from exc
-        sheet = book.worksheets[0]
-        return _rows([list(r) for r in sheet.iter_rows(values_only=True)])
-    if name.endswith(".csv"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise InputError("The CSV file is not UTF-8 text.",
-                             "CSV-filen är inte UTF-8-text.") from exc
-        try:
-            dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        return _rows(list(csv.reader(io.StringIO(text), dialect)))
-    raise InputError(f"{filename}: use an .xlsx or a .csv file.",
-                     f"{filename}: använd en .xlsx- eller .csv-fil.")
 
 
 def _export_value(field: str, value: Any) -> str:

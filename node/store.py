@@ -7,10 +7,14 @@ Tables::
     tokens(id PK, name, hash, created)                                     API tokens (hashed)
     users(name PK, password_hash, created)                                 logins for the editor
     meta(key PK, value)                                                    the change counter
+    import_keys(source PK, identifier)               which initiative a sheet's row became
+    import_mappings(headings PK, mapping JSON, saved) a sheet's confirmed column mapping
 
 Every create, update and delete appends one row to ``versions`` and bumps the change counter in
-the same transaction; nothing in ``versions`` is ever updated or deleted. Connections are
-per thread.
+the same transaction; nothing in ``versions`` is ever updated or deleted. An import saves its
+rows' source keys (``import_keys``, so that a re-imported row updates its initiative even when
+its title was corrected) and its column mapping in the same transaction as its records.
+Connections are per thread.
 """
 
 from __future__ import annotations
@@ -45,6 +49,9 @@ CREATE TABLE IF NOT EXISTS tokens (
 CREATE TABLE IF NOT EXISTS users (
     name TEXT PRIMARY KEY, password_hash TEXT NOT NULL, created TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS import_keys (source TEXT PRIMARY KEY, identifier TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS import_mappings (
+    headings TEXT PRIMARY KEY, mapping TEXT NOT NULL, saved TEXT NOT NULL);
 INSERT OR IGNORE INTO meta(key, value) VALUES ('counter', '0');
 CREATE TRIGGER IF NOT EXISTS versions_append_only_update BEFORE UPDATE ON versions
     BEGIN SELECT RAISE(ABORT, 'versions are append-only'); END;
@@ -156,10 +163,32 @@ class Store:
                                (limit,)).fetchall()
         return [_version(r) for r in rows]
 
+    def import_identifiers(self, sources: Iterable[str]) -> dict[str, str]:
+        """The identifiers earlier imports gave these source keys (those known)."""
+        found: dict[str, str] = {}
+        keys = list(dict.fromkeys(sources))
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            rows = self.db.execute(
+                f"SELECT source, identifier FROM import_keys WHERE source IN "
+                f"({','.join('?' * len(chunk))})", chunk).fetchall()
+            found.update({r["source"]: r["identifier"] for r in rows})
+        return found
+
+    def import_mapping(self, headings: str) -> dict[str, str | None] | None:
+        """The mapping confirmed for a sheet with these headings (see :meth:`save`)."""
+        row = self.db.execute("SELECT mapping FROM import_mappings WHERE headings=?",
+                              (headings,)).fetchone()
+        return json.loads(row["mapping"]) if row else None
+
     # -- writing ---------------------------------------------------------------------------
-    def save(self, records: Iterable[dict[str, Any]], timestamp: str | None = None) -> list[Change]:
+    def save(self, records: Iterable[dict[str, Any]], timestamp: str | None = None,
+             import_keys: dict[str, str] | None = None,
+             mapping: tuple[str, dict[str, str | None]] | None = None) -> list[Change]:
         """Create or update *records* (context-form, with ``identifier`` and ``id``) in one
         transaction. A record whose content equals the stored one is left alone: no version.
+        An import's *import_keys* (source key → identifier) and *mapping* (headings key,
+        {heading: field}) are remembered in the same transaction.
 
         Each saved record gets ``modified`` set to its version's timestamp (and ``created`` kept
         from the first version).
@@ -186,6 +215,14 @@ class Store:
                     " record=excluded.record, modified=excluded.modified, seq=excluded.seq",
                     (identifier, record["id"], _dump(saved), created, stamp, version.seq))
                 changes.append(Change(identifier, "created" if row is None else "updated", version))
+            for source, identifier in (import_keys or {}).items():
+                db.execute("INSERT INTO import_keys(source, identifier) VALUES (?,?) "
+                           "ON CONFLICT(source) DO UPDATE SET identifier=excluded.identifier",
+                           (source, identifier))
+            if mapping is not None:
+                db.execute("INSERT INTO import_mappings(headings, mapping, saved) VALUES (?,?,?)"
+                           " ON CONFLICT(headings) DO UPDATE SET mapping=excluded.mapping, "
+                           "saved=excluded.saved", (mapping[0], _dump(mapping[1]), stamp))
             if any(c.version for c in changes):
                 self._bump()
             db.execute("COMMIT")

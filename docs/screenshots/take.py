@@ -21,6 +21,7 @@ from playwright.sync_api import sync_playwright
 from pios_ld.tools.demo import DEMO_PASSWORD, DEMO_USER, Demo, free_port
 
 HERE = Path(__file__).resolve().parent
+EXAMPLE = HERE.parent / "examples" / "portfolio.xlsx"
 CHROMIUM = os.environ.get("PIOS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
@@ -52,6 +53,7 @@ def take(demo: Demo) -> None:
         record = next(r for r in catalog["initiative"] if "en" in r["title"])
         page.goto(malmo.base_url + "edit/" + record["identifier"])
         page.screenshot(path=str(HERE / "node-edit-form.png"))
+        import_columns(page, malmo)
 
         page.goto(demo.aggregator_url)
         page.screenshot(path=str(HERE / "aggregator-overview.png"))
@@ -62,6 +64,15 @@ def take(demo: Demo) -> None:
         page.goto(demo.aggregator_url + "initiative?" + urlencode({"iri": demo.changed[0][0]}))
         page.screenshot(path=str(HERE / "aggregator-initiative.png"), full_page=True)
         browser.close()
+
+
+def import_columns(page, node) -> None:
+    """The import's mapping step for the example portfolio (logged in already)."""
+    page.goto(node.base_url + "edit/import")
+    page.locator("#f-file").set_input_files(str(EXAMPLE))
+    page.get_by_role("button", name="Ladda upp och granska").click()
+    page.locator("table.mapping").wait_for()
+    page.screenshot(path=str(HERE / "node-import-columns.png"), full_page=True)
 
 
 if __name__ == "__main__":

@@ -104,3 +104,25 @@ def test_screenshots_of_the_node_main_pages(page, node, credentials, log_in, sho
     shoot(page, "node-edit-existing")
     page.goto(node.base_url + "edit/import")
     shoot(page, "node-import")
+
+
+def test_an_ambiguous_partner_name_is_explained_beside_the_field_with_the_candidates(
+        page, node, credentials, log_in, axe):
+    log_in(page, node.base_url, *credentials)
+    page.goto(node.base_url + "edit/new")
+    page.get_by_label(re.compile("^Identifierare")).fill("partner-med-namn")
+    page.get_by_label(re.compile("^Titel på svenska")).fill("Gemensam e-tjänst")
+    page.get_by_label(re.compile("^Beskrivning på svenska")).fill("En e-tjänst för tre parter.")
+    page.get_by_label(re.compile("^Fas")).select_option("pilot")
+    page.get_by_label(re.compile("^Partner")).fill("Region Skåne, Stockholm och Lunds univ")
+    page.get_by_role("button", name="Spara").click()
+
+    row = page.locator(".form-row.has-error", has_text="kan vara flera organisationer")
+    row.wait_for()
+    assert "Stockholms kommun, Region Stockholm" in row.inner_text()
+    assert "Menade du Lunds universitet?" in row.inner_text()
+    assert row.locator("textarea").input_value() == "Region Skåne, Stockholm och Lunds univ"
+    violations, text = axe(page)
+    assert violations == [], text
+    assert requests.get(node.base_url + "initiatives/partner-med-namn",
+                        timeout=10).status_code == 404

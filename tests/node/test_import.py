@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from pathlib import Path
 
 import openpyxl
 import requests
@@ -12,6 +13,7 @@ from click.testing import CliRunner
 from nodehelpers import PASSWORD, make_instance
 from pios_ld.node import settings, spreadsheet
 from pios_ld.node.cli import node
+from pios_ld.node.importer import inspect_sheet
 from pios_ld.node.store import Store
 
 HEADER = ["Identifierare", "Titel", "Beskrivning", "Fas", "Områden", "Budget (kr)",
@@ -71,8 +73,8 @@ def test_dry_run_reports_per_row_and_saves_nothing(tmp_path):
     path = instance(tmp_path)
     result = run("import", path, write_csv(tmp_path / "p.csv", GOOD), "--dry-run")
     assert result.exit_code == 0
-    assert "Rad 2 (digital-tillsyn): skapas" in result.output
-    assert "Rad 3 (e-arkiv): skapas" in result.output
+    assert "Rad 2 (digital-tillsyn): skulle skapas" in result.output   # a dry run says "would"
+    assert "Rad 3 (e-arkiv): skulle skapas" in result.output
     assert "Provkörning" in result.output
     assert Store(path / "node.db").count() == 0
 
@@ -98,8 +100,9 @@ def test_export_reimports_unchanged_in_both_formats(tmp_path):
     for suffix in (".xlsx", ".csv"):
         out = tmp_path / f"export{suffix}"
         assert run("export", path, out).exit_code == 0
-        rows = spreadsheet.read(out.name, out.read_bytes())
-        assert [r.values["identifier"] for r in rows] == ["digital-tillsyn", "e-arkiv"]
+        plan = inspect_sheet(store, out.name, out.read_bytes())
+        assert [r["Identifierare"] for r in plan.preview] == ["digital-tillsyn", "e-arkiv"]
+        assert all(c.field for c in plan.columns)       # the export's every column imports
         before = store.total_versions()
         assert run("import", path, out).exit_code == 0
         assert store.total_versions() == before
@@ -121,19 +124,23 @@ def test_upload_in_the_ui_refuses_a_bad_sheet_and_imports_a_good_one(live, tmp_p
                       session.get(f"{live.url}/login", timeout=10).text).group(1)
     session.post(f"{live.url}/login", data={"csrf_token": token, "username": "anna",
                                             "password": PASSWORD}, timeout=10)
-    bad = write_csv(tmp_path / "bad.csv", [*GOOD, BAD])
-    with open(bad, "rb") as handle:
-        response = session.post(f"{live.url}/edit/import", timeout=30,
-                                data={"csrf_token": token},
-                                files={"file": ("bad.csv", handle, "text/csv")})
+
+    def upload_and_import(path):
+        with open(path, "rb") as handle:   # step 1: the upload shows the columns, saves nothing
+            columns = session.post(f"{live.url}/edit/import", timeout=30,
+                                   data={"csrf_token": token},
+                                   files={"file": (Path(path).name, handle, "text/csv")})
+        assert columns.status_code == 200 and live.store.count() == 0
+        action = re.search(r'action="(/edit/import/[^"]+)"', columns.text)[1]
+        return columns, session.post(f"{live.url}{action}", timeout=30,
+                                     data={"csrf_token": token, "action": "import"})
+
+    columns, response = upload_and_import(write_csv(tmp_path / "bad.csv", [*GOOD, BAD]))
+    assert "Initiativet saknar titel." in columns.text
     assert response.status_code == 422
-    assert "trasig-rad" in response.text and "Initiativet saknar titel." in response.text
+    assert "Initiativet saknar titel." in response.text and "Inget importerades" in response.text
     assert live.store.count() == 0
-    good = write_csv(tmp_path / "good.csv", GOOD)
-    with open(good, "rb") as handle:
-        response = session.post(f"{live.url}/edit/import", timeout=30,
-                                data={"csrf_token": token},
-                                files={"file": ("good.csv", handle, "text/csv")})
+    _, response = upload_and_import(write_csv(tmp_path / "good.csv", GOOD))
     assert response.status_code == 200
     assert live.store.count() == 2
     export = session.get(f"{live.url}/edit/export.xlsx", timeout=10)

@@ -100,11 +100,8 @@ def text(item: dict) -> str:
 def national(orgs: int, per_org: int) -> None:
     from pios_ld.aggregator.similar import Document, SimilarityIndex, documents_from_records
 
-    try:
-        from pios_ld.tools import generate
-    except ImportError:  # before the tools moved out of the library's core
-        from pios_ld import generate  # type: ignore[no-redef]
     from pios_ld import organizations
+    from pios_ld.tools import generate
 
     chosen = organizations.load()[:orgs] if orgs else organizations.load()
     started = time.perf_counter()

@@ -1,22 +1,34 @@
-"""SPARQL queries in worker processes that can be stopped.
+"""SPARQL queries in worker processes that can be stopped and cannot reach the network.
 
 pyoxigraph's ``Store.query`` has no timeout, and a thread cannot be stopped, so queries run in a
-small pool of worker processes (``spawn``, so no RocksDB handle is inherited). Each worker opens the
-asked dataset (national or history) of the newest store snapshot read-only
-(:meth:`OxigraphStore.snapshot`) and answers with the serialised
-result, already counted against the result cap. When a query passes its deadline the parent kills
-that worker and starts a fresh one; the other workers keep answering.
+small pool of worker processes (``spawn``, so no RocksDB handle is inherited). Each worker first
+seals itself off from the network (:func:`pios_ld.aggregator.sandbox.enter`: seccomp and a network
+namespace of its own) and tells the server what holds; then, for each query, it screens the text
+(:func:`pios_ld.aggregator.sparqlcheck.inspect`: SERVICE and updates refused on the parsed query)
+and runs exactly the text it screened. It opens the asked dataset (national or history) of the
+newest store snapshot read-only (:meth:`OxigraphStore.snapshot`) and answers with the serialised
+result, already counted against the result cap. When a query (its screening included) passes its
+deadline the parent kills that worker and starts a fresh one; the other workers keep answering.
+
+Visitor SPARQL runs nowhere else: the endpoints and the query page reach the store only through
+:meth:`QueryPool.run`.
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import queue
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
-from pios_ld.errors import PiosError
+from pios_ld.aggregator.sparqlcheck import ForbiddenQueryError, QuerySyntaxError
+
+from pios_ld.errors import InputError, PiosError
+
+log = logging.getLogger(__name__)
 
 
 class QueryTimeout(PiosError):
@@ -29,14 +41,10 @@ class TooManyResults(PiosError):
     code = "too-many-results"
 
 
-class QuerySyntaxError(PiosError):
-    status = 400
-    code = "query-syntax"
-
-
 class Busy(PiosError):
     status = 503
     code = "busy"
+    retry_after = 2
 
 
 @dataclass(frozen=True)
@@ -47,8 +55,12 @@ class Answer:
 
 
 def _worker_main(connection) -> None:  # runs in the child process
+    from pios_ld.aggregator import sandbox
+
+    report = sandbox.enter()  # before pyoxigraph is loaded: every thread it starts inherits it
+    connection.send(("ready", report))
     import pyoxigraph as ox
-    from pios_ld.aggregator import results
+    from pios_ld.aggregator import results, sparqlcheck
     from pios_ld.aggregator.store import NATIONAL, open_snapshot
 
     stores: dict[tuple[str, str], Any] = {}
@@ -58,6 +70,11 @@ def _worker_main(connection) -> None:  # runs in the child process
         except (EOFError, KeyboardInterrupt):
             return
         try:
+            try:
+                screened = sparqlcheck.inspect(request["query"])
+            except InputError as exc:
+                connection.send(("refused", type(exc).__name__, exc.message, exc.message_sv))
+                continue
             snapshot, dataset = request["snapshot"], request["dataset"]
             if (snapshot, dataset) not in stores:
                 if snapshot not in {key[0] for key in stores}:
@@ -70,7 +87,7 @@ def _worker_main(connection) -> None:  # runs in the child process
                 options["default_graph"] = [ox.NamedNode(g) for g in request["default_graph"]]
             elif dataset == NATIONAL:  # the default graph is the union of the node graphs
                 options["use_default_graph_as_union"] = True
-            answer = store.query(request["query"], **options)
+            answer = store.query(screened.text, **options)  # the text that was screened
             cap = request["max_results"]
             name = results.negotiate(request["accept"], isinstance(answer, ox.QueryTriples),
                                      request["format"])
@@ -107,7 +124,12 @@ def _worker_main(connection) -> None:  # runs in the child process
             connection.send(("error", f"{type(exc).__name__}: {exc}"))
 
 
+_REFUSALS = {"ForbiddenQueryError": ForbiddenQueryError, "QuerySyntaxError": QuerySyntaxError}
+
+
 class _Worker:
+    sandbox = None  # the worker's sandbox.Report, once it has said hello
+
     def __init__(self, context) -> None:
         self.connection, child = context.Pipe()
         self.process = context.Process(target=_worker_main, args=(child,), daemon=True,
@@ -132,6 +154,8 @@ class QueryPool:
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
         self._closed = False
+        #: the sandbox report of the latest worker that started (None until one has)
+        self.sandbox = None
         for _ in range(max(1, size)):
             self._add()
 
@@ -142,6 +166,38 @@ class QueryPool:
                 worker.kill()
                 return
             self._all.append(worker)
+        threading.Thread(target=self._greet, args=(worker,), daemon=True,
+                         name="pios-sparql-worker-hello").start()
+
+    def _greet(self, worker: _Worker) -> None:
+        """Wait for a new worker's sandbox report, say loudly if it is not sealed, then use it."""
+        try:
+            ready = worker.connection.poll(60)
+            hello = worker.connection.recv() if ready else None
+        except (EOFError, OSError):
+            hello = None
+        if not hello or hello[0] != "ready":
+            with self._lock:
+                if worker in self._all:
+                    self._all.remove(worker)
+                closed = self._closed
+            worker.kill()
+            if not closed:
+                log.error("A SPARQL query worker did not start; starting another.")
+                time.sleep(1)
+                self._add()
+            return
+        worker.sandbox = report = hello[1]
+        if report.sealed:
+            if self.sandbox is None:
+                log.info("SPARQL query workers cannot open network connections: %s.",
+                         report.describe())
+        else:
+            log.error("SPARQL QUERY WORKERS ARE NOT SEALED OFF FROM THE NETWORK (%s). SERVICE "
+                      "is still refused by the query screen, but a screening bug could become a "
+                      "request forgery. See docs/aggregator.md, 'Query sandbox'.",
+                      report.describe())
+        self.sandbox = report
         self._idle.put(worker)
 
     def run(self, query: str, snapshot: str | None, default_graph: list[str] | None,
@@ -182,6 +238,8 @@ class QueryPool:
             raise TooManyResults(
                 f"The answer has more than {reply[1]:,} results; add a LIMIT or narrow the query.",
                 f"Svaret har fler än {reply[1]:,} rader; lägg till LIMIT eller avgränsa frågan.")
+        if kind == "refused":
+            raise _REFUSALS.get(reply[1], InputError)(reply[2], reply[3])
         if kind == "syntax":
             raise QuerySyntaxError(f"SPARQL syntax error: {reply[1]}",
                                    f"Syntaxfel i SPARQL-frågan: {reply[1]}")

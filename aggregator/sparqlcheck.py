@@ -37,6 +37,7 @@ _STRIP = re.compile(
     r'|"(?:[^"\\\n]|\\.)*"'                # short strings
     r"|'(?:[^'\\\n]|\\.)*'"
     r"|<[^<>\"{}|^`\\\s]*>"                # IRIs
+    r"|(?:[^\W\d][\w.\-]*)?:(?:[\w.\-:%]|\\[_~.\-!$&'()*+,;=/?#@%])*"  # prefixed names
     r"|#[^\n]*",                           # comments
     re.DOTALL,
 )

@@ -156,6 +156,7 @@ class QueryPool:
         self._closed = False
         #: the sandbox report of the latest worker that started (None until one has)
         self.sandbox = None
+        self._greeted = threading.Event()
         for _ in range(max(1, size)):
             self._add()
 
@@ -198,7 +199,13 @@ class QueryPool:
                       "request forgery. See docs/aggregator.md, 'Query sandbox'.",
                       report.describe())
         self.sandbox = report
+        self._greeted.set()
         self._idle.put(worker)
+
+    def wait_for_sandbox(self, timeout: float):
+        """The first worker's :class:`sandbox.Report` (``None`` if none within *timeout*)."""
+        self._greeted.wait(timeout)
+        return self.sandbox
 
     def run(self, query: str, snapshot: str | None, default_graph: list[str] | None,
             accept: str | None, fmt: str | None = None, dataset: str = "national") -> Answer:

@@ -11,53 +11,23 @@ Both take ``GET …?query=…``, ``POST`` with ``application/x-www-form-urlencod
 ``application/sparql-query``; ``default-graph-uri`` chooses another default graph. A query on one
 endpoint that names the other's graphs gets a ``400`` that says where to ask.
 - Updates are refused (``403``), so is ``SERVICE`` — before anything runs.
-- Queries run in worker processes with a timeout (``503``) and a result cap (``413``); one client
-  address may run ``sparql_per_client`` queries at once (``429``).
+- Queries run in worker processes with a timeout (``503``) and a result cap (``413``); they wait
+  their turn in a bounded queue that is fair between clients (:mod:`pios_ld.aggregator.admission`:
+  ``429``/``503`` with ``Retry-After`` only past its bounds).
 - ``GET /sparql`` without a query: the query page for a browser, the service description (SPARQL
   Service Description in Turtle) for anyone else.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import defaultdict
-from contextlib import contextmanager
-
 from flask import Blueprint, Response, current_app, render_template, request
-from pios_ld.aggregator import examples, results, sparqlcheck
+from pios_ld.aggregator import admission, examples, results, sparqlcheck
 from pios_ld.aggregator.crawllog import CRAWL_LOG, HISTORY, REFERENCE
 from pios_ld.aggregator.store import HISTORY_DATASET, NATIONAL
 
 from pios_ld.errors import InputError, PiosError
 
 blueprint = Blueprint("sparql", __name__)
-
-
-class TooManyRequests(PiosError):
-    status = 429
-    code = "too-many-requests"
-
-
-class _ClientGate:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._running: dict[str, int] = defaultdict(int)
-
-    @contextmanager
-    def enter(self, client: str, cap: int):
-        with self._lock:
-            if self._running[client] >= cap:
-                raise TooManyRequests(
-                    f"At most {cap} queries from one client may run at once; wait for the "
-                    "others to finish.",
-                    f"Högst {cap} frågor från samma klient kan köras samtidigt; vänta tills de "
-                    "andra är klara.")
-            self._running[client] += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._running[client] -= 1
 
 
 def _query_from_request() -> str | None:
@@ -100,9 +70,11 @@ def run_query(query: str, accept: str | None, fmt: str | None = None,
     """Check and run *query* on *dataset* in a worker; returns a :class:`queryworker.Answer`."""
     app = current_app
     _check_dataset(query, dataset)  # the worker screens the query (sparqlcheck) and runs that
-    client = request.remote_addr or "?"
     settings = app.config["PIOS"]
-    with app.extensions["pios_gate"].enter(client, int(settings["sparql_per_client"])):
+    client = admission.client_of(request.remote_addr,
+                                 request.headers.get(settings["client_ip_header"]),
+                                 app.extensions["pios_trusted_proxies"])
+    with app.extensions["pios_admission"].slot(client):  # waits its turn (bounded, fair)
         snapshot = app.extensions["pios"].snapshot()
         return app.extensions["pios_queries"].run(query, snapshot, default_graphs, accept, fmt,
                                                   dataset)

@@ -85,7 +85,7 @@ def _worker_main(connection) -> None:  # runs in the child process
             options: dict[str, Any] = {}
             if request["default_graph"] is not None:
                 options["default_graph"] = [ox.NamedNode(g) for g in request["default_graph"]]
-            elif dataset == NATIONAL:  # the default graph is the union of the node graphs
+            elif dataset == NATIONAL and not screened.has_dataset:  # union unless FROM says
                 options["use_default_graph_as_union"] = True
             answer = store.query(screened.text, **options)  # the text that was screened
             cap = request["max_results"]

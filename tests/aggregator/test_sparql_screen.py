@@ -214,3 +214,19 @@ def test_a_worker_cannot_connect_out_even_when_the_screen_is_bypassed(listener):
         worker.kill()
         worker.join(10)
     assert listener.requests == []
+
+
+def test_the_screened_dataset_clauses_are_what_the_query_sees(server):
+    count = ("SELECT (COUNT(DISTINCT ?i) AS ?n) {from} WHERE {{ ?i a "
+             "<https://w3id.org/pios/vocab#Initiative> }}")
+    node = server.state.instance.registry.nodes()[0].url
+
+    def answer(clause: str) -> str:
+        response = requests.get(server.url + "sparql", params={"query": count.format(
+            **{"from": clause})}, headers={"Accept": "application/sparql-results+json"},
+            timeout=60)
+        return response.json()["results"]["bindings"][0]["n"]["value"]
+
+    assert answer("") == "2"  # no FROM: the union of the node graphs
+    assert answer(f"FROM <{node}>") == "2"
+    assert answer("FROM <http://example.org/no-such-graph>") == "0"

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import queue
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -59,6 +60,9 @@ def _worker_main(connection) -> None:  # runs in the child process
 
     report = sandbox.enter()  # before pyoxigraph is loaded: every thread it starts inherits it
     connection.send(("ready", report))
+    # rdflib's grammar recurses once per chained triple pattern: let a query of ~2,000 through
+    # (the worker's deadline bounds the time it takes)
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20_000))
     import pyoxigraph as ox
     from pios_ld.aggregator import results, sparqlcheck
     from pios_ld.aggregator.store import NATIONAL, open_snapshot

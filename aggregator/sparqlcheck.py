@@ -34,14 +34,14 @@ _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _STRIP = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""'      # long strings
     r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'                # short strings
-    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|"(?:[^"\\\n\r]|\\.)*"'              # short strings
+    r"|'(?:[^'\\\n\r]|\\.)*'"
     r"|<[^<>\"{}|^`\\\s]*>"                # IRIs
     r"|(?:[^\W\d][\w.\-]*)?:(?:[\w.\-:%]|\\[_~.\-!$&'()*+,;=/?#@%])*"  # prefixed names
-    r"|#[^\n]*",                           # comments
+    r"|#[^\r\n]*",                         # comments (Oxigraph ends one at a CR too)
     re.DOTALL,
 )
-_WORD = re.compile(r"(?<![\w?$:\-])([A-Za-z]+)(?![\w:\-])")
+_WORD = re.compile(r"(?<!(?:[^\W\d]|[?$:@\-]))([A-Za-z]+)(?![\w:\-])")
 
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 _FORM_OF = {"SelectQuery": "SELECT", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE",
@@ -139,7 +139,8 @@ def _parse(text: str):
     try:
         return parser.Query.parse_string(text, parse_all=True)
     except (ParseBaseException, RecursionError, ValueError) as exc:
-        reason = str(exc) if not isinstance(exc, RecursionError) else "nested too deeply"
+        reason = (str(exc) if not isinstance(exc, RecursionError)
+                  else "too deeply nested, or too many patterns in a row, to be read")
         query_error = exc
     try:
         parser.UpdateUnit.parse_string(text, parse_all=True)

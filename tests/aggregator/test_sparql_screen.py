@@ -65,6 +65,11 @@ HIDDEN_SERVICE = [
     ("ASK", "ASK { SERVICE <TARGET> { ?s ?p ?o } }"),
     ("CONSTRUCT", "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <TARGET> { ?s ?p ?o } }"),
     ("DESCRIBE", "DESCRIBE ?s WHERE { SERVICE <TARGET> { ?s ?p ?o } }"),
+    ("a lone CR ends a comment for Oxigraph, not for rdflib",
+     "SELECT * WHERE { ?s ?p ?o # note\r SERVICE <TARGET> { ?s ?p ?o } \n }"),
+    ("a number right before", "SELECT * WHERE { ?s ?p 1SERVICE <TARGET> { ?s ?p ?o } }"),
+    ("a dot right before", "SELECT * WHERE { ?s ?p ?o.SERVICE <TARGET> { ?s ?p ?o } }"),
+    ("long s, which upper-cases to S", "SELECT * WHERE { \u017fERVICE <TARGET> { ?s ?p ?o } }"),
     ("escape yielding an escape", r"SELECT * WHERE { \u005Cu0053ERVICE <TARGET> { ?s ?p ?o } }"),
 ]
 
@@ -75,6 +80,7 @@ MENTIONS = [
     EX + "SELECT * WHERE { ?s ex:service ?o . ?s ex:serviceType ?t }",
     "SELECT * WHERE { ?s ?p ?o } # SERVICE <http://x> { }",
     "SELECT $service WHERE { ?s ?p $service }",
+    'SELECT * WHERE { ?s ?p "x"@service }',
 ]
 
 
@@ -214,6 +220,14 @@ def test_a_worker_cannot_connect_out_even_when_the_screen_is_bypassed(listener):
         worker.kill()
         worker.join(10)
     assert listener.requests == []
+
+
+def test_a_query_of_many_chained_patterns_is_screened_and_answered(server):
+    # rdflib recurses once per pattern: at Python's default limit 100 patterns failed
+    chained = " ".join(f"?s <http://example.org/p{n}> ?o{n} ." for n in range(110))
+    response = requests.post(server.url + "sparql", data={"query": f"ASK {{ {chained} }}"},
+                             timeout=60)
+    assert response.status_code == 200, response.text[:300]
 
 
 def test_the_screened_dataset_clauses_are_what_the_query_sees(server):

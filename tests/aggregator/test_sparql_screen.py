@@ -244,3 +244,38 @@ def test_the_screened_dataset_clauses_are_what_the_query_sees(server):
     assert answer("") == "2"  # no FROM: the union of the node graphs
     assert answer(f"FROM <{node}>") == "2"
     assert answer("FROM <http://example.org/no-such-graph>") == "0"
+
+
+def test_serve_says_at_start_up_that_the_query_workers_cannot_connect_out(tmp_path):
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    from pios_ld.aggregator import instance as instance_module
+
+    folder = tmp_path / "aggregator"
+    instance_module.init(folder)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pios_ld", "aggregator", "serve", str(folder), "--host",
+         "127.0.0.1", "--port", str(port)],
+        env={**os.environ, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True)
+    lines = []
+    try:
+        for line in process.stdout:
+            lines.append(line)
+            if "serving" in line or len(lines) > 20:
+                break
+    finally:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    said = "".join(lines)
+    # seccomp needs no privilege on Linux; the namespace needs root or user namespaces
+    assert "SPARQL query workers cannot open network connections (seccomp" in said, said

@@ -16,6 +16,7 @@ Visitor SPARQL runs nowhere else: the endpoints and the query page reach the sto
 
 from __future__ import annotations
 
+import functools
 import logging
 import multiprocessing
 import queue
@@ -68,6 +69,7 @@ def _worker_main(connection) -> None:  # runs in the child process
     from pios_ld.aggregator.store import NATIONAL, open_snapshot
 
     stores: dict[tuple[str, str], Any] = {}
+    screen = functools.lru_cache(maxsize=256)(sparqlcheck.inspect)  # pages repeat their queries
     while True:
         try:
             request = connection.recv()
@@ -75,7 +77,7 @@ def _worker_main(connection) -> None:  # runs in the child process
             return
         try:
             try:
-                screened = sparqlcheck.inspect(request["query"])
+                screened = screen(request["query"])
             except InputError as exc:
                 connection.send(("refused", type(exc).__name__, exc.message, exc.message_sv))
                 continue

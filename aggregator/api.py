@@ -1,4 +1,7 @@
-"""Machine endpoints: ``POST /ping`` from nodes and the local admin calls of the CLI.
+"""Machine endpoints: ``POST /ping`` from nodes, health and metrics, the CLI's admin calls.
+
+``GET /health`` answers ``200`` with a small JSON status, ``503`` when the store cannot be read;
+``GET /metrics`` answers the Prometheus text format (DESIGN §11).
 
 ``POST /ping`` with ``{"catalog": URL}`` (JSON) or the form field ``catalog`` from a registered
 node answers ``202`` and schedules a crawl of that node at once (rate-limited per node, see
@@ -12,12 +15,14 @@ to ``server.json`` in the instance folder.
 from __future__ import annotations
 
 import hmac
+import logging
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from pios_ld.errors import InputError, NotFoundError, PiosError
 
 blueprint = Blueprint("api", __name__)
+log = logging.getLogger("pios_ld.aggregator")
 
 
 class Forbidden(PiosError):
@@ -46,6 +51,30 @@ def ping() -> tuple[Response, int]:
             "med `pios aggregator add-node`.")
     when = state.service.ping(node.id)
     return jsonify({"accepted": True, "node": node.id, "crawl": when}), 202
+
+
+@blueprint.route("/health")
+def health() -> tuple[Response, int]:
+    """``200`` with a small status when the instance can answer, ``503`` when it cannot."""
+    from pios_ld import __version__
+
+    state = current_app.extensions["pios"]
+    try:
+        status = state.health()
+    except Exception as exc:  # noqa: BLE001 - any failure to read the store is "unhealthy"
+        log.error("health check failed: %s", exc)
+        return jsonify({"status": "unavailable", "version": __version__,
+                        "reason": f"{type(exc).__name__}: {exc}"}), 503
+    return jsonify({**status, "version": __version__}), 200
+
+
+@blueprint.route("/metrics")
+def metrics() -> Response:
+    """The Prometheus text format (see :mod:`pios_ld.aggregator.monitor`)."""
+    from pios_ld.aggregator.monitor import CONTENT_TYPE
+
+    body = current_app.extensions["pios"].monitor.exposition()
+    return Response(body, content_type=CONTENT_TYPE)
 
 
 def _check_admin() -> None:

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import atexit
 import threading
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
 from pios_ld.aggregator import admission, api, sparql, web
 from pios_ld.aggregator.crawler import Crawler
 from pios_ld.aggregator.instance import Instance
+from pios_ld.aggregator.monitor import Monitor, folder_bytes, gauge, node_states
 from pios_ld.aggregator.queryworker import QueryPool
 from pios_ld.aggregator.service import CrawlService
 from pios_ld.aggregator.store import latest_snapshot
 from pios_ld.aggregator.ui import UI
 
 from pios_ld.errors import PiosError
+from pios_ld.logs import AccessLog
 
 
 class State:
@@ -28,8 +31,11 @@ class State:
         self.crawler = Crawler(instance.registry, self.store, self.settings)
         self._snapshot = str(latest_snapshot(instance.snapshots) or "")
         self._snapshot_lock = threading.Lock()
-        self.service = CrawlService(self.crawler, float(self.settings["ping_interval"]),
-                                    on_commit=self.publish)
+        self.monitor = Monitor()
+        self.service = CrawlService(self.crawler, self.settings["ping_interval"],
+                                    on_commit=self.publish, on_outcome=self.monitor.crawled,
+                                    on_finished=self.monitor.run_finished)
+        self.monitor.watch(self._live_metrics)
         self.admin_token: str | None = None
         self._closed = False
 
@@ -38,6 +44,22 @@ class State:
         path = str(self.store.snapshot())
         with self._snapshot_lock:
             self._snapshot = path
+
+    def _live_metrics(self):
+        folder = Path(self.instance.folder)
+        yield node_states(self.instance.registry.nodes())
+        yield gauge("pios_aggregator_crawl_queue_depth", "Crawl requests and pings waiting.",
+                    self.service.depth())
+        yield gauge("pios_aggregator_store_bytes",
+                    "Bytes on disk of the store, the history and the snapshots.",
+                    folder_bytes(p for p in folder.iterdir() if p.is_dir()))
+
+    def health(self) -> dict[str, Any]:
+        """A small status for ``GET /health``; raises when the store cannot be read."""
+        self.store.query("ASK { ?s ?p ?o }")
+        return {"status": "ok", "snapshot": Path(self.snapshot()).name or None,
+                "nodes": len(self.instance.registry.nodes()),
+                "crawl_queue": self.service.depth()}
 
     def snapshot(self) -> str:
         with self._snapshot_lock:
@@ -63,9 +85,8 @@ def build(config: dict[str, Any]) -> Flask:
     app.config["JSON_AS_ASCII"] = False
     app.json.ensure_ascii = False
     state = State(instance, wait)
-    pool = QueryPool(int(instance.settings["sparql_workers"]),
-                     float(instance.settings["sparql_timeout"]),
-                     int(instance.settings["sparql_max_results"]))
+    pool = QueryPool(instance.settings["sparql_workers"], instance.settings["sparql_timeout"],
+                     instance.settings["sparql_max_results"])
     app.extensions["pios"] = state
     app.extensions["pios_queries"] = pool
     app.extensions["pios_admission"] = admission.Admission.from_settings(instance.settings)
@@ -124,4 +145,5 @@ def build(config: dict[str, Any]) -> Flask:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response
 
+    app.wsgi_app = AccessLog(app.wsgi_app, state.monitor.request)  # type: ignore[method-assign]
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import sys
 import time
@@ -12,19 +13,25 @@ import click
 import requests
 from pios_ld.aggregator import admission
 from pios_ld.aggregator import instance as instance_module
+from pios_ld.aggregator import settings as agg_settings
 from pios_ld.aggregator.crawler import Crawler, outcome_line
 from pios_ld.aggregator.instance import Instance, WriterBusy
+from pios_ld.aggregator.monitor import Monitor
+from pios_ld.aggregator.service import failure
 
-from pios_ld import organizations
+from pios_ld import logs, organizations
 from pios_ld.errors import PiosError
 from pios_ld.fetch import Limits, fetch
 
+log = logging.getLogger("pios_ld.aggregator")
+
 
 def _fail(exc: PiosError) -> None:
+    """Report an error that stopped the command, in English and Swedish; exit 2."""
     click.echo(f"pios aggregator: {exc.message}", err=True)
     if exc.message_sv != exc.message:
         click.echo(f"({exc.message_sv})", err=True)
-    sys.exit(1)
+    sys.exit(2)
 
 
 @click.group("aggregator", context_settings={"help_option_names": ["-h", "--help"]})
@@ -124,10 +131,63 @@ def list_nodes_command(instance: str, as_json: bool, everyone: bool) -> None:
     for n in nodes:
         org = n.organization
         s = n.state
-        click.echo(f"{n.id:>4}  {n.url}  {org.name if org else n.org_iri}  "
-                   f"{s.get('last_status') or 'not crawled'}  "
-                   f"{s.get('initiatives') or 0} initiatives")
+        line = (f"{n.id:>4}  {n.url}  {org.name if org else n.org_iri}  "
+                f"{s.get('last_status') or 'not crawled'}  {s.get('initiatives') or 0} initiatives"
+                f"  last good crawl {s.get('last_good_at') or 'never'}")
+        if s.get("last_status") == "failed" and s.get("last_error"):
+            line += f"\n      why: {s['last_error']}"
+        click.echo(line)
     click.echo(f"{len(nodes)} nodes; {len(organizations.load())} organisations in the register.")
+
+
+def _status(inst: Instance) -> dict:
+    """The operator's one screen: nodes by state, stale nodes, the store, the last crawl."""
+    from datetime import UTC, datetime, timedelta
+
+    from pios_ld.aggregator.monitor import folder_bytes
+
+    nodes = inst.registry.nodes()
+    by_state: dict[str, int] = {}
+    for n in nodes:
+        state = n.state.get("last_status") or "never"
+        by_state[state] = by_state.get(state, 0) + 1
+    cutoff = (datetime.now(UTC) - timedelta(hours=inst.settings["stale_after_hours"])
+              ).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stale = [{"node": n.id, "url": n.url, "last_good_at": n.state.get("last_good_at"),
+              "why": n.state.get("last_error")}
+             for n in nodes if (n.state.get("last_good_at") or "") < cutoff]
+    folder = Path(inst.folder)
+    crawled = [n.state["last_crawl_at"] for n in nodes if n.state.get("last_crawl_at")]
+    return {"nodes": len(nodes), "by_state": by_state, "stale": stale,
+            "stale_after_hours": inst.settings["stale_after_hours"],
+            "last_crawl_at": max(crawled, default=None),
+            "server": (inst.running_server() or {}).get("url"),
+            "store_bytes": folder_bytes(p for p in folder.iterdir() if p.is_dir())}
+
+
+@aggregator.command("status")
+@click.argument("instance", type=click.Path(file_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def status_command(instance: str, as_json: bool) -> None:
+    """One screen for the operator: nodes by state, stale nodes, store size, last crawl."""
+    try:
+        inst = Instance.open(instance)
+        status = _status(inst)
+    except PiosError as exc:
+        _fail(exc)
+    if as_json:
+        click.echo(json.dumps(status, ensure_ascii=False, indent=2))
+        return
+    states = ", ".join(f"{v} {k}" for k, v in sorted(status["by_state"].items())) or "none"
+    click.echo(f"Nodes: {status['nodes']} ({states})")
+    click.echo(f"Last crawl: {status['last_crawl_at'] or 'never'}; "
+               f"server: {status['server'] or 'not running'}")
+    click.echo(f"Store on disk: {status['store_bytes'] / 1e6:,.1f} MB")
+    click.echo(f"Stale (no good crawl in {status['stale_after_hours']} h): "
+               f"{len(status['stale'])}")
+    for s in status["stale"]:
+        click.echo(f"  {s['node']:>4}  {s['url']}  last good {s['last_good_at'] or 'never'}"
+                   + (f": {s['why']}" if s["why"] else ""))
 
 
 @aggregator.command("remove-node")
@@ -144,35 +204,48 @@ def remove_node_command(instance: str, node: str) -> None:
     click.echo(f"Removed node {found.id} ({found.url}).")
 
 
-def _crawl_here(inst: Instance) -> int:
+def _crawl_here(inst: Instance) -> list[dict]:
+    """Crawl in this process (no server holds the store); the failed nodes."""
     store = inst.acquire_writer()
     crawler = Crawler(inst.registry, store, inst.settings)
+    monitor = Monitor()
     try:
         nodes = inst.registry.nodes()
         outcomes = []
         if sys.stdout.isatty():
             with click.progressbar(length=len(nodes), label="Crawling") as bar:
-                outcomes = crawler.crawl(progress=lambda o: bar.update(1))
+                def progress(o) -> None:
+                    monitor.crawled(o)
+                    bar.update(1)
+                outcomes = crawler.crawl(progress=progress)
         else:
-            outcomes = crawler.crawl(progress=lambda o: click.echo(outcome_line(o)))
+            def progress(o) -> None:
+                monitor.crawled(o)
+                click.echo(outcome_line(o))
+            outcomes = crawler.crawl(progress=progress)
+        monitor.run_finished(outcomes)
         if any(o.status != "unchanged" for o in outcomes):
             store.snapshot()
-        return _summary(outcomes)
+        counts: dict[str, int] = {}
+        for o in outcomes:
+            counts[o.status] = counts.get(o.status, 0) + 1
+        click.echo("Crawled {} nodes: {}.".format(
+            len(outcomes), ", ".join(f"{v} {k}" for k, v in sorted(counts.items())) or "none"))
+        return [failure(o) for o in outcomes if o.status == "failed"]
     finally:
         crawler.close()
         inst.release_writer()
 
 
-def _summary(outcomes) -> int:
-    counts: dict[str, int] = {}
-    for o in outcomes:
-        counts[o.status] = counts.get(o.status, 0) + 1
-    click.echo("Crawled {} nodes: {}.".format(
-        len(outcomes), ", ".join(f"{v} {k}" for k, v in sorted(counts.items())) or "none"))
-    return counts.get("failed", 0)
+def _report_failures(failed: list[dict]) -> None:
+    if not failed:
+        return
+    click.echo(f"{len(failed)} node(s) failed / {len(failed)} nod(er) misslyckades:")
+    for f in failed:
+        click.echo(f"  {f['name']} ({f['url']}): {f['reason']}")
 
 
-def _crawl_through_server(inst: Instance, info: dict) -> None:
+def _crawl_through_server(inst: Instance, info: dict) -> list[dict]:
     headers = {"X-Pios-Admin": info["token"]}
     url = info["url"].rstrip("/")
     response = requests.post(url + "/admin/crawl", json={}, headers=headers, timeout=30)
@@ -199,32 +272,42 @@ def _crawl_through_server(inst: Instance, info: dict) -> None:
     if job.get("error"):
         raise PiosError(f"The crawl failed: {job['error']}",
                         f"Genomsökningen misslyckades: {job['error']}")
-    click.echo(f"Crawled {job['done']} nodes.")
+    failed = job.get("failed", [])
+    click.echo(f"Crawled {job['done']} nodes: {len(failed)} failed.")
+    return failed
 
 
-def _crawl_once(inst: Instance) -> None:
+def _crawl_once(inst: Instance) -> list[dict]:
+    """One crawl, here or through the running server; the failed nodes."""
     try:
-        _crawl_here(inst)
-        return
+        return _crawl_here(inst)
     except WriterBusy:
         info = inst.running_server()
         if not info:
             raise
-    _crawl_through_server(inst, info)
+    return _crawl_through_server(inst, info)
 
 
 @aggregator.command("crawl")
 @click.argument("instance", type=click.Path(file_okay=False))
 @click.option("--watch", type=float, metavar="MINUTES",
               help="Crawl again every MINUTES minutes until interrupted.")
-def crawl_command(instance: str, watch: float | None) -> None:
-    """Crawl every registered node (through the running server if there is one)."""
+@logs.options
+def crawl_command(instance: str, watch: float | None, log_format: str | None,
+                  log_level: str | None) -> None:
+    """Crawl every registered node (through the running server if there is one).
+
+    Exits 0 when every node was crawled, 1 when some node failed (they are named, with why),
+    2 when the crawl could not run.
+    """
     try:
         inst = Instance.open(instance)
+        logs.configure_from(inst.settings, log_format, log_level, quiet=sys.stdout.isatty())
         while True:
-            _crawl_once(inst)
+            failed = _crawl_once(inst)
+            _report_failures(failed)
             if not watch:
-                return
+                sys.exit(1 if failed else 0)
             click.echo(f"Next crawl in {watch:g} minutes (Ctrl-C stops).")
             time.sleep(watch * 60)
     except PiosError as exc:
@@ -240,13 +323,16 @@ def crawl_command(instance: str, watch: float | None) -> None:
 @click.argument("instance", type=click.Path(file_okay=False))
 @click.option("--host", help="Address to listen on (setting host).")
 @click.option("--port", type=int, help="Port to listen on (setting port).")
-def serve_command(instance: str, host: str | None, port: int | None) -> None:
+@logs.options
+def serve_command(instance: str, host: str | None, port: int | None, log_format: str | None,
+                  log_level: str | None) -> None:
     """Serve the web pages, /sparql and /ping with waitress."""
     import waitress
     from pios_ld.aggregator import create_app
 
     try:
         instance_module.require_instance(instance)
+        logs.configure_from(agg_settings.load(instance), log_format, log_level)
         click.echo("Opening the store (waits while a command-line crawl finishes) …")
         app = create_app({"instance": instance, "host": host, "port": port,
                           "wait_for_writer": True})
@@ -266,6 +352,7 @@ def serve_command(instance: str, host: str | None, port: int | None) -> None:
                    "refused by the query screen. See docs/aggregator.md, 'Query sandbox'.",
                    err=True)
     click.echo(f"pios aggregator serving {state.instance.folder} on {url} (Ctrl-C stops)")
+    log.info("serving %s on %s", state.instance.folder, url)
 
     def stop(signum: int, frame: object) -> None:  # SIGTERM: stop like Ctrl-C, cleaning up
         raise KeyboardInterrupt
@@ -282,6 +369,39 @@ def serve_command(instance: str, host: str | None, port: int | None) -> None:
         click.echo("Stopping …")
     finally:
         app.extensions["pios_close"]()
+        log.info("stopped")
+
+
+@aggregator.command("backup")
+@click.argument("instance", type=click.Path(file_okay=False))
+@click.argument("target", type=click.Path(file_okay=False))
+def backup_command(instance: str, target: str) -> None:
+    """Back up the instance (store snapshot, registry, settings) into the new folder TARGET.
+
+    Works while `serve` runs. Restore with `pios aggregator restore`.
+    """
+    from pios_ld.aggregator.backup import backup
+
+    try:
+        out = backup(Instance.open(instance), target)
+    except PiosError as exc:
+        _fail(exc)
+    click.echo(f"Backed up {instance} to {out}.")
+
+
+@aggregator.command("restore")
+@click.argument("backup_folder", metavar="BACKUP", type=click.Path(file_okay=False))
+@click.argument("instance", type=click.Path(file_okay=False))
+def restore_command(backup_folder: str, instance: str) -> None:
+    """Make the new instance folder INSTANCE from a backup made by `pios aggregator backup`."""
+    from pios_ld.aggregator.backup import restore
+
+    try:
+        out = restore(backup_folder, instance)
+    except PiosError as exc:
+        _fail(exc)
+    click.echo(f"Restored {backup_folder} as the instance {out}; the next crawl reads every "
+               "node in full.")
 
 
 @aggregator.command("dump")

@@ -179,8 +179,9 @@ class Crawler:
                      and not o.state and not o.feed_members]
         if unchanged:  # one registry transaction for all nodes that answered 304
             self.registry.update_states([(o.node.id, {
-                "last_crawl_at": o.finished, "last_status": "unchanged",
-                "last_http": o.http_status, "last_error": None}) for o in unchanged])
+                "last_crawl_at": o.finished, "last_good_at": o.finished,
+                "last_status": "unchanged", "last_http": o.http_status, "last_error": None})
+                for o in unchanged])
         for outcome in outcomes:
             if not any(outcome is u for u in unchanged):
                 self._record(outcome)
@@ -219,6 +220,8 @@ class Crawler:
         state = {**outcome.state, "last_crawl_at": finished, "last_status": outcome.status,
                  "last_http": outcome.http_status,
                  "last_error": outcome.errors[0].message_en if outcome.errors else None}
+        if outcome.status != "failed":
+            state["last_good_at"] = finished
         if outcome.status == "updated":
             state.update(last_change_at=finished, initiatives=outcome.initiatives,
                          quarantined=len(outcome.quarantined), stale=len(outcome.stale),

@@ -11,7 +11,6 @@ from __future__ import annotations
 import gzip
 import os
 import shutil
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,6 +18,7 @@ from pios_ld.aggregator.crawllog import CRAWL_LOG, HISTORY, REFERENCE
 from pios_ld.aggregator.store import HISTORY_DATASET, NATIONAL, open_snapshot
 
 from pios_ld import __version__
+from pios_ld.clock import utc_text
 
 VOID_GRAPH = "https://w3id.org/pios/graph/void"
 
@@ -66,7 +66,7 @@ def write(snapshot: str | os.PathLike, outfile: str | os.PathLike, node_graphs: 
     history = open_snapshot(snapshot, HISTORY_DATASET)
     out = Path(outfile)
     out.parent.mkdir(parents=True, exist_ok=True)
-    issued = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    issued = utc_text()
     base = public_url.rstrip("/")
     dump_url = f"{base}/dumps/{out.name}" if base else out.resolve().as_uri()
     void_text = describe(national, history, node_graphs, dump_url,

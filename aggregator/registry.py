@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS node_state (
     feed_page TEXT, feed_etag TEXT, feed_last_modified TEXT,
     last_crawl_at TEXT, last_status TEXT, last_http INTEGER, last_error TEXT,
     last_change_at TEXT, initiatives INTEGER DEFAULT 0, quarantined INTEGER DEFAULT 0,
-    stale INTEGER DEFAULT 0, warnings INTEGER DEFAULT 0
+    stale INTEGER DEFAULT 0, warnings INTEGER DEFAULT 0, last_good_at TEXT
 );
 CREATE TABLE IF NOT EXISTS feed_pages (
     node_id INTEGER NOT NULL, url TEXT NOT NULL, PRIMARY KEY (node_id, url)
@@ -64,6 +64,9 @@ CREATE TABLE IF NOT EXISTS crawls (
 CREATE INDEX IF NOT EXISTS crawls_by_node ON crawls (node_id, id);
 CREATE TABLE IF NOT EXISTS removed_graphs (graph TEXT PRIMARY KEY);
 """
+
+#: Columns added after the first release: a registry made before gets them when opened.
+ADDED_COLUMNS = {"node_state": ("last_good_at TEXT",)}
 
 #: How many crawl summaries are kept per node.
 KEEP_CRAWLS = 50
@@ -125,7 +128,13 @@ class Registry:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._local = threading.local()
-        self._db().executescript(SCHEMA)
+        db = self._db()
+        db.executescript(SCHEMA)
+        for table, columns in ADDED_COLUMNS.items():
+            have = {row["name"] for row in db.execute(f"PRAGMA table_info({table})")}
+            for column in columns:
+                if column.split()[0] not in have:
+                    db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)

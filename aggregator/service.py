@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,18 +27,32 @@ class Job:
     done: int = 0
     finished: bool = False
     lines: list[str] = field(default_factory=list)
+    failed: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "total": self.total, "done": self.done, "finished": self.finished,
-                "lines": self.lines, "error": self.error}
+                "lines": self.lines, "failed": self.failed, "error": self.error}
+
+
+def failure(outcome: Outcome) -> dict[str, Any]:
+    """A failed node, as the crawl summary names it: which node and why, in sv and en."""
+    org = outcome.node.organization
+    return {"node": outcome.node.id, "url": outcome.node.url,
+            "name": org.name if org else outcome.node.org_iri,
+            "reason": "; ".join(e.message_en for e in outcome.errors) or "failed",
+            "reason_sv": "; ".join(e.message_sv for e in outcome.errors) or "misslyckades"}
 
 
 class CrawlService:
-    def __init__(self, crawler: Crawler, interval: float, on_commit=None) -> None:
+    def __init__(self, crawler: Crawler, interval: float, on_commit=None,
+                 on_outcome: Callable[[Outcome], None] | None = None,
+                 on_finished: Callable[[list[Outcome]], None] | None = None) -> None:
         self.crawler = crawler
         self.interval = interval
         self.on_commit = on_commit
+        self.on_outcome = on_outcome
+        self.on_finished = on_finished
         self._cond = threading.Condition()
         self._queue: list[Job] = []
         self._jobs: dict[int, Job] = {}
@@ -66,6 +81,11 @@ class CrawlService:
             self._pending_ping[node_id] = max(now, earliest)
             self._cond.notify()
             return "now" if earliest <= now else "queued"
+
+    def depth(self) -> int:
+        """Crawl requests and pings waiting to run."""
+        with self._cond:
+            return len(self._queue) + len(self._pending_ping)
 
     def job(self, job_id: int) -> Job | None:
         return self._jobs.get(job_id)
@@ -106,8 +126,14 @@ class CrawlService:
                 def progress(outcome: Outcome, job: Job = job) -> None:
                     job.done += 1
                     job.lines.append(outcome_line(outcome))
+                    if outcome.status == "failed":
+                        job.failed.append(failure(outcome))
+                    if self.on_outcome:
+                        self.on_outcome(outcome)
 
                 outcomes = self.crawler.crawl(job.node_ids, progress=progress)
+                if self.on_finished:
+                    self.on_finished(outcomes)
                 if any(o.status != "unchanged" for o in outcomes) and self.on_commit:
                     self.on_commit()
             except Exception as exc:  # noqa: BLE001 - reported through the job, service lives on

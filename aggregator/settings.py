@@ -9,23 +9,15 @@ A value comes from, in rising order of precedence: the default below, the instan
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pios_ld.errors import ConfigurationError
+from pios_ld.settings import Setting, Settings, resolve, toml_value
 
 CONFIG_FILE = "aggregator.toml"
 ENV_PREFIX = "PIOS_AGGREGATOR_"
-
-
-@dataclass(frozen=True)
-class Setting:
-    name: str
-    default: Any
-    help: str
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -60,30 +52,17 @@ SETTINGS: tuple[Setting, ...] = (
             "client's address (the right-most address that is not a trusted proxy counts)."),
     Setting("cors_origin", "*", "Access-Control-Allow-Origin of the SPARQL endpoint and JSON."),
     Setting("snapshots_keep", 3, "Store snapshots kept for readers (older ones are removed)."),
+    Setting("stale_after_hours", 48.0, "A node without a good crawl for this many hours is "
+            "listed as stale by `pios aggregator status`."),
+    Setting("log_format", "plain", "Log lines as `plain` text or `json` (one object a line)."),
+    Setting("log_level", "info", "Least important log level written: debug, info, warning, "
+            "error."),
 )
-_BY_NAME = {s.name: s for s in SETTINGS}
-
-
-def _coerce(setting: Setting, value: Any) -> Any:
-    kind = type(setting.default)
-    if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
-        return value
-    try:
-        if kind is bool:
-            return str(value).strip().lower() in ("1", "true", "yes", "on")
-        return kind(value)
-    except (TypeError, ValueError) as exc:
-        raise ConfigurationError(
-            f"Setting {setting.name} must be a {kind.__name__}, not {value!r} "
-            f"(set it in {CONFIG_FILE} or {ENV_PREFIX}{setting.name.upper()}).",
-            f"Inställningen {setting.name} måste vara {kind.__name__}, inte {value!r} "
-            f"(sätt den i {CONFIG_FILE} eller {ENV_PREFIX}{setting.name.upper()}).",
-        ) from exc
 
 
 def load(instance: str | os.PathLike, overrides: Mapping[str, Any] | None = None,
-         environ: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """All settings of *instance* as a dict, plus ``instance`` (the folder, a :class:`Path`)."""
+         environ: Mapping[str, str] | None = None) -> Settings:
+    """All settings of *instance*, typed, plus ``instance`` (the folder, a :class:`Path`)."""
     folder = Path(instance)
     if not (folder / CONFIG_FILE).is_file():
         raise ConfigurationError(
@@ -92,31 +71,10 @@ def load(instance: str | os.PathLike, overrides: Mapping[str, Any] | None = None
             f"{folder} är ingen aggregatorinstans (ingen {CONFIG_FILE}); skapa den med "
             f"`pios aggregator init {folder}`.",
         )
-    try:
-        from_file = tomllib.loads((folder / CONFIG_FILE).read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigurationError(f"Cannot read {folder / CONFIG_FILE}: {exc}",
-                                 f"Kan inte läsa {folder / CONFIG_FILE}: {exc}") from exc
-    environ = os.environ if environ is None else environ
-    values: dict[str, Any] = {}
-    for setting in SETTINGS:
-        value = setting.default
-        if setting.name in from_file:
-            value = from_file[setting.name]
-        env = environ.get(ENV_PREFIX + setting.name.upper())
-        if env is not None and env != "":
-            value = env
-        if overrides and overrides.get(setting.name) is not None:
-            value = overrides[setting.name]
-        values[setting.name] = _coerce(setting, value)
-    unknown = set(from_file) - set(_BY_NAME)
-    if unknown:
-        raise ConfigurationError(
-            f"Unknown setting(s) in {folder / CONFIG_FILE}: {', '.join(sorted(unknown))}.",
-            f"Okända inställningar i {folder / CONFIG_FILE}: {', '.join(sorted(unknown))}.",
-        )
+    values = resolve(SETTINGS, file=folder / CONFIG_FILE, prefix=ENV_PREFIX,
+                     overrides=overrides, environ=environ)
     values["instance"] = folder.resolve()
-    return values
+    return Settings(values)
 
 
 def default_file_text() -> str:
@@ -125,7 +83,6 @@ def default_file_text() -> str:
              "# Environment variables PIOS_AGGREGATOR_<NAME> override.", ""]
     for s in SETTINGS:
         lines.append(f"# {s.help}")
-        value = f'"{s.default}"' if isinstance(s.default, str) else repr(s.default)
-        lines.append(f"# {s.name} = {value}")
+        lines.append(f"# {s.name} = {toml_value(s.default)}")
         lines.append("")
     return "\n".join(lines)

@@ -330,6 +330,9 @@ class OxigraphStore(GraphStore):
                 shutil.rmtree(old, ignore_errors=True)
 
     def close(self) -> None:
+        """Flush and let go of both stores; closing again does nothing."""
+        if not hasattr(self, "_store"):
+            return
         self._store.flush()
         self._history.flush()
         del self._store

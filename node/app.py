@@ -6,12 +6,14 @@ import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from pios_ld import __version__
 from pios_ld.errors import PiosError
+from pios_ld.logs import AccessLog
 from pios_ld.organizations import by_iri
 
 from . import auth, i18n, settings
@@ -23,11 +25,12 @@ from .store import Store
 log = logging.getLogger("pios_ld.node")
 
 
-def create_app(config: settings.Config | Mapping[str, Any]) -> Flask:
+def create_app(config: settings.Config | Mapping[str, Any], access_log: bool = True) -> Flask:
     """A node application for one instance.
 
     *config* is a resolved :class:`~node.settings.Config`, or a mapping with ``instance`` (the
     folder) and any settings, resolved like the CLI does (file, environment, then the mapping).
+    *access_log* is off for a hosted tenant, whose dispatcher writes the access lines.
     """
     if not isinstance(config, settings.Config):
         values = dict(config)
@@ -77,6 +80,9 @@ def create_app(config: settings.Config | Mapping[str, Any]) -> Flask:
             "csrf_token": auth.csrf_token,
             "version": __version__,
             "static_build": bool(app.config.get("PIOS_STATIC_BUILD")),
+            # where the node's own paths start: a hosted tenant's prefix, "" for a node of its own
+            "root": (urlsplit(config.base_url).path.rstrip("/")
+                     if app.config.get("PIOS_STATIC_BUILD") else request.script_root),
         }
 
     @app.template_filter("page")
@@ -115,7 +121,19 @@ def create_app(config: settings.Config | Mapping[str, Any]) -> Flask:
         en, sv = messages.get(exc.code or 500, (exc.description or exc.name, exc.name))
         return _error(exc.code or 500, en, sv, exc.name.lower().replace(" ", "-"))
 
-    app.wsgi_app = FastPath(app.wsgi_app, publisher)  # type: ignore[method-assign]
+    @app.route("/health")
+    def health():
+        """``200`` with a small status when the database answers, ``503`` when it does not."""
+        try:
+            initiatives = store.count()
+        except Exception as exc:  # noqa: BLE001 - any failure to read the database is unhealthy
+            log.error("health check failed: %s", exc)
+            return jsonify({"status": "unavailable", "version": __version__,
+                            "reason": f"{type(exc).__name__}: {exc}"}), 503
+        return jsonify({"status": "ok", "version": __version__, "initiatives": initiatives})
+
+    fast = FastPath(app.wsgi_app, publisher)
+    app.wsgi_app = AccessLog(fast) if access_log else fast  # type: ignore[method-assign]
     return app
 
 

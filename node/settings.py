@@ -8,30 +8,20 @@ at start-up with a message that says how to set it.
 
 from __future__ import annotations
 
-import os
-import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pios_ld.errors import ConfigurationError
+from pios_ld.settings import Setting, Settings, resolve, toml_value
 
 CONFIG_FILE = "pios-node.toml"
 SECRET_FILE = "secret.key"
 ENV_PREFIX = "PIOS_NODE_"
 
 
-@dataclass(frozen=True)
-class Setting:
-    name: str
-    default: Any
-    help: str
-    required: bool = False
-
-    @property
-    def env(self) -> str:
-        return ENV_PREFIX + self.name.upper()
+def env(setting: Setting) -> str:
+    """The environment variable that sets *setting*."""
+    return ENV_PREFIX + setting.name.upper()
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -52,92 +42,48 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_body_bytes", 1_000_000, "Largest request body the write API accepts."),
     Setting("max_upload_bytes", 10_000_000, "Largest spreadsheet the import accepts."),
     Setting("default_language", "sv", "Language of the editing UI when none is chosen (sv/en)."),
+    Setting("log_format", "plain", "Log lines as `plain` text or `json` (one object a line)."),
+    Setting("log_level", "info", "Least important log level written: debug, info, warning, "
+            "error."),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 
 
-@dataclass(frozen=True)
-class Config:
-    """Resolved settings of one node instance."""
+class Config(Settings):
+    """Resolved settings of one node instance (by attribute or key), and its folder."""
 
-    instance: Path
-    values: Mapping[str, Any]
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.values[name]
-        except KeyError:
-            raise AttributeError(name) from None
+    def __init__(self, instance: Path, values: Mapping[str, Any]) -> None:
+        super().__init__(values)
+        self.__dict__["instance"] = instance
 
     @property
     def database_path(self) -> Path:
-        path = Path(self.values["database"])
+        path = Path(self["database"])
         return path if path.is_absolute() else self.instance / path
 
     @property
     def aggregator_urls(self) -> list[str]:
-        text = str(self.values.get("aggregators") or "")
+        text = str(self.get("aggregators") or "")
         return [u.strip() for u in text.split(",") if u.strip()]
-
-
-def _coerce(setting: Setting, value: Any) -> Any:
-    if isinstance(setting.default, int) and not isinstance(value, int):
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            raise ConfigurationError(
-                f"Setting {setting.name} must be a whole number, not {value!r}.",
-                f"Inställningen {setting.name} ska vara ett heltal, inte {value!r}.",
-            ) from None
-    return value
 
 
 def read_file(instance: Path) -> dict[str, Any]:
     """The settings in the instance's config file (empty when there is none)."""
-    path = instance / CONFIG_FILE
-    if not path.exists():
-        return {}
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigurationError(f"{path} is not valid TOML: {exc}",
-                                 f"{path} är inte giltig TOML: {exc}") from exc
+    from pios_ld.settings import read_file as read_toml
+
+    return read_toml(instance / CONFIG_FILE)
 
 
 def load(instance: Path | str, overrides: Mapping[str, Any] | None = None,
          environ: Mapping[str, str] | None = None) -> Config:
-    """Resolve every setting for *instance*; raise :class:`ConfigurationError` if one is missing."""
+    """Resolve every setting for *instance*; a missing one raises ``ConfigurationError``."""
     instance = Path(instance)
-    environ = os.environ if environ is None else environ
-    from_file = read_file(instance)
-    unknown = set(from_file) - set(BY_NAME)
-    if unknown:
-        raise ConfigurationError(
-            f"Unknown setting(s) in {instance / CONFIG_FILE}: {', '.join(sorted(unknown))}.",
-            f"Okända inställningar i {instance / CONFIG_FILE}: {', '.join(sorted(unknown))}.",
-        )
-    values: dict[str, Any] = {}
-    for setting in SETTINGS:
-        value = setting.default
-        if setting.name in from_file:
-            value = from_file[setting.name]
-        if setting.env in environ:
-            value = environ[setting.env]
-        if overrides and overrides.get(setting.name) is not None:
-            value = overrides[setting.name]
-        if setting.name == "secret_key" and value is None and (instance / SECRET_FILE).exists():
-            value = (instance / SECRET_FILE).read_text(encoding="utf-8").strip()
-        values[setting.name] = None if value is None else _coerce(setting, value)
-    for setting in SETTINGS:
-        if setting.required and not values[setting.name]:
-            raise ConfigurationError(
-                f"The setting {setting.name} is missing ({setting.help}) Set it in "
-                f"{instance / CONFIG_FILE} as {setting.name} = \"…\", or in the environment "
-                f"variable {setting.env}, or run `pios node init`.",
-                f"Inställningen {setting.name} saknas. Ange den i {instance / CONFIG_FILE} som "
-                f"{setting.name} = \"…\", eller i miljövariabeln {setting.env}, eller kör "
-                "`pios node init`.",
-            )
+    fallbacks = {}
+    if (instance / SECRET_FILE).exists():
+        fallbacks["secret_key"] = (instance / SECRET_FILE).read_text(encoding="utf-8").strip()
+    values = resolve(SETTINGS, file=instance / CONFIG_FILE, prefix=ENV_PREFIX,
+                     overrides=overrides, environ=environ, fallbacks=fallbacks,
+                     how_to_create="`pios node init`")
     values["base_url"] = str(values["base_url"]).rstrip("/")
     return Config(instance, values)
 
@@ -148,13 +94,8 @@ def write_file(instance: Path, values: Mapping[str, Any]) -> Path:
     for setting in SETTINGS:
         if setting.name not in values or setting.name == "secret_key":
             continue
-        value = values[setting.name]
         lines.append(f"# {setting.help}")
-        if isinstance(value, int):
-            lines.append(f"{setting.name} = {value}")
-        else:
-            escaped = str(value).replace("\\", "\\\\").replace('"', '\\"')
-            lines.append(f'{setting.name} = "{escaped}"')
+        lines.append(f"{setting.name} = {toml_value(values[setting.name])}")
         lines.append("")
     path = instance / CONFIG_FILE
     path.write_text("\n".join(lines), encoding="utf-8")

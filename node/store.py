@@ -22,12 +22,12 @@ import sqlite3
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from pios_ld.clock import utc_text
 from pios_ld.feed import CREATE, DELETE, UPDATE, Version
 
 SCHEMA = """
@@ -58,7 +58,7 @@ VOLATILE = ("modified", "created")
 
 def now() -> str:
     """The current UTC time as an ``xsd:dateTime`` with milliseconds."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return utc_text(precise=True)
 
 
 def canonical(record: dict[str, Any]) -> str:
@@ -255,6 +255,10 @@ class Store:
 
     def users(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT name FROM users ORDER BY name")]
+
+
+#: The tables a node's database must hold (checked before a backup is restored).
+TABLES = ("initiatives", "versions", "meta")
 
 
 def _token_hash(token: str) -> str:

@@ -31,3 +31,12 @@ def free_ports() -> Callable[[], int]:
 def allow_private_addresses(monkeypatch: pytest.MonkeyPatch) -> None:
     """Let the fetcher reach 127.0.0.1 (PIOS_ALLOW_PRIVATE_ADDRESSES=1) for this test only."""
     monkeypatch.setenv("PIOS_ALLOW_PRIVATE_ADDRESSES", "1")
+
+
+@pytest.fixture(autouse=True)
+def _logging_as_pytest_has_it():
+    """A command that configured the log lines (``serve``, ``crawl``) leaves no handler behind."""
+    yield
+    from pios_ld import logs
+
+    logs.reset()

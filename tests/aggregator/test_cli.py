@@ -27,7 +27,7 @@ def test_init_add_list_crawl_remove(tmp_path, make_site):
     assert code == 0, out
     assert "Upplands Väsby kommun" in out and site.base_url + "catalog" in out
     code, out = pios("aggregator", "add-node", folder, site.base_url, "--org", "0114")
-    assert code == 1 and "already registered" in out
+    assert code == 2 and "already registered" in out
     code, out = pios("aggregator", "crawl", folder)
     assert code == 0, out
     assert "updated" in out
@@ -48,7 +48,7 @@ def test_add_node_refuses_a_node_that_publishes_for_another_organisation(tmp_pat
     folder = str(tmp_path / "agg")
     pios("aggregator", "init", folder)
     code, out = pios("aggregator", "add-node", folder, site.base_url, "--org", "0114")
-    assert code == 1
+    assert code == 2
     assert "not for Upplands Väsby kommun" in out
 
 
@@ -117,7 +117,7 @@ def test_remote_context_is_refused_without_any_connection(tmp_path, make_site):
         listener.close()
 
 
-def test_missing_instance_is_a_clear_error(tmp_path):
+def test_missing_instance_is_a_clear_error_and_exit_2(tmp_path):
     code, out = pios("aggregator", "crawl", str(tmp_path / "nothing"))
-    assert code == 1
+    assert code == 2  # DESIGN §11: the crawl could not run
     assert "pios aggregator init" in out

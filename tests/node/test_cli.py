@@ -113,7 +113,7 @@ def test_every_command_and_setting_is_documented():
                     "build", "settings"):
         assert f"pios node {command}" in text, command
     for setting in settings.SETTINGS:
-        assert setting.name in text and setting.env in text, setting.name
+        assert setting.name in text and settings.env(setting) in text, setting.name
 
 
 def test_init_asks_for_what_the_flags_do_not_give(tmp_path):

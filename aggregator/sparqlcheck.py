@@ -14,10 +14,13 @@ the *parsed* query, never on its text (``docs/decisions/0007-screen-the-parsed-q
    anywhere in the tree (nested groups, subqueries, ``EXISTS``/``NOT EXISTS``, ``OPTIONAL``,
    ``MINUS``, ``UNION``, ``GRAPH``) is refused (``403``), and so is an update (``403``). A text that
    is neither a query nor an update is a syntax error (``400``), with the parser's reason.
-3. **A lexical backstop.** The bare word ``SERVICE`` outside strings, IRIs and comments of the
-   escape-free text is refused as well, so two parsers would have to disagree *and* the word be
-   hidden from a tokenizer before a SERVICE could slip through. Beneath all three, the processes
-   that run queries cannot open network connections at all (:mod:`pios_ld.aggregator.sandbox`).
+3. **A lexical backstop.** The bare word ``SERVICE`` outside strings, IRIs, prefixed names and
+   comments of the escape-free text is refused as well, so two parsers would have to disagree
+   *and* the word be hidden from a tokenizer before a SERVICE could slip through. Where the two
+   parsers are known to disagree the backstop reads as Oxigraph does: a comment ends at a CR as
+   well as at a line feed (rdflib reads on to the line feed, and missed ``# …\r SERVICE``).
+   Beneath all three, the processes that run queries cannot open network connections at all
+   (:mod:`pios_ld.aggregator.sandbox`).
 
 Queries using syntax rdflib's SPARQL 1.1 grammar does not read (SPARQL-star's ``<< >>``) are
 refused as syntax errors: the screen does not let through what it cannot read.

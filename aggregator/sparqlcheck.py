@@ -18,7 +18,7 @@ the *parsed* query, never on its text (``docs/decisions/0007-screen-the-parsed-q
    comments of the escape-free text is refused as well, so two parsers would have to disagree
    *and* the word be hidden from a tokenizer before a SERVICE could slip through. Where the two
    parsers are known to disagree the backstop reads as Oxigraph does: a comment ends at a CR as
-   well as at a line feed (rdflib reads on to the line feed, and missed ``# …\r SERVICE``).
+   well as at a line feed (rdflib reads on to the line feed, and missed ``# …\\r SERVICE``).
    Beneath all three, the processes that run queries cannot open network connections at all
    (:mod:`pios_ld.aggregator.sandbox`).
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
-from pios_ld.aggregator import api, sparql, web
+from pios_ld.aggregator import admission, api, sparql, web
 from pios_ld.aggregator.crawler import Crawler
 from pios_ld.aggregator.instance import Instance
 from pios_ld.aggregator.monitor import Monitor, folder_bytes, gauge, node_states
@@ -101,7 +101,9 @@ def build(config: dict[str, Any]) -> Flask:
                      instance.settings["sparql_max_results"])
     app.extensions["pios"] = state
     app.extensions["pios_queries"] = pool
-    app.extensions["pios_gate"] = sparql._ClientGate()
+    app.extensions["pios_admission"] = admission.Admission.from_settings(instance.settings)
+    app.extensions["pios_trusted_proxies"] = admission.trusted_networks(
+        str(instance.settings["trusted_proxies"]))
     app.extensions["pios_ui"] = UI(app, state)
 
     def close() -> None:
@@ -117,6 +119,12 @@ def build(config: dict[str, Any]) -> Flask:
 
     @app.errorhandler(PiosError)
     def pios_error(exc: PiosError) -> Response:
+        response = _error_response(exc)
+        if getattr(exc, "retry_after", None):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+
+    def _error_response(exc: PiosError) -> Response:
         wants_html = (request.accept_mimetypes.best_match(["application/json", "text/html"])
                       == "text/html" and not request.path.endswith(".json")
                       and request.path != "/ping" and not request.path.startswith("/admin"))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 import requests
+from pios_ld.aggregator import admission
 from pios_ld.aggregator import instance as instance_module
 from pios_ld.aggregator import settings as agg_settings
 from pios_ld.aggregator.crawler import Crawler, outcome_line
@@ -372,6 +373,14 @@ def serve_command(instance: str, host: str | None, port: int | None, log_format:
     url = f"http://{settings['host']}:{settings['port']}/"
     local = f"http://127.0.0.1:{settings['port']}/"
     state.admin_token = state.instance.announce_server(local)
+    sandbox = app.extensions["pios_queries"].wait_for_sandbox(30)
+    if sandbox is not None and sandbox.sealed:
+        click.echo(f"SPARQL query workers cannot open network connections ({sandbox.describe()}).")
+    else:
+        click.echo("WARNING: SPARQL query workers are NOT sealed off from the network ("
+                   f"{sandbox.describe() if sandbox else 'no worker started'}); SERVICE is still "
+                   "refused by the query screen. See docs/aggregator.md, 'Query sandbox'.",
+                   err=True)
     click.echo(f"pios aggregator serving {state.instance.folder} on {url} (Ctrl-C stops)")
     log.info("serving %s on %s", state.instance.folder, url)
 
@@ -380,8 +389,12 @@ def serve_command(instance: str, host: str | None, port: int | None, log_format:
 
     signal.signal(signal.SIGTERM, stop)
     try:
-        waitress.serve(app, host=settings["host"], port=int(settings["port"]), threads=16,
-                       ident="pios-aggregator")
+        threads = admission.server_threads(settings)  # a waiting query holds a thread
+        waitress.serve(app, host=settings["host"], port=int(settings["port"]), threads=threads,
+                       connection_limit=threads + 100, ident="pios-aggregator",
+                       # the aggregator trusts proxies itself (settings trusted_proxies and
+                       # client_ip_header): waitress must pass their headers on
+                       clear_untrusted_proxy_headers=False)
     except KeyboardInterrupt:
         click.echo("Stopping …")
     finally:

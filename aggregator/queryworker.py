@@ -1,23 +1,37 @@
-"""SPARQL queries in worker processes that can be stopped.
+"""SPARQL queries in worker processes that can be stopped and cannot reach the network.
 
 pyoxigraph's ``Store.query`` has no timeout, and a thread cannot be stopped, so queries run in a
-small pool of worker processes (``spawn``, so no RocksDB handle is inherited). Each worker opens the
-asked dataset (national or history) of the newest store snapshot read-only
-(:meth:`OxigraphStore.snapshot`) and answers with the serialised
-result, already counted against the result cap. When a query passes its deadline the parent kills
-that worker and starts a fresh one; the other workers keep answering.
+small pool of worker processes (``spawn``, so no RocksDB handle is inherited). Each worker first
+seals itself off from the network (:func:`pios_ld.aggregator.sandbox.enter`: seccomp and a network
+namespace of its own) and tells the server what holds; then, for each query, it screens the text
+(:func:`pios_ld.aggregator.sparqlcheck.inspect`: SERVICE and updates refused on the parsed query)
+and runs exactly the text it screened. It opens the asked dataset (national or history) of the
+newest store snapshot read-only (:meth:`OxigraphStore.snapshot`) and answers with the serialised
+result, already counted against the result cap. When a query (its screening included) passes its
+deadline the parent kills that worker and starts a fresh one; the other workers keep answering.
+
+Visitor SPARQL runs nowhere else: the endpoints and the query page reach the store only through
+:meth:`QueryPool.run`.
 """
 
 from __future__ import annotations
 
+import functools
+import logging
 import multiprocessing
 import queue
 import re
+import sys
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
-from pios_ld.errors import PiosError
+from pios_ld.aggregator.sparqlcheck import ForbiddenQueryError, QuerySyntaxError
+
+from pios_ld.errors import InputError, PiosError
+
+log = logging.getLogger(__name__)
 
 
 class QueryTimeout(PiosError):
@@ -30,11 +44,6 @@ class TooManyResults(PiosError):
     code = "too-many-results"
 
 
-class QuerySyntaxError(PiosError):
-    status = 400
-    code = "query-syntax"
-
-
 class UnknownFunction(Exception):
     """The query calls a function pyoxigraph does not know (its IRI is the argument)."""
 
@@ -42,6 +51,7 @@ class UnknownFunction(Exception):
 class Busy(PiosError):
     status = 503
     code = "busy"
+    retry_after = 2
 
 
 @dataclass(frozen=True)
@@ -61,17 +71,30 @@ def _unbound(*_args: Any) -> None:
 
 
 def _worker_main(connection) -> None:  # runs in the child process
+    from pios_ld.aggregator import sandbox
+
+    report = sandbox.enter()  # before pyoxigraph is loaded: every thread it starts inherits it
+    connection.send(("ready", report))
+    # rdflib's grammar recurses once per chained triple pattern: let a query of ~2,000 through
+    # (the worker's deadline bounds the time it takes)
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20_000))
     import pyoxigraph as ox
-    from pios_ld.aggregator import results
+    from pios_ld.aggregator import results, sparqlcheck
     from pios_ld.aggregator.store import NATIONAL, open_snapshot
 
     stores: dict[tuple[str, str], Any] = {}
+    screen = functools.lru_cache(maxsize=256)(sparqlcheck.inspect)  # pages repeat their queries
     while True:
         try:
             request = connection.recv()
         except (EOFError, KeyboardInterrupt):
             return
         try:
+            try:
+                screened = screen(request["query"])
+            except InputError as exc:
+                connection.send(("refused", type(exc).__name__, exc.message, exc.message_sv))
+                continue
             snapshot, dataset = request["snapshot"], request["dataset"]
             if (snapshot, dataset) not in stores:
                 if snapshot not in {key[0] for key in stores}:
@@ -87,12 +110,14 @@ def _worker_main(connection) -> None:  # runs in the child process
             union = request.get("union")
             if union is None:  # not said: the dataset's own default graph
                 union = dataset == NATIONAL and request["default_graph"] is None
+            if union and screened.has_dataset:  # FROM/FROM NAMED in the query win
+                union = False
             if union:  # the default graph is the union of the node graphs
                 options["use_default_graph_as_union"] = True
             if request.get("unsupported"):  # unknown functions: an error, i.e. unbound
                 options["custom_functions"] = {ox.NamedNode(f): _unbound
                                                for f in request["unsupported"]}
-            answer = store.query(request["query"], **options)
+            answer = store.query(screened.text, **options)  # the text that was screened
             cap = request["max_results"]
             name = results.negotiate(request["accept"], isinstance(answer, ox.QueryTriples),
                                      request["format"])
@@ -133,7 +158,12 @@ def _worker_main(connection) -> None:  # runs in the child process
             connection.send(("error", f"{type(exc).__name__}: {exc}"))
 
 
+_REFUSALS = {"ForbiddenQueryError": ForbiddenQueryError, "QuerySyntaxError": QuerySyntaxError}
+
+
 class _Worker:
+    sandbox = None  # the worker's sandbox.Report, once it has said hello
+
     def __init__(self, context) -> None:
         self.connection, child = context.Pipe()
         self.process = context.Process(target=_worker_main, args=(child,), daemon=True,
@@ -158,6 +188,9 @@ class QueryPool:
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
         self._closed = False
+        #: the sandbox report of the latest worker that started (None until one has)
+        self.sandbox = None
+        self._greeted = threading.Event()
         for _ in range(max(1, size)):
             self._add()
 
@@ -168,7 +201,45 @@ class QueryPool:
                 worker.kill()
                 return
             self._all.append(worker)
+        threading.Thread(target=self._greet, args=(worker,), daemon=True,
+                         name="pios-sparql-worker-hello").start()
+
+    def _greet(self, worker: _Worker) -> None:
+        """Wait for a new worker's sandbox report, say loudly if it is not sealed, then use it."""
+        try:
+            ready = worker.connection.poll(60)
+            hello = worker.connection.recv() if ready else None
+        except (EOFError, OSError):
+            hello = None
+        if not hello or hello[0] != "ready":
+            with self._lock:
+                if worker in self._all:
+                    self._all.remove(worker)
+                closed = self._closed
+            worker.kill()
+            if not closed:
+                log.error("A SPARQL query worker did not start; starting another.")
+                time.sleep(1)
+                self._add()
+            return
+        worker.sandbox = report = hello[1]
+        if report.sealed:
+            if self.sandbox is None:
+                log.info("SPARQL query workers cannot open network connections: %s.",
+                         report.describe())
+        else:
+            log.error("SPARQL QUERY WORKERS ARE NOT SEALED OFF FROM THE NETWORK (%s). SERVICE "
+                      "is still refused by the query screen, but a screening bug could become a "
+                      "request forgery. See docs/aggregator.md, 'Query sandbox'.",
+                      report.describe())
+        self.sandbox = report
+        self._greeted.set()
         self._idle.put(worker)
+
+    def wait_for_sandbox(self, timeout: float):
+        """The first worker's :class:`sandbox.Report` (``None`` if none within *timeout*)."""
+        self._greeted.wait(timeout)
+        return self.sandbox
 
     def run(self, query: str, snapshot: str | None, default_graph: list[str] | None,
             accept: str | None, fmt: str | None = None, dataset: str = "national", *,
@@ -216,6 +287,8 @@ class QueryPool:
             raise TooManyResults(
                 f"The answer has more than {reply[1]:,} results; add a LIMIT or narrow the query.",
                 f"Svaret har fler än {reply[1]:,} rader; lägg till LIMIT eller avgränsa frågan.")
+        if kind == "refused":
+            raise _REFUSALS.get(reply[1], InputError)(reply[2], reply[3])
         if kind == "syntax":
             raise QuerySyntaxError(f"SPARQL syntax error: {reply[1]}",
                                    f"Syntaxfel i SPARQL-frågan: {reply[1]}")

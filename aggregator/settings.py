@@ -59,7 +59,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sparql_timeout", 15.0, "Seconds a SPARQL query may run before it is stopped (503)."),
     Setting("sparql_max_results", 100_000, "Most rows or triples a SPARQL answer may hold (413)."),
     Setting("sparql_workers", 2, "Worker processes that answer SPARQL queries."),
-    Setting("sparql_per_client", 2, "SPARQL queries one client address may run at once (429)."),
+    Setting("sparql_per_client", 2, "SPARQL queries one client may run at once; more wait in "
+            "the queue, taking turns with other clients."),
+    Setting("sparql_queue_per_client", 64, "SPARQL queries one client may have waiting; past "
+            "that, 429 with Retry-After."),
+    Setting("sparql_queue_size", 128, "SPARQL queries that may wait in all; past that, 503 with "
+            "Retry-After."),
+    Setting("sparql_queue_wait", 30.0, "Seconds a SPARQL query may wait for a worker before it "
+            "is refused (503 with Retry-After)."),
+    Setting("trusted_proxies", "", "Addresses or networks (comma-separated) of reverse proxies "
+            "whose client_ip_header names the client; empty: the connecting address is the "
+            "client."),
+    Setting("client_ip_header", "X-Forwarded-For", "Header in which a trusted proxy names the "
+            "client's address (the right-most address that is not a trusted proxy counts)."),
     Setting("cors_origin", "*", "Access-Control-Allow-Origin of the SPARQL endpoint and JSON."),
     Setting("snapshots_keep", 3, "Store snapshots kept for readers (older ones are removed)."),
     Setting("stale_after_hours", 48.0, "A node without a good crawl for this many hours is "

@@ -16,8 +16,9 @@ by :mod:`~pios_ld.aggregator.results`. A query on one endpoint that names the ot
 a ``400`` that says where to ask. A function the engine does not know is an error inside the
 query (SPARQL §17: a FILTER is false, a BIND or SELECT expression unbound), not a failed request.
 - Updates are refused (``403``), so is ``SERVICE`` — before anything runs.
-- Queries run in worker processes with a timeout (``503``) and a result cap (``413``); one client
-  address may run ``sparql_per_client`` queries at once (``429``).
+- Queries run in worker processes with a timeout (``503``) and a result cap (``413``); they wait
+  their turn in a bounded queue that is fair between clients (:mod:`pios_ld.aggregator.admission`:
+  ``429``/``503`` with ``Retry-After`` only past its bounds).
 - ``GET /sparql`` without a query: the query page for a browser, the service description (SPARQL
   1.1 Service Description, :mod:`~pios_ld.aggregator.servicedescription`) for anyone else.
 """
@@ -25,12 +26,9 @@ query (SPARQL §17: a FILTER is false, a BIND or SELECT expression unbound), not
 from __future__ import annotations
 
 import json
-import threading
-from collections import defaultdict
-from contextlib import contextmanager
 
 from flask import Blueprint, Response, current_app, render_template, request
-from pios_ld.aggregator import examples, protocol, queryworker, servicedescription, sparqlcheck
+from pios_ld.aggregator import admission, examples, protocol, queryworker, servicedescription
 from pios_ld.aggregator.crawllog import CRAWL_LOG, HISTORY
 from pios_ld.aggregator.store import HISTORY_DATASET, NATIONAL
 
@@ -38,33 +36,6 @@ from pios_ld import negotiate
 from pios_ld.errors import InputError, PiosError
 
 blueprint = Blueprint("sparql", __name__)
-
-
-class TooManyRequests(PiosError):
-    status = 429
-    code = "too-many-requests"
-
-
-class _ClientGate:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._running: dict[str, int] = defaultdict(int)
-
-    @contextmanager
-    def enter(self, client: str, cap: int):
-        with self._lock:
-            if self._running[client] >= cap:
-                raise TooManyRequests(
-                    f"At most {cap} queries from one client may run at once; wait for the "
-                    "others to finish.",
-                    f"Högst {cap} frågor från samma klient kan köras samtidigt; vänta tills de "
-                    "andra är klara.")
-            self._running[client] += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._running[client] -= 1
 
 
 #: Most distinct unknown functions one query may call (each costs one more run).
@@ -99,13 +70,16 @@ def run_query(query: str, accept: str | None, fmt: str | None = None,
     *default_graphs* and *named_graphs* are the protocol's ``default-graph-uri`` and
     ``named-graph-uri``."""
     app = current_app
-    inspected = sparqlcheck.inspect(query)  # refuses updates and SERVICE before anything runs
     asked = protocol.QueryRequest(query, tuple(default_graphs or ()), tuple(named_graphs or ()))
     _check_dataset(query, dataset, asked.default_graphs + asked.named_graphs)
-    chosen = protocol.dataset(asked, inspected.has_dataset, union_by_default=dataset == NATIONAL)
-    client = request.remote_addr or "?"
+    # the worker screens the query (sparqlcheck) and runs what it screened; it also drops the
+    # union default graph when the query has FROM/FROM NAMED
+    chosen = protocol.dataset(asked, False, union_by_default=dataset == NATIONAL)
     settings = app.config["PIOS"]
-    with app.extensions["pios_gate"].enter(client, int(settings["sparql_per_client"])):
+    client = admission.client_of(request.remote_addr,
+                                 request.headers.get(settings["client_ip_header"]),
+                                 app.extensions["pios_trusted_proxies"])
+    with app.extensions["pios_admission"].slot(client):  # waits its turn (bounded, fair)
         snapshot = app.extensions["pios"].snapshot()
         return _evaluate(query, snapshot, chosen, accept, fmt, dataset)
 

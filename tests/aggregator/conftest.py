@@ -78,7 +78,7 @@ def harness(tmp_path):
 class Server:
     """The aggregator application served by waitress on a free loopback port, in a thread."""
 
-    def __init__(self, folder: Path, **settings) -> None:
+    def __init__(self, folder: Path, threads: int = 8, **settings) -> None:
         import threading
 
         import waitress
@@ -87,7 +87,9 @@ class Server:
         if not (folder / "aggregator.toml").exists():  # else: serve an existing instance
             instance_module.init(folder)
         self.app = create_app({"instance": folder, **settings})
-        self.server = waitress.create_server(self.app, host="127.0.0.1", port=0, threads=8)
+        self.server = waitress.create_server(self.app, host="127.0.0.1", port=0, threads=threads,
+                                             connection_limit=threads + 100,
+                                             clear_untrusted_proxy_headers=False)
         self.url = f"http://127.0.0.1:{self.server.effective_port}/"
         state = self.app.extensions["pios"]
         state.admin_token = state.instance.announce_server(self.url)

@@ -116,6 +116,22 @@ def _protected_error(term: str) -> ParseError:
     )
 
 
+_VALUE_OBJECT_KEYS = {"@value", "@type", "type", "@language", "@direction", "@index", "@context"}
+
+
+def _check_value_object(node: dict[str, Any]) -> None:
+    """JSON-LD 1.1 (expansion, steps 13.4.7 and 15): a value object holds only these keys, and
+    its ``@value`` is a scalar or null unless its type is ``@json``; pyoxigraph lets some of
+    these pass (``"@value": []`` beside ``@id``)."""
+    value = node["@value"]
+    if set(node) - _VALUE_OBJECT_KEYS or (isinstance(value, list | dict)
+                                          and node.get("@type") != "@json"):
+        raise ParseError(
+            "Not valid JSON-LD: an object with @value holds other keys or a list or object.",
+            "Inte giltig JSON-LD: ett objekt med @value har andra nycklar eller en lista eller "
+            "ett objekt som värde.")
+
+
 def inline_contexts(node: Any, depth: int = 0, protected: bool = False) -> Any:
     """Return *node* with every ``@context`` reference to the bundled context inlined.
 
@@ -129,6 +145,8 @@ def inline_contexts(node: Any, depth: int = 0, protected: bool = False) -> Any:
             f"Dokumentet är nästlat i mer än {MAX_DEPTH} nivåer.",
         )
     if isinstance(node, dict):
+        if "@value" in node:
+            _check_value_object(node)
         if "@context" in node:
             context, protected = _inline_context_value(node["@context"], protected)
         out = {}

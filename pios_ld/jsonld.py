@@ -87,8 +87,8 @@ def _inline_context_value(value: Any, protected: bool) -> tuple[Any, bool]:
         imported = value.get("@import")
         if imported is not None and imported != CONTEXT_URL:
             raise _refuse(imported)
-        local = {key: inline_contexts(item, 0, protected) for key, item in value.items()
-                 if key != "@import"}
+        # a term's own (property-scoped) context may override protected terms: not checked
+        local = {key: inline_contexts(item) for key, item in value.items() if key != "@import"}
         if protected:
             _check_protected(local)
         if imported is None:

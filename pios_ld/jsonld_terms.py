@@ -5,11 +5,16 @@ without one Python object per quad (building those costs more than validating th
 the bundled context's term definitions, compiled once, and handles documents written in that
 context's plain form (what nodes publish and the examples show) and the feed's form: the context
 ``[CONTEXT_URL, FEED_CONTEXT]`` of :mod:`pios_ld.feed` (compiled once too) and a top-level
-``@graph``. On anything else — another or a nested context, any other ``@graph``, ``@value``
-objects, nulls, large or type-coerced floats, relative or invalid IRIs, unknown keys, odd
-language tags, escaped surrogates — it hands the document to :func:`pios_ld.jsonld.parse_jsonld`,
-so it always gives the standard parser's triples and raises its errors (remote contexts
-included); the test suite compares the two.
+``@graph``. The context may be the URL or the bundled context written out in full, as a node's
+feed pages carry it (:func:`pios_ld.feed.serialize`); that is compared with the bundled context
+exactly, as JSON. On anything else — another, a changed or a nested context, any other
+``@graph``, keywords, ``@value`` objects, nulls (``"id": null`` included), large or type-coerced
+floats, relative or invalid IRIs, unknown keys, language tags that are not well-formed BCP 47,
+blank-node labels that N-Triples cannot write, escaped surrogates, documents over 8 MB — it hands
+the document to :func:`pios_ld.jsonld.parse_jsonld`, so it always gives the standard parser's
+triples and raises its errors (remote contexts included); the test suite compares the two, also
+on randomly mutated documents (``tests/pios_ld/test_properties.py``). :func:`read` also says
+which route read a document.
 """
 
 from __future__ import annotations

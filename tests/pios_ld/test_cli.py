@@ -218,3 +218,12 @@ def test_an_integer_of_4301_digits_is_judged_not_a_traceback(tmp_path):
     assert result.exit_code == 1  # a number is no identifier: a violation
     assert isinstance(result.exception, SystemExit)
     assert "identifier" in result.output
+
+
+def test_an_rdf_1_2_triple_term_is_unreadable_not_a_traceback(tmp_path):
+    path = tmp_path / "triple-term.ttl"
+    path.write_text('<https://a.se/x> <http://p.se/p> '
+                    '<<( <https://a.se/x> <http://p.se/p> "x" )>> .')
+    result = run(str(path), "--lang", "en")
+    assert result.exit_code == 2
+    assert "RDF 1.2" in result.output

@@ -248,7 +248,10 @@ def parse_jsonld(data: bytes | str | dict | list, base_iri: str | None = None) -
 
 
 def _dumps(document: Any) -> str:
-    """JSON text of *document*, with each :class:`Number` written as it was read."""
+    """JSON text of *document*, with each :class:`Number` written as it was read and other
+    characters as they are (not as ``\\u`` escapes, which would make a string up to six times
+    longer for the parser's buffer than in the document). A lone surrogate (from an escape such
+    as ``"\\ud800"``) is no character: refused, as pyoxigraph refuses it."""
     numbers: list[str] = []
     nonce = secrets.token_hex(8)
 
@@ -258,7 +261,11 @@ def _dumps(document: Any) -> str:
         numbers.append(value.text)
         return f"\x00{nonce}:{len(numbers) - 1}\x00"
 
-    text = json.dumps(document, default=placeholder)
+    text = json.dumps(document, default=placeholder, ensure_ascii=False)
+    if _SURROGATES.search(text):
+        raise ParseError("Not valid JSON-LD: a string holds a lone surrogate (\\ud800–\\udfff).",
+                         "Inte giltig JSON-LD: en sträng innehåller ett ensamt surrogat "
+                         "(\\ud800–\\udfff).")
     if not numbers:
         return text
     return re.sub(f'"\\\\u0000{nonce}:(\\d+)\\\\u0000"',

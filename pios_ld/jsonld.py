@@ -2,7 +2,12 @@
 
 Parsing goes through pyoxigraph (fast, and it never loads a remote context by itself); the
 bundled context is inlined in place of its URL before parsing, and any other remote context is
-refused with :class:`~pios_ld.errors.RemoteContextError`.
+refused with :class:`~pios_ld.errors.RemoteContextError`. Where pyoxigraph departs from JSON-LD
+1.1, :func:`parse_jsonld` gives the specification's answer (docs/decisions/0007): a redefined
+protected term of the bundled context and an ill-formed value object are errors, an integer from
+10^20 to 10^21 stays an ``xsd:integer``. :func:`load_json` takes UTF-8 only, refuses ``NaN`` and
+keeps numbers Python cannot hold as their text (:class:`Number`); every failure is a
+:class:`~pios_ld.errors.ParseError`.
 
 :func:`pios_ld.jsonld_terms.read_terms` reads the same documents straight into plain terms for
 validation, and gives the same triples as :func:`parse_jsonld`. Framing and compaction back to the

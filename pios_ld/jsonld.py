@@ -30,6 +30,7 @@ from pyld import jsonld as pyld_jsonld
 
 from pios_ld import vocab_paths
 from pios_ld.errors import ParseError, RemoteContextError
+from pios_ld.ntriples import BLANK_LABEL
 
 CONTEXT_URL = "https://w3id.org/pios/context.jsonld"
 #: How deeply a document may nest objects and arrays; deeper is refused, not parsed.
@@ -249,7 +250,7 @@ def parse_jsonld(data: bytes | str | dict | list, base_iri: str | None = None) -
             "mer).") from exc
     except RecursionError as exc:
         raise _too_deep() from exc
-    return _integers_as_integers(quads, document)
+    return _writable_labels(_integers_as_integers(quads, document))
 
 
 def _dumps(document: Any) -> str:
@@ -275,6 +276,26 @@ def _dumps(document: Any) -> str:
         return text
     return re.sub(f'"\\\\u0000{nonce}:(\\d+)\\\\u0000"',
                   lambda m: numbers[int(m.group(1))], text)
+
+
+def _writable_labels(quads: list[ox.Quad]) -> list[ox.Quad]:
+    """The quads with every blank node whose label N-Triples cannot carry (pyoxigraph keeps
+    ``_:a:b`` and ``_::``) given a fresh label, so that no label is ever written raw."""
+    good: set[str] = set()
+    renamed: dict[str, ox.BlankNode] = {}
+
+    def fix(term: Any) -> Any:
+        if not isinstance(term, ox.BlankNode) or term.value in good:
+            return term
+        if BLANK_LABEL.fullmatch(term.value):
+            good.add(term.value)
+            return term
+        return renamed.setdefault(term.value, ox.BlankNode())
+
+    out = [ox.Quad(fix(q.subject), q.predicate, fix(q.object), fix(q.graph_name))
+           if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
+           or isinstance(q.graph_name, ox.BlankNode) else q for q in quads]
+    return out if renamed else quads
 
 
 _DOUBLE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#double")

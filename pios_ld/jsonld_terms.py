@@ -36,6 +36,7 @@ from pios_ld.jsonld import (
     load_json,
     parse_jsonld,
 )
+from pios_ld.ntriples import BLANK_LABEL
 from pios_ld.terms import RDF_LANGSTRING, RDF_TYPE, XSD, XSD_STRING, TermGraph
 
 
@@ -78,14 +79,6 @@ _LANGUAGE = re.compile(
     r"|x(?:-[a-z0-9]{1,8})+)",
     re.IGNORECASE | re.ASCII,
 )
-_PN_CHARS_BASE = ("A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D"
-                  "\u037F-\u1FFF\u200C-\u200D\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF"
-                  "\uF900-\uFDCF\uFDF0-\uFFFD\U00010000-\U000EFFFF")
-_PN_CHARS = _PN_CHARS_BASE + "_\\-0-9\u00B7\u0300-\u036F\u203F-\u2040"
-#: The label of a ``_:`` blank-node identifier as N-Triples writes it (BLANK_NODE_LABEL, without
-#: ``:``). JSON-LD 1.1 would relabel any other label; the store's parser drops the node, so this
-#: reader declines it and never writes such a label.
-_BLANK_LABEL = re.compile(f"[{_PN_CHARS_BASE}_0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?")
 #: Documents larger than this take the standard route: the store's parser refuses a single
 #: string of about 8 MiB (its buffer), and only it knows exactly where that limit lies.
 _FAST_MAX_BYTES = 8_000_000
@@ -182,7 +175,7 @@ def _iri(value: Any, compiled: _Compiled, vocab: str | None = None, terms: bool 
     prefix, colon, local = value.partition(":")
     if colon:
         if prefix == "_":
-            if not blank or not _BLANK_LABEL.fullmatch(local):
+            if not blank or not BLANK_LABEL.fullmatch(local):
                 raise _Decline
             return "_:j" + local
         if prefix in compiled.prefixes and not local.startswith("//"):

@@ -203,3 +203,38 @@ def test_engine_equals_pyshacl_on_mutated_documents(doc):
     event("conforms" if reference.conforms else "violations")
     assert Counter(r.key() for r in fast.results) == Counter(r.key() for r in reference.results)
     assert fast.conforms == reference.conforms
+
+
+SMALL = {"@context": jsonld.CONTEXT_URL, "id": "https://pios.example.se/initiatives/x",
+         "type": "Initiative", "identifier": "x"}
+
+language_tags = st.one_of(
+    st.from_regex(r"[a-zA-Z0-9]{1,9}(-[a-zA-Z0-9]{1,9}){0,6}", fullmatch=True),
+    st.lists(st.sampled_from(["sv", "en", "x", "a", "u", "1", "1996", "latn", "se", "419",
+                              "abc", "abcde", "abcdefgh", "i", "gb", "oed", "min", "nan"]),
+             min_size=1, max_size=6).map("-".join),
+)
+
+
+@given(language_tags)
+def test_fast_reader_judges_language_tags_as_the_store_does(tag):
+    text = json.dumps({**SMALL, "title": {tag: "Titel"}, "goal": {"@value": "Mål",
+                                                                  "@language": tag}})
+    graph = jsonld_terms.read_terms(text)
+    assert _canonical(graph.to_triples()) == _canonical(jsonld.parse_jsonld(text))
+
+
+@given(st.text(min_size=0, max_size=6))
+def test_fast_reader_judges_blank_node_labels_as_the_store_does(label):
+    text = json.dumps({**SMALL, "budget": {"id": "_:" + label, "value": 1},
+                       "reuses": ["_:" + label]}, ensure_ascii=False)
+    try:
+        expected = jsonld.parse_jsonld(text)
+    except PiosError:
+        with pytest.raises(PiosError):
+            jsonld_terms.read_terms(text)
+        return
+    graph = jsonld_terms.read_terms(text)
+    assert _canonical(graph.to_triples()) == _canonical(expected)
+    written = ntriples.serialize(graph.triples())
+    assert len(list(ox.parse(written, format=ox.RdfFormat.N_TRIPLES))) == len(graph)

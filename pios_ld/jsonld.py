@@ -167,15 +167,19 @@ def inline_contexts(node: Any, depth: int = 0, protected: bool = False) -> Any:
     return node
 
 
-class Number:
+class Number(float):
     """A JSON number Python cannot hold as it is written: an integer of more digits than
     Python converts (``sys.get_int_max_str_digits``) or a float beyond the double range. It
-    keeps the text, which :func:`parse_jsonld` hands to the store's parser unchanged."""
+    keeps the text, which :func:`parse_jsonld` hands to the store's parser unchanged. As a
+    float it is infinite, so that other code that writes the document as JSON gets
+    ``Infinity``, which no JSON-LD parser accepts (an input error, not a crash)."""
 
     __slots__ = ("text",)
 
-    def __init__(self, text: str) -> None:
-        self.text = text
+    def __new__(cls, text: str) -> Number:
+        number = super().__new__(cls, "-inf" if text.startswith("-") else "inf")
+        number.text = text
+        return number
 
     def __repr__(self) -> str:
         return f"Number({self.text[:20]!r}{'…' if len(self.text) > 20 else ''})"
@@ -258,22 +262,36 @@ def _dumps(document: Any) -> str:
     characters as they are (not as ``\\u`` escapes, which would make a string up to six times
     longer for the parser's buffer than in the document). A lone surrogate (from an escape such
     as ``"\\ud800"``) is no character: refused, as pyoxigraph refuses it."""
-    numbers: list[str] = []
-    nonce = secrets.token_hex(8)
-
-    def placeholder(value: Any) -> str:
-        if not isinstance(value, Number):
-            raise TypeError(f"not JSON: {value!r}")
-        numbers.append(value.text)
-        return f"\x00{nonce}:{len(numbers) - 1}\x00"
-
-    text = json.dumps(document, default=placeholder, ensure_ascii=False)
+    try:
+        text = json.dumps(document, ensure_ascii=False, allow_nan=False)
+    except ValueError:  # an infinite float: a Number (json.loads makes no other)
+        text = _dumps_numbers(document)
     if _SURROGATES.search(text):
         raise ParseError("Not valid JSON-LD: a string holds a lone surrogate (\\ud800–\\udfff).",
                          "Inte giltig JSON-LD: en sträng innehåller ett ensamt surrogat "
                          "(\\ud800–\\udfff).")
-    if not numbers:
-        return text
+    return text
+
+
+def _dumps_numbers(document: Any) -> str:
+    numbers: list[str] = []
+    nonce = secrets.token_hex(8)
+
+    def marked(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {key: marked(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [marked(value) for value in node]
+        if isinstance(node, Number):
+            numbers.append(node.text)
+            return f"\x00{nonce}:{len(numbers) - 1}\x00"
+        return node
+
+    try:
+        text = json.dumps(marked(document), ensure_ascii=False, allow_nan=False)
+    except ValueError as exc:
+        raise ParseError("Not valid JSON: a number is not finite.",
+                         "Inte giltig JSON: ett tal är inte ändligt.") from exc
     return re.sub(f'"\\\\u0000{nonce}:(\\d+)\\\\u0000"',
                   lambda m: numbers[int(m.group(1))], text)
 

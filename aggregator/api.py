@@ -77,6 +77,35 @@ def metrics() -> Response:
     return Response(body, content_type=CONTENT_TYPE)
 
 
+#: Longest free text /api/similar reads (a draft's title and description fit many times over).
+SIMILAR_MAX_TEXT = 20_000
+
+
+@blueprint.route("/api/similar")
+def similar() -> Response:
+    """Initiatives of the same kind at other organisations (DESIGN §9)."""
+    text = (request.args.get("text") or "").strip()
+    initiative = (request.args.get("initiative") or "").strip()
+    if not text and not initiative:
+        raise InputError(
+            "Say what to compare: ?text=… (a draft's title and description) or "
+            "?initiative=IRI (an initiative in the national graph).",
+            "Ange vad som ska jämföras: ?text=… (ett utkasts titel och beskrivning) eller "
+            "?initiative=IRI (ett initiativ i den nationella grafen).")
+    if len(text) > SIMILAR_MAX_TEXT:
+        raise InputError(f"The text is longer than {SIMILAR_MAX_TEXT:,} characters.",
+                         f"Texten är längre än {SIMILAR_MAX_TEXT:,} tecken.")
+    raw = request.args.get("limit", "10")
+    if not raw.isdigit() or not 1 <= int(raw) <= 100:
+        raise InputError(f"limit is a whole number from 1 to 100, not {raw!r}.",
+                         f"limit är ett heltal från 1 till 100, inte {raw!r}.")
+    search = current_app.extensions["pios"].similar
+    results = search.search(text=text, initiative=initiative or None, limit=int(raw))
+    response = jsonify({"results": results, "complete": search.ready.is_set()})
+    response.headers["Access-Control-Allow-Origin"] = "*"  # a node's editor asks from its page
+    return response
+
+
 def _check_admin() -> None:
     state = current_app.extensions["pios"]
     token = request.headers.get("X-Pios-Admin", "")

@@ -14,6 +14,7 @@ from pios_ld.aggregator.instance import Instance
 from pios_ld.aggregator.monitor import Monitor, folder_bytes, gauge, node_states
 from pios_ld.aggregator.queryworker import QueryPool
 from pios_ld.aggregator.service import CrawlService
+from pios_ld.aggregator.similarsearch import SimilarSearch
 from pios_ld.aggregator.store import latest_snapshot
 from pios_ld.aggregator.ui import UI
 
@@ -32,9 +33,10 @@ class State:
         self._snapshot = str(latest_snapshot(instance.snapshots) or "")
         self._snapshot_lock = threading.Lock()
         self.monitor = Monitor()
+        self.similar = SimilarSearch(self.store, instance.registry)
         self.service = CrawlService(self.crawler, self.settings["ping_interval"],
-                                    on_commit=self.publish, on_outcome=self.monitor.crawled,
-                                    on_finished=self.monitor.run_finished)
+                                    on_commit=self.publish, on_outcome=self._crawled,
+                                    on_finished=self._finished)
         self.monitor.watch(self._live_metrics)
         self.admin_token: str | None = None
         self._closed = False
@@ -44,6 +46,15 @@ class State:
         path = str(self.store.snapshot())
         with self._snapshot_lock:
             self._snapshot = path
+
+    def _crawled(self, outcome) -> None:
+        self.monitor.crawled(outcome)
+        if outcome.status != "unchanged" and outcome.status != "failed":
+            self.similar.node_changed(outcome.node.graph)
+
+    def _finished(self, outcomes) -> None:
+        self.monitor.run_finished(outcomes)
+        self.similar.forget_removed()
 
     def _live_metrics(self):
         folder = Path(self.instance.folder)

@@ -359,6 +359,38 @@ def serve_command(instance: str, host: str | None, port: int | None, log_format:
         log.info("stopped")
 
 
+@aggregator.command("backup")
+@click.argument("instance", type=click.Path(file_okay=False))
+@click.argument("target", type=click.Path(file_okay=False))
+def backup_command(instance: str, target: str) -> None:
+    """Back up the instance (store snapshot, registry, settings) into the new folder TARGET.
+
+    Works while `serve` runs. Restore with `pios aggregator restore`.
+    """
+    from pios_ld.aggregator.backup import backup
+
+    try:
+        out = backup(Instance.open(instance), target)
+    except PiosError as exc:
+        _fail(exc)
+    click.echo(f"Backed up {instance} to {out}.")
+
+
+@aggregator.command("restore")
+@click.argument("backup_folder", metavar="BACKUP", type=click.Path(file_okay=False))
+@click.argument("instance", type=click.Path(file_okay=False))
+def restore_command(backup_folder: str, instance: str) -> None:
+    """Make the new instance folder INSTANCE from a backup made by `pios aggregator backup`."""
+    from pios_ld.aggregator.backup import restore
+
+    try:
+        out = restore(backup_folder, instance)
+    except PiosError as exc:
+        _fail(exc)
+    click.echo(f"Restored {backup_folder} as the instance {out}; the next crawl reads every "
+               "node in full.")
+
+
 @aggregator.command("dump")
 @click.argument("instance", type=click.Path(file_okay=False))
 @click.argument("outfile", type=click.Path(dir_okay=False))

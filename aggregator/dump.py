@@ -19,8 +19,9 @@ from pios_ld.aggregator.store import HISTORY_DATASET, NATIONAL, open_snapshot
 
 from pios_ld import __version__
 from pios_ld.clock import utc_text
+from pios_ld.namespaces import DCAT, DCT, GRAPH, PIOS, SD, VOID, XSD, Pios
 
-VOID_GRAPH = "https://w3id.org/pios/graph/void"
+VOID_GRAPH = GRAPH + "void"
 
 
 def describe(national: ox.Store, history: ox.Store, node_graphs: list[str], dump_url: str,
@@ -28,18 +29,18 @@ def describe(national: ox.Store, history: ox.Store, node_graphs: list[str], dump
     """The VoID/DCAT description of a dump, in Turtle."""
     total = len(national) + len(history)
     initiatives = next(iter(national.query(
-        "SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a <https://w3id.org/pios/vocab#Initiative> }",
+        f"SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE {{ ?i a <{Pios.Initiative}> }}",
         use_default_graph_as_union=True)))["n"]
     subsets = "\n".join(
         f"<{dump_url}#graph-{i}> a void:Dataset ; sd:name <{g}> .\n"
         f"<{dump_url}> void:subset <{dump_url}#graph-{i}> ."
         for i, g in enumerate([*node_graphs, HISTORY, CRAWL_LOG, REFERENCE]))
     endpoint = f"    void:sparqlEndpoint <{sparql_url}> ;\n" if sparql_url else ""
-    return f"""@prefix void: <http://rdfs.org/ns/void#> .
-@prefix dcat: <http://www.w3.org/ns/dcat#> .
-@prefix dct: <http://purl.org/dc/terms/> .
-@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+    return f"""@prefix void: <{VOID}> .
+@prefix dcat: <{DCAT}> .
+@prefix dct: <{DCT}> .
+@prefix sd: <{SD}> .
+@prefix xsd: <{XSD}> .
 
 <{dump_url}> a void:Dataset, dcat:Dataset ;
     dct:title "Sveriges offentliga digitaliseringsinitiativ (PIOS)"@sv,
@@ -52,7 +53,7 @@ def describe(national: ox.Store, history: ox.Store, node_graphs: list[str], dump
     void:triples {total} ;
     void:entities {initiatives.value} ;
     void:dataDump <{dump_url}> ;
-{endpoint}    void:vocabulary <https://w3id.org/pios/vocab#> ;
+{endpoint}    void:vocabulary <{PIOS}> ;
     dcat:distribution [ a dcat:Distribution ; dcat:downloadURL <{dump_url}> ;
         dcat:mediaType "application/n-quads" ; dcat:compressFormat "application/gzip" ] .
 {subsets}

@@ -16,13 +16,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PREFIXES = """PREFIX pios: <https://w3id.org/pios/vocab#>
-PREFIX dct: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX schema: <https://schema.org/>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX phase: <https://w3id.org/pios/concept/phase/>
-PREFIX theme: <https://w3id.org/pios/concept/theme/>
+from pios_ld.namespaces import DCT, PHASE, PIOS, PROV, SCHEMA, SKOS, THEME
+
+PREFIXES = f"""PREFIX pios: <{PIOS}>
+PREFIX dct: <{DCT}>
+PREFIX skos: <{SKOS}>
+PREFIX schema: <{SCHEMA}>
+PREFIX prov: <{PROV}>
+PREFIX phase: <{PHASE}>
+PREFIX theme: <{THEME}>
 """
 
 #: The datasets an example can run on, and the endpoint of each.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +35,10 @@ class QuerySyntaxError(PiosError):
     code = "query-syntax"
 
 
+class UnknownFunction(Exception):
+    """The query calls a function pyoxigraph does not know (its IRI is the argument)."""
+
+
 class Busy(PiosError):
     status = 503
     code = "busy"
@@ -44,6 +49,15 @@ class Answer:
     media_type: str
     body: bytes
     count: int
+
+
+#: pyoxigraph's message for a function it does not know (raised while the query runs).
+_UNKNOWN_FUNCTION = re.compile(r"The custom function <([^>]*)> is not supported")
+
+
+def _unbound(*_args: Any) -> None:
+    """An extension function this endpoint does not have: its value is an error (unbound)."""
+    return None
 
 
 def _worker_main(connection) -> None:  # runs in the child process
@@ -65,17 +79,25 @@ def _worker_main(connection) -> None:  # runs in the child process
                 stores[snapshot, dataset] = (open_snapshot(snapshot, dataset) if snapshot
                                              else ox.Store())
             store = stores[snapshot, dataset]
-            options: dict[str, Any] = {}
+            options: dict[str, Any] = {"base_iri": request.get("base_iri")}
             if request["default_graph"] is not None:
                 options["default_graph"] = [ox.NamedNode(g) for g in request["default_graph"]]
-            elif dataset == NATIONAL:  # the default graph is the union of the node graphs
+            if request.get("named_graphs") is not None:
+                options["named_graphs"] = [ox.NamedNode(g) for g in request["named_graphs"]]
+            union = request.get("union")
+            if union is None:  # not said: the dataset's own default graph
+                union = dataset == NATIONAL and request["default_graph"] is None
+            if union:  # the default graph is the union of the node graphs
                 options["use_default_graph_as_union"] = True
+            if request.get("unsupported"):  # unknown functions: an error, i.e. unbound
+                options["custom_functions"] = {ox.NamedNode(f): _unbound
+                                               for f in request["unsupported"]}
             answer = store.query(request["query"], **options)
             cap = request["max_results"]
             name = results.negotiate(request["accept"], isinstance(answer, ox.QueryTriples),
                                      request["format"])
             if isinstance(answer, ox.QueryBoolean):
-                body, count = results.boolean(bool(answer), name), 1
+                (name, body), count = results.boolean(bool(answer), name), 1
             elif isinstance(answer, ox.QuerySolutions):
                 variables = [v.value for v in answer.variables]
                 rows = []
@@ -85,7 +107,7 @@ def _worker_main(connection) -> None:  # runs in the child process
                         connection.send(("too-many", cap))
                         break
                 else:
-                    body, count = results.solutions(variables, rows, name), len(rows)
+                    (name, body), count = results.solutions(variables, rows, name), len(rows)
                     connection.send(("ok", results.media_type(name), body, count))
                 continue
             else:
@@ -97,12 +119,16 @@ def _worker_main(connection) -> None:  # runs in the child process
                 if len(statements) > cap:
                     connection.send(("too-many", cap))
                     continue
-                body, count = results.triples(statements, name), len(statements)
+                (name, body), count = results.triples(statements, name), len(statements)
             connection.send(("ok", results.media_type(name), body, count))
         except SyntaxError as exc:
             connection.send(("syntax", str(exc)))
         except results.NotAcceptable as exc:
-            connection.send(("not-acceptable", str(exc)))
+            connection.send(("not-acceptable", exc.message, exc.message_sv))
+        except RuntimeError as exc:
+            unknown = _UNKNOWN_FUNCTION.fullmatch(str(exc))
+            connection.send(("unknown-function", unknown.group(1)) if unknown
+                            else ("error", f"RuntimeError: {exc}"))
         except Exception as exc:  # noqa: BLE001 - reported to the client, the worker lives on
             connection.send(("error", f"{type(exc).__name__}: {exc}"))
 
@@ -145,7 +171,13 @@ class QueryPool:
         self._idle.put(worker)
 
     def run(self, query: str, snapshot: str | None, default_graph: list[str] | None,
-            accept: str | None, fmt: str | None = None, dataset: str = "national") -> Answer:
+            accept: str | None, fmt: str | None = None, dataset: str = "national", *,
+            named_graphs: list[str] | None = None, union: bool | None = None,
+            base_iri: str | None = None, unsupported: tuple[str, ...] = ()) -> Answer:
+        """Answer *query*; *default_graph* and *named_graphs* (lists of IRIs, ``[]`` for none)
+        replace the query's own dataset, *union* makes the default graph the union of the named
+        graphs (``None``: the dataset's usual default graph), *unsupported* names functions to
+        evaluate as errors. Raises :class:`UnknownFunction` for a function pyoxigraph lacks."""
         try:
             worker = self._idle.get(timeout=self.timeout)
         except queue.Empty as exc:
@@ -153,7 +185,9 @@ class QueryPool:
                        "Alla frågearbetare är upptagna; försök igen strax.") from exc
         worker.connection.send({"query": query, "snapshot": snapshot, "accept": accept,
                                 "format": fmt, "default_graph": default_graph,
-                                "dataset": dataset,
+                                "dataset": dataset, "named_graphs": named_graphs,
+                                "union": union, "base_iri": base_iri,
+                                "unsupported": list(unsupported),
                                 "max_results": self.max_results})
         if not worker.connection.poll(self.timeout):
             with self._lock:
@@ -186,10 +220,11 @@ class QueryPool:
             raise QuerySyntaxError(f"SPARQL syntax error: {reply[1]}",
                                    f"Syntaxfel i SPARQL-frågan: {reply[1]}")
         if kind == "not-acceptable":
-            error = PiosError(f"No result format fits {reply[1]!r}.",
-                              f"Inget resultatformat passar {reply[1]!r}.")
-            error.status = 406
-            raise error
+            from pios_ld.aggregator.results import NotAcceptable
+
+            raise NotAcceptable(reply[1], reply[2])
+        if kind == "unknown-function":
+            raise UnknownFunction(reply[1])
         raise PiosError(f"The query failed: {reply[1]}", f"Frågan misslyckades: {reply[1]}")
 
     def close(self) -> None:

@@ -7,27 +7,34 @@ Two datasets, two endpoints (``docs/decisions/0005-two-datasets.md``):
 - ``/sparql/history``: every version read from the nodes' feeds is its default graph, and the
   crawl log (PROV) is the named graph ``https://w3id.org/pios/graph/crawl-log``.
 
-Both take ``GET …?query=…``, ``POST`` with ``application/x-www-form-urlencoded`` (``query=``) or
-``application/sparql-query``; ``default-graph-uri`` chooses another default graph. A query on one
-endpoint that names the other's graphs gets a ``400`` that says where to ask.
+Both speak the SPARQL 1.1 Protocol: requests are read strictly by
+:mod:`~pios_ld.aggregator.protocol` (``400`` with the reason for anything malformed), the dataset
+is the protocol's ``default-graph-uri``/``named-graph-uri``, else the query's ``FROM``/``FROM
+NAMED``, else the endpoint's default dataset; relative IRIs resolve against the endpoint's URL
+(``public_url`` + ``/sparql``, or the URL the request came to). Answers are negotiated and written
+by :mod:`~pios_ld.aggregator.results`. A query on one endpoint that names the other's graphs gets
+a ``400`` that says where to ask. A function the engine does not know is an error inside the
+query (SPARQL §17: a FILTER is false, a BIND or SELECT expression unbound), not a failed request.
 - Updates are refused (``403``), so is ``SERVICE`` — before anything runs.
 - Queries run in worker processes with a timeout (``503``) and a result cap (``413``); one client
   address may run ``sparql_per_client`` queries at once (``429``).
 - ``GET /sparql`` without a query: the query page for a browser, the service description (SPARQL
-  Service Description in Turtle) for anyone else.
+  1.1 Service Description, :mod:`~pios_ld.aggregator.servicedescription`) for anyone else.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import defaultdict
 from contextlib import contextmanager
 
 from flask import Blueprint, Response, current_app, render_template, request
-from pios_ld.aggregator import examples, results, sparqlcheck
-from pios_ld.aggregator.crawllog import CRAWL_LOG, HISTORY, REFERENCE
+from pios_ld.aggregator import examples, protocol, queryworker, servicedescription, sparqlcheck
+from pios_ld.aggregator.crawllog import CRAWL_LOG, HISTORY
 from pios_ld.aggregator.store import HISTORY_DATASET, NATIONAL
 
+from pios_ld import negotiate
 from pios_ld.errors import InputError, PiosError
 
 blueprint = Blueprint("sparql", __name__)
@@ -60,25 +67,14 @@ class _ClientGate:
                 self._running[client] -= 1
 
 
-def _query_from_request() -> str | None:
-    if request.method == "POST":
-        kind = (request.mimetype or "").lower()
-        if kind == "application/sparql-update" or "update" in request.form:
-            raise sparqlcheck.ForbiddenQueryError(
-                "This endpoint is read-only: SPARQL updates are refused.",
-                "Den här tjänsten är skrivskyddad: SPARQL-uppdateringar avvisas.")
-        if kind == "application/sparql-query":
-            return request.get_data(as_text=True)
-        return request.form.get("query") or request.args.get("query")
-    if "update" in request.args:
-        raise sparqlcheck.ForbiddenQueryError(
-            "This endpoint is read-only: SPARQL updates are refused.",
-            "Den här tjänsten är skrivskyddad: SPARQL-uppdateringar avvisas.")
-    return request.args.get("query")
+#: Most distinct unknown functions one query may call (each costs one more run).
+MAX_UNKNOWN_FUNCTIONS = 8
 
 
-def _check_dataset(query: str, dataset: str) -> None:
-    """Refuse a query that names the other dataset's graphs: it could only answer nothing."""
+def _check_dataset(query: str, dataset: str, graphs: tuple[str, ...] = ()) -> None:
+    """Refuse a query (or protocol graphs) naming the other dataset's graphs: it could only
+    answer nothing."""
+    query = " ".join((query, *graphs))
     if dataset == NATIONAL and (HISTORY in query or CRAWL_LOG in query):
         raise InputError(
             "The history and the crawl log are a dataset of their own: ask /sparql/history, "
@@ -96,17 +92,50 @@ def _check_dataset(query: str, dataset: str) -> None:
 
 
 def run_query(query: str, accept: str | None, fmt: str | None = None,
-              default_graphs: list[str] | None = None, dataset: str = NATIONAL):
-    """Check and run *query* on *dataset* in a worker; returns a :class:`queryworker.Answer`."""
+              default_graphs: list[str] | None = None, dataset: str = NATIONAL, *,
+              named_graphs: list[str] | None = None):
+    """Check and run *query* on *dataset* in a worker; returns a :class:`queryworker.Answer`.
+
+    *default_graphs* and *named_graphs* are the protocol's ``default-graph-uri`` and
+    ``named-graph-uri``."""
     app = current_app
-    sparqlcheck.inspect(query)  # refuses updates and SERVICE before anything runs
-    _check_dataset(query, dataset)
+    inspected = sparqlcheck.inspect(query)  # refuses updates and SERVICE before anything runs
+    asked = protocol.QueryRequest(query, tuple(default_graphs or ()), tuple(named_graphs or ()))
+    _check_dataset(query, dataset, asked.default_graphs + asked.named_graphs)
+    chosen = protocol.dataset(asked, inspected.has_dataset, union_by_default=dataset == NATIONAL)
     client = request.remote_addr or "?"
     settings = app.config["PIOS"]
     with app.extensions["pios_gate"].enter(client, int(settings["sparql_per_client"])):
         snapshot = app.extensions["pios"].snapshot()
-        return app.extensions["pios_queries"].run(query, snapshot, default_graphs, accept, fmt,
-                                                  dataset)
+        return _evaluate(query, snapshot, chosen, accept, fmt, dataset)
+
+
+def _evaluate(query: str, snapshot: str, chosen: protocol.Dataset, accept: str | None,
+              fmt: str | None, dataset: str) -> queryworker.Answer:
+    """Run *query* in a worker; a function the engine does not know is run again as an error
+    (unbound), as SPARQL evaluates a function it does not support."""
+    unsupported: tuple[str, ...] = ()
+    while True:
+        try:
+            return current_app.extensions["pios_queries"].run(
+                query, snapshot, chosen.default_graph, accept, fmt, dataset,
+                named_graphs=chosen.named_graphs, union=chosen.union,
+                base_iri=endpoint_url(dataset), unsupported=unsupported)
+        except queryworker.UnknownFunction as exc:
+            if len(unsupported) >= MAX_UNKNOWN_FUNCTIONS or exc.args[0] in unsupported:
+                raise InputError(
+                    f"The query calls more than {MAX_UNKNOWN_FUNCTIONS} functions this endpoint "
+                    "does not know; it has the SPARQL 1.1 functions and XSD casts only.",
+                    f"Frågan anropar fler än {MAX_UNKNOWN_FUNCTIONS} funktioner som tjänsten "
+                    "inte känner till; den har bara SPARQL 1.1:s funktioner och "
+                    "XSD-typomvandlingar.") from exc
+            unsupported += (exc.args[0],)
+
+
+def endpoint_url(dataset: str = NATIONAL) -> str:
+    """The endpoint's URL: the base IRI of its queries and the subject of its description."""
+    root = str(current_app.config["PIOS"]["public_url"] or request.url_root).rstrip("/")
+    return f"{root}/sparql/history" if dataset == HISTORY_DATASET else f"{root}/sparql"
 
 
 @blueprint.route("/sparql", methods=["GET", "POST", "OPTIONS"])
@@ -122,27 +151,26 @@ def history_endpoint() -> Response:
 def _endpoint(dataset: str) -> Response:
     if request.method == "OPTIONS":
         return Response(status=204)
-    query = _query_from_request()
-    if not query:
-        if request.accept_mimetypes.best_match(["text/html", "text/turtle"]) == "text/html":
+    asked = protocol.read(request.method, request.headers.get("Content-Type"),
+                          request.query_string, request.get_data() if request.method == "POST"
+                          else b"")
+    if asked.query is None:
+        offers = [("html", ("text/html", "application/xhtml+xml")),
+                  *((name, (media,)) for name, media in servicedescription.FORMATS.items())]
+        if (negotiate.preferences(request.headers.get("Accept"), offers) or ["turtle"])[0] \
+                == "html":
             return query_page(dataset)
         return service_description(dataset)
-    defaults = request.values.getlist("default-graph-uri") or None
-    fmt = request.values.get("format") or request.values.get("output")
-    try:
-        answer = run_query(query, request.headers.get("Accept"), fmt, defaults, dataset)
-    except results.NotAcceptable as exc:
-        raise InputError(f"No result format fits {exc}.", f"Inget resultatformat passar {exc}.") \
-            from exc
+    answer = run_query(asked.query, request.headers.get("Accept"), asked.format,
+                       list(asked.default_graphs), dataset, named_graphs=list(asked.named_graphs))
     response = Response(answer.body, mimetype=answer.media_type)
-    if answer.media_type.startswith("text/") or "json" in answer.media_type:
-        response.charset = "utf-8"
+    response.charset = "utf-8"
     response.headers["X-Result-Count"] = str(answer.count)
     if request.values.get("download"):
         ext = {"application/sparql-results+json": "json", "application/sparql-results+xml": "xml",
                "text/csv": "csv", "text/tab-separated-values": "tsv", "text/turtle": "ttl",
                "application/n-triples": "nt", "application/ld+json": "jsonld",
-               "application/n-quads": "nq"}[answer.media_type]
+               "application/n-quads": "nq", "application/rdf+xml": "rdf"}[answer.media_type]
         response.headers["Content-Disposition"] = f'attachment; filename="pios-result.{ext}"'
     response.vary.add("Accept")
     return response
@@ -177,42 +205,32 @@ def query_page(dataset: str = NATIONAL) -> Response:
 
 
 def service_description(dataset: str = NATIONAL) -> Response:
-    base = request.url_root.rstrip("/")
-    if dataset == HISTORY_DATASET:
-        url = f"{base}/sparql/history"
-        described = f"""sd:defaultDataset [ a sd:Dataset ;
-        dct:description '''Default graph: every version of every initiative read from the
-nodes' feeds (dct:isVersionOf the initiative, prov:generatedAtTime). Named graph: the crawl log
-(PROV), one prov:Activity per crawl of one node.'''@en ;
-        sd:namedGraph [ sd:name <{CRAWL_LOG}> ] ] ;
-    rdfs:seeAlso <{base}/sparql> ;"""
-    else:
-        url = f"{base}/sparql"
-        described = f"""sd:feature sd:UnionDefaultGraph ;
-    sd:defaultDataset [ a sd:Dataset ;
-        dct:description '''Default graph: the union of the named graphs, that is every node's
-current graph and the reference data. Named graphs: one per node (its base URL) and the reference
-data. The history and the crawl log: {base}/sparql/history.'''@en ;
-        sd:namedGraph [ sd:name <{REFERENCE}> ] ] ;
-    rdfs:seeAlso <{base}/sparql/history> ;"""
-    text = f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
-@prefix dct: <http://purl.org/dc/terms/> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    """The SPARQL 1.1 Service Description of *dataset*'s endpoint, in the RDF syntax asked for
+    (Turtle when none fits), with its named graphs as of the newest snapshot."""
+    other = HISTORY_DATASET if dataset == NATIONAL else NATIONAL
+    statements = servicedescription.describe(endpoint_url(dataset), dataset,
+                                             _named_graphs(dataset), endpoint_url(other))
+    name, body = servicedescription.write(statements, request.headers.get("Accept"))
+    response = Response(body, mimetype=servicedescription.FORMATS[name])
+    response.charset = "utf-8"
+    response.vary.add("Accept")
+    return response
 
-<{url}> a sd:Service ;
-    sd:endpoint <{url}> ;
-    sd:supportedLanguage sd:SPARQL11Query ;
-    sd:resultFormat <http://www.w3.org/ns/formats/SPARQL_Results_JSON>,
-        <http://www.w3.org/ns/formats/SPARQL_Results_XML>,
-        <http://www.w3.org/ns/formats/SPARQL_Results_CSV>,
-        <http://www.w3.org/ns/formats/SPARQL_Results_TSV>,
-        <http://www.w3.org/ns/formats/Turtle>, <http://www.w3.org/ns/formats/N-Triples>,
-        <http://www.w3.org/ns/formats/JSON-LD>, <http://www.w3.org/ns/formats/N-Quads> ;
-    {described}
-    dct:description '''Read-only. Updates and SERVICE are refused; queries have a timeout
-and a result cap.'''@en .
-"""
-    return Response(text, mimetype="text/turtle")
+
+def _named_graphs(dataset: str) -> list[str]:
+    """The named graphs of *dataset* in the newest snapshot (remembered per snapshot)."""
+    app = current_app
+    snapshot = app.extensions["pios"].snapshot()
+    cache = app.extensions.setdefault("pios_named_graphs", {})
+    if (snapshot, dataset) not in cache:
+        answer = app.extensions["pios_queries"].run(
+            "SELECT ?g WHERE { GRAPH ?g { } } ORDER BY ?g", snapshot, None,
+            "application/sparql-results+json", None, dataset, union=False)
+        rows = json.loads(answer.body)["results"]["bindings"]
+        for old in [key for key in cache if key[0] != snapshot]:
+            del cache[old]
+        cache[snapshot, dataset] = [row["g"]["value"] for row in rows]
+    return cache[snapshot, dataset]
 
 
 __all__ = ["blueprint", "run_query", "render_template"]

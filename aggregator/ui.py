@@ -2,15 +2,22 @@
 
 Every page is rendered by :meth:`UI.render` from a template and a ``data`` value; a request for
 the same URL with a ``.json`` suffix or ``Accept: application/json`` gets ``data`` as JSON.
+
+Every value read from a node is escaped (Jinja's autoescaping); an IRI becomes a link only when it
+passes :func:`pios_ld.webpolicy.linkable` (the templates' ``link`` macro), otherwise it is text.
+Every response carries :data:`pios_ld.webpolicy.SECURITY_HEADERS`.
 """
 
 from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Flask, Response, jsonify, render_template, request
 from pios_ld.aggregator.views import Views
+
+from pios_ld.webpolicy import SECURITY_HEADERS, linkable
 
 STRINGS = {
     "National overview": "Nationell översikt",
@@ -133,6 +140,15 @@ class UI:
         self.app = app
         self.state = state
         self.views = Views(state)
+        app.jinja_env.tests["linkable"] = linkable
+        app.after_request(self.secure)
+
+    @staticmethod
+    def secure(response: Response) -> Response:
+        """Add the security headers (a view that set one of its own keeps it)."""
+        for name, value in SECURITY_HEADERS:
+            response.headers.setdefault(name, value)
+        return response
 
     def lang(self) -> str:
         chosen = request.args.get("lang") or request.cookies.get("lang") or "sv"
@@ -161,17 +177,20 @@ class UI:
         response.vary.add("Accept")
         return response
 
+    @staticmethod
+    def _path() -> str:
+        """The request's path as a link on this site (``//host`` or ``/\\host`` would leave it)."""
+        return "/" + request.path.lstrip("/\\")
+
     def json_url(self) -> str:
-        path = request.path.rstrip("/") or ""
+        path = self._path().rstrip("/")
         path = (path or "/index") + ".json"
         return path + (("?" + request.query_string.decode()) if request.query_string else "")
 
     def lang_url(self, lang: str) -> str:
         args = request.args.to_dict()
         args["lang"] = lang
-        from urllib.parse import urlencode
-
-        return request.path + "?" + urlencode(args)
+        return self._path() + "?" + urlencode(args)
 
     @staticmethod
     def table_from_json(body: bytes) -> dict[str, Any]:

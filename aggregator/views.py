@@ -4,10 +4,16 @@ Everything is read from the writer's store in-process with small SPARQL queries 
 graph's default graph (the union of the node graphs and the reference data), an initiative's
 versions from the history dataset; results are cached until the store changes. Organisations'
 kind and county come from :mod:`pios_ld.organizations`.
+
+Every query is a constant string (the module's upper-case names); what a visitor typed or a node
+published reaches a query only as a term bound with pyoxigraph's ``substitutions``, so no text of
+theirs is ever parsed as SPARQL. A value that cannot be a term (an ``iri=`` that is no IRI) finds
+nothing.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import Counter, defaultdict
 from typing import Any
@@ -18,19 +24,92 @@ from pios_ld.aggregator.store import HISTORY_DATASET, NATIONAL
 
 from pios_ld import organizations
 
-P = """PREFIX pios: <https://w3id.org/pios/vocab#>
+P = f"""PREFIX pios: <https://w3id.org/pios/vocab#>
 PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX schema: <https://schema.org/>
 PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX agg: <{AGG}>
 """
 PHASE = "https://w3id.org/pios/concept/phase/"
 THEME = "https://w3id.org/pios/concept/theme/"
-#: Every initiative, as a list of its own: joining such lists (``{ SELECT ?i ?p WHERE { ?i
-#: pios:phase ?p } }``) lets pyoxigraph hash them instead of looking each initiative up in turn.
-INITIATIVES = "{ SELECT ?i WHERE { ?i a pios:Initiative } }"
 KINDS = (organizations.MUNICIPALITY, organizations.REGION, organizations.AGENCY)
 PAGE_SIZE = 50
+
+# -- the queries ---------------------------------------------------------------------------------
+# Constant text; a value a visitor or a node supplied arrives as a bound variable (pyoxigraph's
+# ``substitutions``; a substituted variable must be in the projection). Each condition is a list
+# of initiatives of its own (``{ SELECT ?i ?p WHERE { ?i pios:phase ?p } }``), which lets
+# pyoxigraph join them by hashing instead of looking each initiative up in turn.
+#: Every initiative, as a list of its own.
+INITIATIVES = "{ SELECT ?i WHERE { ?i a pios:Initiative } }"
+LABELS = ("SELECT ?c ?l (LANG(?l) AS ?lang) WHERE { { ?c skos:inScheme ?s } UNION "
+          "{ ?c skos:topConceptOf ?s } ?c skos:prefLabel ?l }")
+BROADER = ("SELECT ?c ?b WHERE { ?c skos:broader ?b ; skos:inScheme "
+           "<https://w3id.org/pios/concept/phase> }")
+PER_ORG = ("SELECT ?o (COUNT(?i) AS ?n) WHERE { " + INITIATIVES + " { SELECT ?i ?o WHERE { "
+           "?i pios:responsibleOrganization ?o } } } GROUP BY ?o")
+PER_PHASE = ("SELECT ?p (COUNT(?i) AS ?n) WHERE { " + INITIATIVES + " { SELECT ?i ?p WHERE { "
+             "?i pios:phase ?p } } } GROUP BY ?p ORDER BY DESC(?n)")
+PER_THEME = ("SELECT ?t (COUNT(?i) AS ?n) WHERE { " + INITIATIVES + " { SELECT ?i ?t WHERE { "
+             "?i pios:theme ?t } } } GROUP BY ?t ORDER BY DESC(?n)")
+MONEY = ("SELECT (SUM(?b) AS ?budget) (COUNT(?b) AS ?n) WHERE { " + INITIATIVES + " { SELECT ?i "
+         "?a WHERE { ?i pios:budget ?a } } { SELECT ?a ?b WHERE { ?a schema:value ?b } } }")
+#: The search's conditions, by the filter that asks for them (``?needle`` is lower case).
+SEARCH_BLOCKS = {
+    "q": ("{ SELECT DISTINCT ?i ?needle WHERE { { ?i dct:title ?text } UNION "
+          "{ ?i dct:description ?text } FILTER(CONTAINS(LCASE(STR(?text)), ?needle)) } }"),
+    "phase": "{ SELECT ?i ?phase WHERE { ?i pios:phase ?phase } }",
+    "theme": "{ SELECT ?i ?theme WHERE { ?i pios:theme ?theme } }",
+    "kind": "{ SELECT ?o ?kind WHERE { ?o pios:organizationType ?kind } }",
+}
+#: The variable each filter binds (``org`` binds the organisation itself).
+SEARCH_VARIABLES = {"q": "needle", "phase": "phase", "theme": "theme", "kind": "kind",
+                    "org": "o"}
+ORGANIZATION_TYPE = "https://w3id.org/pios/concept/organization-type/"
+
+
+def _search_body(filters: list[str]) -> str:
+    """The pattern of a search with *filters*."""
+    blocks = " ".join(SEARCH_BLOCKS[f] for f in filters if f in SEARCH_BLOCKS)
+    return ("{ { SELECT ?i ?o WHERE { ?i pios:responsibleOrganization ?o } } " + blocks
+            + " { SELECT ?i ?modified WHERE { ?i dct:modified ?modified } } }")
+
+
+def search_query(filters: list[str]) -> str:
+    """The search for *filters* (keys of :data:`SEARCH_VARIABLES`): the matching initiatives with
+    their organisation, newest change first. Only constant text is joined, never a value."""
+    bound = "".join(f" ?{SEARCH_VARIABLES[f]}" for f in filters if f != "org")
+    return ("SELECT DISTINCT ?i ?o ?modified" + bound + " WHERE " + _search_body(filters)
+            + " ORDER BY DESC(?modified) ?i")
+
+
+def search_count(filters: list[str]) -> str:
+    """How many initiatives the search for *filters* finds (no row when none)."""
+    bound = "".join(f" ?{SEARCH_VARIABLES[f]}" for f in filters)
+    return ("SELECT (COUNT(DISTINCT ?i) AS ?n)" + bound + " WHERE " + _search_body(filters)
+            + ((" GROUP BY" + bound) if bound else ""))
+
+
+LISTED = ("SELECT ?i ?title (LANG(?title) AS ?lang) ?o ?p ?stale WHERE { ?i dct:title ?title ; "
+          "pios:responsibleOrganization ?o ; pios:phase ?p . OPTIONAL { ?i agg:stale ?stale } }")
+PROPERTIES = "SELECT ?s ?p ?o (LANG(?o) AS ?lang) WHERE { ?s ?p ?o }"
+#: An amount (``?a``, a budget's or a spend's node), looked up from the node itself: with the
+#: initiative bound instead, pyoxigraph would scan every ``schema:value`` first.
+AMOUNT = "SELECT ?a ?v ?c WHERE { ?a schema:value ?v OPTIONAL { ?a schema:currency ?c } }"
+HISTORY = ("SELECT ?s ?v ?when ?phase ?title ?deleted WHERE { ?v dct:isVersionOf ?s ; "
+           "prov:generatedAtTime ?when . OPTIONAL { ?v pios:phase ?phase } "
+           "OPTIONAL { ?v dct:title ?title FILTER(LANG(?title) = 'sv') } "
+           "BIND(EXISTS { ?v a <https://www.w3.org/ns/activitystreams#Delete> } AS ?deleted) } "
+           "ORDER BY ?when")
+REUSED_BY = ("SELECT ?s ?i ?title ?o WHERE { ?i pios:reuses ?s ; pios:responsibleOrganization ?o "
+             ". OPTIONAL { ?i dct:title ?title FILTER(LANG(?title) = 'sv') } }")
+REUSES = ("SELECT ?s ?r ?title WHERE { ?s pios:reuses ?r . OPTIONAL { ?r dct:title ?title "
+          "FILTER(LANG(?title) = 'sv') } }")
+STATUS_UPDATES = ("SELECT ?s ?date ?phase ?health ?summary WHERE { ?s pios:hasStatusUpdate ?u . "
+                  "OPTIONAL { ?u dct:date ?date } OPTIONAL { ?u pios:phase ?phase } "
+                  "OPTIONAL { ?u pios:health ?health } OPTIONAL { ?u pios:summary ?summary } } "
+                  "ORDER BY DESC(?date)")
 
 
 def _v(term) -> Any:
@@ -51,6 +130,14 @@ def code(iri: str | None) -> str | None:
     return iri.rsplit("/", 1)[-1] if iri else None
 
 
+def iri_term(text: str) -> ox.NamedNode | None:
+    """*text* as an IRI to bind, or None when it is not an IRI at all (no such thing to find)."""
+    try:
+        return ox.NamedNode(text)
+    except ValueError:
+        return None
+
+
 class Views:
     def __init__(self, state) -> None:
         self.state = state
@@ -59,8 +146,17 @@ class Views:
         self._lock = threading.Lock()
 
     # -- plumbing ----------------------------------------------------------------------------
-    def rows(self, query: str, dataset: str = NATIONAL) -> list[dict[str, Any]]:
-        result = self.state.store.query(P + query, dataset=dataset)
+    def solutions(self, query: str, dataset: str = NATIONAL,
+                  **bound: ox.NamedNode | ox.Literal) -> ox.QuerySolutions:
+        """The solutions of the constant *query* (lazily), each variable in *bound* set to its
+        term (a substituted variable must be in the query's projection)."""
+        substitutions = {ox.Variable(name): term for name, term in bound.items()}
+        return self.state.store.query(P + query, dataset=dataset, substitutions=substitutions)
+
+    def rows(self, query: str, dataset: str = NATIONAL,
+             **bound: ox.NamedNode | ox.Literal) -> list[dict[str, Any]]:
+        """:meth:`solutions` as dictionaries of plain values."""
+        result = self.solutions(query, dataset, **bound)
         names = [v.value for v in result.variables]
         return [{n: _v(s[n]) for n in names} for s in result]
 
@@ -80,11 +176,7 @@ class Views:
         """Concept IRI → {"sv": label, "en": label}."""
         def make():
             out: dict[str, dict[str, str]] = defaultdict(dict)
-            for r in self.rows("SELECT ?c ?l (LANG(?l) AS ?lang) WHERE { ?c skos:inScheme ?s ; "
-                               "skos:prefLabel ?l }"):
-                out[r["c"]][r["lang"]] = r["l"]
-            for r in self.rows("SELECT ?c ?l (LANG(?l) AS ?lang) WHERE { ?c skos:topConceptOf ?s ;"
-                               " skos:prefLabel ?l }"):
+            for r in self.rows(LABELS):
                 out[r["c"]][r["lang"]] = r["l"]
             return dict(out)
         return self.cached("labels", make)
@@ -97,27 +189,16 @@ class Views:
 
     def broader(self) -> dict[str, str]:
         def make():
-            return {r["c"]: r["b"] for r in self.rows(
-                "SELECT ?c ?b WHERE { ?c skos:broader ?b ; skos:inScheme "
-                "<https://w3id.org/pios/concept/phase> }")}
+            return {r["c"]: r["b"] for r in self.rows(BROADER)}
         return self.cached("broader", make)
 
     # -- pages -------------------------------------------------------------------------------
     def per_org(self) -> dict[str, int]:
-        return self.cached("per_org", lambda: {r["o"]: r["n"] for r in self.rows(
-            f"SELECT ?o (COUNT(?i) AS ?n) WHERE {{ {INITIATIVES} {{ SELECT ?i ?o WHERE {{ "
-            "?i pios:responsibleOrganization ?o } } } GROUP BY ?o")})
+        return self.cached("per_org", lambda: {r["o"]: r["n"] for r in self.rows(PER_ORG)})
 
     def overview(self, lang: str) -> dict[str, Any]:
         def make():
-            phases = self.rows(f"SELECT ?p (COUNT(?i) AS ?n) WHERE {{ {INITIATIVES} {{ SELECT "
-                               "?i ?p WHERE { ?i pios:phase ?p } } } GROUP BY ?p ORDER BY DESC(?n)")
-            themes = self.rows(f"SELECT ?t (COUNT(?i) AS ?n) WHERE {{ {INITIATIVES} {{ SELECT "
-                               "?i ?t WHERE { ?i pios:theme ?t } } } GROUP BY ?t ORDER BY DESC(?n)")
-            money = self.rows(f"SELECT (SUM(?b) AS ?budget) (COUNT(?b) AS ?n) WHERE {{ "
-                              f"{INITIATIVES} {{ SELECT ?i ?a WHERE {{ ?i pios:budget ?a }} }} "
-                              "{ SELECT ?a ?b WHERE { ?a schema:value ?b } } }")
-            return phases, themes, money
+            return self.rows(PER_PHASE), self.rows(PER_THEME), self.rows(MONEY)
         phases, themes, money = self.cached("overview", make)
         per_org = self.per_org()
         orgs = organizations.load()
@@ -170,96 +251,78 @@ class Views:
 
     def search(self, lang: str, q: str = "", phase: str = "", theme: str = "", org: str = "",
                county: str = "", kind: str = "", page: int = 1) -> dict[str, Any]:
-        # each condition is a list of initiatives of its own, joined by hashing (much faster on
-        # pyoxigraph than looking each initiative's properties up one by one)
-        blocks = []
+        nothing = {"total": 0, "page": 1, "pages": 1, "items": []}
+        bound: dict[str, ox.NamedNode | ox.Literal] = {}
         if q:
-            needle = q.lower().replace("\\", "\\\\").replace('"', '\\"')
-            blocks.append(f"{{ SELECT DISTINCT ?i WHERE {{ {{ ?i dct:title ?text }} UNION "
-                          f"{{ ?i dct:description ?text }} "
-                          f'FILTER(CONTAINS(LCASE(STR(?text)), "{needle}")) }} }}')
-        if phase:
-            blocks.append(f"{{ SELECT ?i WHERE {{ ?i pios:phase <{PHASE}{_safe(phase)}> }} }}")
-        if theme:
-            blocks.append(f"{{ SELECT ?i WHERE {{ ?i pios:theme <{THEME}{_safe(theme)}> }} }}")
-        values = ""
-        wanted = None
-        if org:
-            wanted = {org}
-        if county or kind:
-            chosen = {o.iri for o in organizations.load()
-                      if (not county or o.county_name == county) and (not kind or kind in o.kinds)}
-            wanted = chosen if wanted is None else wanted & chosen
-        if wanted is not None:
-            if not wanted:
-                return {"total": 0, "page": 1, "pages": 1, "items": []}
-            values = "VALUES ?o { " + " ".join(f"<{_safe_iri(w)}>" for w in wanted) + " }"
-        # first the page of initiatives (newest change first), then what the list shows of them
-        body = (f"{{ SELECT ?i WHERE {{ {values} ?i pios:responsibleOrganization ?o }} }} "
-                + " ".join(blocks))
-        total = self.rows(f"SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE {{ {body} }}")[0]["n"]
+            bound["needle"] = ox.Literal(q.lower())
+        for name, value, scheme in (("phase", phase, PHASE), ("theme", theme, THEME),
+                                    ("o", org, "")):
+            if value:
+                term = iri_term(scheme + value)
+                if term is None:
+                    return nothing
+                bound[name] = term
+        if kind:
+            if kind not in KINDS:
+                return nothing
+            bound["kind"] = ox.NamedNode(ORGANIZATION_TYPE + kind)
+        filters = [f for f, v in SEARCH_VARIABLES.items() if v in bound]
+        found = self.solutions(search_query(filters), **bound)
+        if county:
+            # the county is not in the graph: the rows are filtered here
+            wanted = {o.iri for o in organizations.load() if o.county_name == county}
+            matches = [(s["i"].value, s["modified"].value) for s in found
+                       if s["o"].value in wanted]
+            total = len(matches)
+        else:
+            counted = self.rows(search_count(filters), **bound)
+            total = counted[0]["n"] if counted else 0
         pages = max(1, -(-total // PAGE_SIZE))
         page = min(max(1, page), pages)
-        chosen_rows = self.rows(
-            f"SELECT ?i ?modified WHERE {{ {body} "
-            f"{{ SELECT ?i ?modified WHERE {{ ?i dct:modified ?modified }} }} }} "
-            f"ORDER BY DESC(?modified) ?i LIMIT {PAGE_SIZE} OFFSET {(page - 1) * PAGE_SIZE}")
-        if not chosen_rows:
-            return {"total": total, "page": page, "pages": pages, "items": []}
-        listed = " ".join(f"<{_safe_iri(r['i'])}>" for r in chosen_rows)
-        shown: dict[str, dict[str, Any]] = defaultdict(dict)
-        for r in self.rows(
-                f"SELECT ?i ?title (LANG(?title) AS ?lang) ?o ?p ?stale WHERE {{ VALUES ?i "
-                f"{{ {listed} }} ?i dct:title ?title ; pios:responsibleOrganization ?o ; "
-                f"pios:phase ?p . OPTIONAL {{ ?i <{AGG}stale> ?stale }} }}"):
-            entry = shown[r["i"]]
-            entry.setdefault("titles", {})[r["lang"] or ""] = r["title"]
-            entry.update(org=r["o"], phase=r["p"], stale=entry.get("stale") or bool(r["stale"]))
+        start = (page - 1) * PAGE_SIZE
+        if county:
+            chosen = matches[start:start + PAGE_SIZE]
+        else:  # only the rows up to the page become Python objects
+            chosen = [(s["i"].value, s["modified"].value)
+                      for s in itertools.islice(found, start, start + PAGE_SIZE)]
         items = []
-        for r in chosen_rows:
-            entry = shown.get(r["i"], {})
-            titles = entry.get("titles", {})
+        for iri, modified in chosen:
+            titles: dict[str, str] = {}
+            entry: dict[str, Any] = {}
+            for r in self.rows(LISTED, i=ox.NamedNode(iri)):
+                titles[r["lang"] or ""] = r["title"]
+                entry.update(org=r["o"], phase=r["p"], stale=entry.get("stale") or bool(r["stale"]))
             title = next((titles[k] for k in (lang, "sv", "en", "") if k in titles),
-                         next(iter(titles.values()), r["i"]))
+                         next(iter(titles.values()), iri))
             o = organizations.by_iri(entry.get("org", ""))
-            items.append({"iri": r["i"], "title": title, "organization": entry.get("org"),
+            items.append({"iri": iri, "title": title, "organization": entry.get("org"),
                           "organizationName": o.name if o else entry.get("org"),
                           "phase": code(entry.get("phase")),
                           "phaseLabel": self.label(entry.get("phase"), lang),
-                          "modified": r["modified"], "stale": bool(entry.get("stale"))})
+                          "modified": modified, "stale": bool(entry.get("stale"))})
         return {"total": total, "page": page, "pages": pages, "items": items}
 
-
     def initiative(self, iri: str, lang: str) -> dict[str, Any] | None:
-        safe = _safe_iri(iri)
-        props = self.rows(f"SELECT ?p ?o (LANG(?o) AS ?lang) WHERE {{ <{safe}> ?p ?o }}")
+        subject = iri_term(iri)
+        if subject is None:
+            return None
+        props = self.rows(PROPERTIES, s=subject)
         if not props:
             return None
         fields: dict[str, list] = defaultdict(list)
         for r in props:
             fields[r["p"]].append({"value": r["o"], "lang": r["lang"] or None})
-        amounts = {r["p"]: r for r in self.rows(
-            f"SELECT ?p ?v ?c WHERE {{ <{safe}> ?p ?a . ?a schema:value ?v . "
-            f"OPTIONAL {{ ?a schema:currency ?c }} }}")}
-        history = self.rows(
-            f"SELECT ?v ?when ?phase ?title ?deleted WHERE {{ "
-            f"?v dct:isVersionOf <{safe}> ; prov:generatedAtTime ?when . "
-            f"OPTIONAL {{ ?v pios:phase ?phase }} "
-            f"OPTIONAL {{ ?v dct:title ?title FILTER(LANG(?title) = 'sv') }} "
-            f"BIND(EXISTS {{ ?v a <https://www.w3.org/ns/activitystreams#Delete> }} AS ?deleted)"
-            f" }} ORDER BY ?when", dataset=HISTORY_DATASET)
-        reused_by = self.rows(
-            f"SELECT ?i ?title ?o WHERE {{ ?i pios:reuses <{safe}> ; "
-            f"pios:responsibleOrganization ?o . OPTIONAL {{ ?i dct:title ?title "
-            f"FILTER(LANG(?title) = 'sv') }} }}")
-        reuses = self.rows(
-            f"SELECT ?r ?title WHERE {{ <{safe}> pios:reuses ?r . OPTIONAL {{ ?r dct:title "
-            f"?title FILTER(LANG(?title) = 'sv') }} }}")
-        status_updates = self.rows(
-            f"SELECT ?date ?phase ?health ?summary WHERE {{ <{safe}> pios:hasStatusUpdate ?u . "
-            f"OPTIONAL {{ ?u dct:date ?date }} OPTIONAL {{ ?u pios:phase ?phase }} "
-            f"OPTIONAL {{ ?u pios:health ?health }} OPTIONAL {{ ?u pios:summary ?summary }} }} "
-            f"ORDER BY DESC(?date)")
+        amounts = {}
+        for prop in (P_PIOS + "budget", P_PIOS + "spentToDate"):
+            for v in fields.get(prop, []):
+                node = iri_term(v["value"])
+                found = self.rows(AMOUNT, a=node) if node is not None else []
+                if found:
+                    amounts[prop] = found[0]
+        history = self.rows(HISTORY, dataset=HISTORY_DATASET, s=subject)
+        reused_by = self.rows(REUSED_BY, s=subject)
+        reuses = self.rows(REUSES, s=subject)
+        status_updates = self.rows(STATUS_UPDATES, s=subject)
 
         def text(prop: str) -> str | None:
             values = fields.get(prop, [])
@@ -321,10 +384,3 @@ def _amount(row: dict | None) -> dict | None:
         return None
     return {"value": row["v"], "currency": code(row["c"]) if row["c"] else "SEK"}
 
-
-def _safe(text: str) -> str:
-    return "".join(ch for ch in text if ch.isalnum() or ch in "-_")
-
-
-def _safe_iri(text: str) -> str:
-    return "".join(ch for ch in text if ch not in '<>"{}|^`\\ \n\t')

@@ -4,9 +4,9 @@
     python benchmarks/aggregator.py --orgs 50 --per-org 20
 
 Writes each organisation's static export (discovery, catalog pages, LDES feed pages, in the
-node's wire format from ``pios_ld.catalog`` / ``pios_ld.feed``, data from ``pios_ld.generate``)
-into a temporary folder, serves the exports with plain static HTTP server processes on loopback,
-registers every node in a fresh aggregator instance, and prints:
+node's wire format from ``pios_ld.catalog`` / ``pios_ld.feed``, data from
+``pios_ld.tools.generate``) into a temporary folder, serves the exports with plain static HTTP
+server processes on loopback, registers every node in a fresh aggregator instance, and prints:
 
 - the full first crawl (fetch, parse, validate, authority check, store) and its rate,
 - an unchanged re-crawl (one conditional GET per node, answered 304),
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import os
 import shutil
 import subprocess
@@ -31,11 +30,11 @@ import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from pios_ld.node.records import ordered
+from exports import write_export  # benchmarks/exports.py
+from loopback import free_port, wait_until_listening  # benchmarks/loopback.py
 
-from pios_ld import catalog as wire_catalog
-from pios_ld import feed as wire_feed
-from pios_ld import generate, organizations
+from pios_ld import organizations
+from pios_ld.tools import generate
 
 
 class StaticHandler(SimpleHTTPRequestHandler):
@@ -75,50 +74,6 @@ def serve(root: str, port: int) -> None:
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     server.daemon_threads = True
     server.serve_forever()
-
-
-def write_export(folder: Path, base_url: str, org, records: list[dict]) -> None:
-    # the bytes a node publishes: its key order, its serialisation, the feed's context inlined
-    records = [ordered(r) for r in sorted(records, key=lambda r: r["identifier"])]
-    (folder / ".well-known").mkdir(parents=True, exist_ok=True)
-    _dump(folder / ".well-known" / "pios", wire_catalog.well_known(base_url, org.iri))
-    modified = max((r["modified"] for r in records), default=None)
-    for page in range(1, wire_catalog.page_count(len(records)) + 1):
-        doc = wire_catalog.catalog_page(base_url, org.iri, modified,
-                                        wire_catalog.paginate(records, page), page, len(records))
-        (folder / wire_catalog.catalog_url(base_url, page).rsplit("/", 1)[1]).write_bytes(
-            wire_catalog.serialize(doc))
-    versions = [wire_feed.Version(seq, r["id"], wire_feed.CREATE, r["modified"], r)
-                for seq, r in enumerate(sorted(records, key=lambda r: r["modified"]), start=1)]
-    (folder / "feed").write_bytes(wire_feed.serialize(wire_feed.stream_document(base_url)))
-    for number in range(1, wire_feed.page_count(len(versions)) + 1):
-        first, last = wire_feed.page_range(number)
-        (folder / f"feed-{number}").write_bytes(wire_feed.serialize(wire_feed.page_document(
-            base_url, number, versions[first - 1:last], len(versions))))
-
-
-def _dump(path: Path, document: dict) -> None:
-    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_up(port: int) -> None:
-    import socket
-
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise SystemExit(f"static server on {port} did not start")
 
 
 def say(label: str, value: str) -> None:
@@ -178,7 +133,7 @@ def run(args, root: Path, children: list) -> None:
         children.append(subprocess.Popen([sys.executable, __file__, "--serve-static",
                                           str(export), str(port)]))
     for port in ports:
-        wait_up(port)
+        wait_until_listening(port, "static server")
 
     folder = root / "aggregator"
     instance_module.init(folder)

@@ -28,15 +28,13 @@ import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from pios_ld.node.records import ordered
+from exports import write_export  # benchmarks/exports.py
 
-from pios_ld import catalog as wire_catalog
-from pios_ld import feed as wire_feed
-from pios_ld import generate, organizations
-from pios_ld.demo import Child, Demo, DemoError, DemoNode, free_port
+from pios_ld import organizations
+from pios_ld.namespaces import DCT, PIOS, PROV, SCHEMA, THEME
+from pios_ld.tools import generate
+from pios_ld.tools.demo import Child, Demo, DemoError, DemoNode, free_port
 
-PIOS = "https://w3id.org/pios/vocab#"
-DCT = "http://purl.org/dc/terms/"
 QUERIES = {
     "initiatives per phase": f"""
         SELECT ?phase (COUNT(DISTINCT ?i) AS ?n) WHERE {{
@@ -47,8 +45,8 @@ QUERIES = {
         GROUP BY ?target ORDER BY DESC(?n) LIMIT 20""",
     "largest elderly-care budgets": f"""
         SELECT ?i ?v WHERE {{
-          ?i <{PIOS}theme> <https://w3id.org/pios/concept/theme/elderly-care> ;
-             <{PIOS}budget> ?b . ?b <https://schema.org/value> ?v }}
+          ?i <{PIOS}theme> <{THEME}elderly-care> ;
+             <{PIOS}budget> ?b . ?b <{SCHEMA}value> ?v }}
         ORDER BY DESC(?v) LIMIT 20""",
     "title search 'hemtjänst'": f"""
         SELECT ?i ?t WHERE {{ ?i a <{PIOS}Initiative> ; <{DCT}title> ?t
@@ -59,7 +57,7 @@ QUERIES = {
         GROUP BY ?org ORDER BY DESC(?n) LIMIT 20""",
     "phase changes in the history (/sparql/history)": f"""
         SELECT ?initiative ?when ?phase WHERE {{
-            ?v <{DCT}isVersionOf> ?initiative ; <http://www.w3.org/ns/prov#generatedAtTime> ?when ;
+            ?v <{DCT}isVersionOf> ?initiative ; <{PROV}generatedAtTime> ?when ;
                <{PIOS}phase> ?phase }}
         ORDER BY ?initiative ?when LIMIT 200""",
 }
@@ -88,35 +86,6 @@ def serve_static(root: Path, port: int) -> None:
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     server.daemon_threads = True
     server.serve_forever()
-
-
-def write_export(folder: Path, base_url: str, org: organizations.Organization,
-                 records: list[dict]) -> None:
-    """Write what a node publishes (discovery, catalog pages, feed) as plain files."""
-    # the bytes a node publishes: its key order, its serialisation, the feed's context inlined
-    records = [ordered(r) for r in sorted(records, key=lambda r: r["identifier"])]
-    (folder / ".well-known").mkdir(parents=True, exist_ok=True)
-    _dump(folder / ".well-known" / "pios", wire_catalog.well_known(base_url, org.iri))
-    modified = max((r["modified"] for r in records), default=None)
-    pages = wire_catalog.page_count(len(records))
-    for page in range(1, pages + 1):
-        doc = wire_catalog.catalog_page(base_url, org.iri, modified,
-                                        wire_catalog.paginate(records, page), page, len(records))
-        (folder / wire_catalog.catalog_url(base_url, page).rsplit("/", 1)[1]).write_bytes(
-            wire_catalog.serialize(doc))
-    versions = [wire_feed.Version(seq, r["id"], wire_feed.CREATE, r["modified"], r)
-                for seq, r in enumerate(sorted(records, key=lambda r: r["modified"]), start=1)]
-    (folder / "feed").write_bytes(wire_feed.serialize(wire_feed.stream_document(base_url)))
-    size = wire_feed.DEFAULT_PAGE_SIZE
-    for number in range(1, wire_feed.page_count(len(versions)) + 1):
-        first, last = wire_feed.page_range(number)
-        doc = wire_feed.page_document(base_url, number, versions[first - 1:last], len(versions),
-                                      size)
-        (folder / f"feed-{number}").write_bytes(wire_feed.serialize(doc))
-
-
-def _dump(path: Path, document: dict) -> None:
-    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
 
 
 # --------------------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ import argparse
 import http.client
 import multiprocessing
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,19 +23,15 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from loopback import free_port, wait_until_listening  # benchmarks/loopback.py
 from pios_ld.node import settings
 from pios_ld.node.records import prepare_many
 from pios_ld.node.store import Store, now
 
-from pios_ld import generate, organizations
+from pios_ld import organizations
+from pios_ld.tools import generate
 
 ORG = "0114"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def seed(instance: Path, base_url: str, initiatives: int, versions: int) -> float:
@@ -128,12 +123,7 @@ def main() -> None:
              str(port), "--threads", str(args.threads)],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ})
         try:
-            for _ in range(200):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    time.sleep(0.05)
+            wait_until_listening(port, "pios node serve")
             ident = store.current()[0].identifier
             cases = [
                 ("catalog page", "/catalog", "application/ld+json"),

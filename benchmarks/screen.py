@@ -39,7 +39,8 @@ from pios_ld.aggregator import digest
 
 from pios_ld import catalog as wire_catalog
 from pios_ld import feed as wire_feed
-from pios_ld import generate, jsonld_terms, organizations
+from pios_ld import jsonld_terms, organizations
+from pios_ld.tools import generate
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent

@@ -43,10 +43,10 @@ BREAKAGES = (
 
 
 def make_catalog(count: int, seed: int) -> dict:
-    """A catalog of *count* initiatives from ``pios_ld.generate`` (or a simple stand-in)."""
+    """A catalog of *count* initiatives from ``pios_ld.tools.generate`` (or a simple stand-in)."""
     org = organizations.load()[0]
     try:
-        from pios_ld import generate
+        from pios_ld.tools import generate
 
         return generate.catalog(org, count, seed=seed, base_url="https://pios.example.se/")
     except (ImportError, AttributeError):

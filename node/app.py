@@ -6,6 +6,7 @@ import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
@@ -24,11 +25,12 @@ from .store import Store
 log = logging.getLogger("pios_ld.node")
 
 
-def create_app(config: settings.Config | Mapping[str, Any]) -> Flask:
+def create_app(config: settings.Config | Mapping[str, Any], access_log: bool = True) -> Flask:
     """A node application for one instance.
 
     *config* is a resolved :class:`~node.settings.Config`, or a mapping with ``instance`` (the
     folder) and any settings, resolved like the CLI does (file, environment, then the mapping).
+    *access_log* is off for a hosted tenant, whose dispatcher writes the access lines.
     """
     if not isinstance(config, settings.Config):
         values = dict(config)
@@ -51,7 +53,7 @@ def create_app(config: settings.Config | Mapping[str, Any]) -> Flask:
     publisher = Publisher(store, config)
     app.extensions["pios_store"] = store
     app.extensions["pios_publisher"] = publisher
-    app.extensions["pios_login_throttle"] = auth.LoginThrottle()
+    app.extensions["pios_login_throttle"] = auth.LoginThrottle(accounts=store.users)
     app.extensions["pios_notifier"] = Notifier(config.aggregator_urls,
                                                f"{config.base_url}/catalog")
 
@@ -78,6 +80,9 @@ def create_app(config: settings.Config | Mapping[str, Any]) -> Flask:
             "csrf_token": auth.csrf_token,
             "version": __version__,
             "static_build": bool(app.config.get("PIOS_STATIC_BUILD")),
+            # where the node's own paths start: a hosted tenant's prefix, "" for a node of its own
+            "root": (urlsplit(config.base_url).path.rstrip("/")
+                     if app.config.get("PIOS_STATIC_BUILD") else request.script_root),
         }
 
     @app.template_filter("page")
@@ -127,7 +132,8 @@ def create_app(config: settings.Config | Mapping[str, Any]) -> Flask:
                             "reason": f"{type(exc).__name__}: {exc}"}), 503
         return jsonify({"status": "ok", "version": __version__, "initiatives": initiatives})
 
-    app.wsgi_app = AccessLog(FastPath(app.wsgi_app, publisher))  # type: ignore[method-assign]
+    fast = FastPath(app.wsgi_app, publisher)
+    app.wsgi_app = AccessLog(fast) if access_log else fast  # type: ignore[method-assign]
     return app
 
 

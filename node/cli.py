@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -75,6 +74,8 @@ def node() -> None:
 @reports_errors
 def init_command(instance: str, org: str | None, base_url: str | None, port: int | None) -> None:
     """Create a node instance folder: database, config file and secret key."""
+    from .instance import check_base_url, create
+
     path = Path(instance)
     if (path / settings.CONFIG_FILE).exists():
         raise PiosError(f"{path} is already a node instance.", f"{path} är redan en nodinstans.")
@@ -83,21 +84,7 @@ def init_command(instance: str, org: str | None, base_url: str | None, port: int
     found = organizations.find(org)
     if not base_url:
         base_url = click.prompt("Publik bas-URL (t.ex. https://pios.example.se)")
-    if not base_url.startswith(("http://", "https://")):
-        raise PiosError(f"The base URL must start with http:// or https://, not {base_url!r}.",
-                        f"Bas-URL:en ska börja med http:// eller https://, inte {base_url!r}.")
-    path.mkdir(parents=True, exist_ok=True)
-    values: dict[str, Any] = {"base_url": base_url.rstrip("/"), "organization": found.iri,
-                              "database": "node.db"}
-    if port:
-        values["port"] = port
-    settings.write_file(path, values)
-    secret = path / settings.SECRET_FILE
-    secret.write_text(secrets.token_urlsafe(48), encoding="utf-8")
-    secret.chmod(0o600)
-    from .store import Store
-
-    Store(path / "node.db")
+    create(path, found.iri, check_base_url(base_url), **({"port": port} if port else {}))
     click.echo(f"Skapade en nod för {found.name} ({found.orgnr_formatted}) i {path}.")
     click.echo(f"Created a node for {found.name} in {path}.")
     click.echo("")
@@ -119,21 +106,158 @@ def serve_command(instance: str, host: str | None, port: int | None,
     """Run the node with the waitress WSGI server."""
     import waitress
 
-    from .app import create_app
+    from pios_ld.logs import AccessLog
 
-    config = _config(instance, host=host, port=port, threads=threads)
-    logs.configure_from(config, log_format, log_level)
-    app = create_app(config)
-    click.echo(f"pios node: {config.base_url} serverad på http://{config.host}:{config.port}/ "
-               "(Ctrl-C avslutar)")
+    from .app import create_app
+    from .hosting import Dispatcher, Hosting, is_hosting
+    from .hostingapp import create_hosting_app
+
+    if is_hosting(instance):  # one installation for several organisations
+        hosting = Hosting(instance)
+        config = hosting.settings({"host": host, "port": port, "threads": threads})
+        logs.configure_from(config, log_format, log_level)
+        app = AccessLog(Dispatcher(hosting, lambda tenant: create_app(tenant, access_log=False),
+                                   index=create_hosting_app(hosting)))
+        names = ", ".join(t.name for t in hosting.tenants()) or "inga ännu / none yet"
+        click.echo(f"pios node: {len(hosting.tenants())} organisationer ({names}) serverade på "
+                   f"http://{config['host']}:{config['port']}/ (Ctrl-C avslutar)")
+    else:
+        config = _config(instance, host=host, port=port, threads=threads)
+        logs.configure_from(config, log_format, log_level)
+        app = create_app(config)
+        click.echo(f"pios node: {config.base_url} serverad på "
+                   f"http://{config.host}:{config.port}/ (Ctrl-C avslutar)")
     sys.stdout.flush()
-    log.info("serving %s on http://%s:%s/", config.base_url, config.host, config.port)
+    log.info("serving on http://%s:%s/", config["host"], config["port"])
     try:
-        waitress.serve(app, host=config.host, port=config.port, threads=config.threads,
+        waitress.serve(app, host=config["host"], port=config["port"], threads=config["threads"],
                        ident="pios-node", connection_limit=500, channel_timeout=60,
                        clear_untrusted_proxy_headers=True)
     finally:
         log.info("stopped")
+
+
+@node.group("tenant")
+def tenant_group() -> None:
+    """One installation for several organisations: add, list and remove tenants.
+
+    HOSTED is the installation's folder; each tenant in it is a complete node instance
+    (HOSTED/tenants/NAME) that the other `pios node` commands take as their INSTANCE.
+    """
+
+
+@tenant_group.command("add")
+@click.argument("hosted", type=click.Path(file_okay=False))
+@click.argument("name")
+@click.option("--org", required=True, help="Organisation: name, municipality code or number.")
+@click.option("--base-url", required=True,
+              help="The tenant's own public base URL: a host (https://pios.vellinge.se) or a "
+              "path on the shared host (https://pios.skane.se/vellinge).")
+@reports_errors
+def tenant_add(hosted: str, name: str, org: str, base_url: str) -> None:
+    """Add the tenant NAME for an organisation (makes HOSTED if it does not exist yet)."""
+    from .hosting import Hosting
+
+    found = organizations.find(org)
+    tenant = Hosting.create(hosted).add(name, found.iri, base_url)
+    click.echo(f"Lade till {found.name} som {tenant.name} på {tenant.config.base_url} / "
+               f"Added {found.name} as {tenant.name} at {tenant.config.base_url}")
+    click.echo(f"  pios node user create {tenant.folder} --name NAMN   # inloggning / login")
+    click.echo(f"  pios node token create {tenant.folder} --name system  # API-nyckel / token")
+
+
+@tenant_group.command("list")
+@click.argument("hosted", type=click.Path(file_okay=False, exists=True))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@reports_errors
+def tenant_list(hosted: str, as_json: bool) -> None:
+    """List the tenants: name, base URL, organisation, folder."""
+    import json
+
+    from .hosting import Hosting
+
+    tenants = [t.as_dict() for t in Hosting(hosted).tenants()]
+    if as_json:
+        click.echo(json.dumps(tenants, ensure_ascii=False, indent=2))
+        return
+    for t in tenants:
+        org = t["organization_name"] or t["organization"]
+        click.echo(f"{t['name']:<20} {t['base_url']:<45} {org}")
+    click.echo(f"{len(tenants)} organisationer / organisations")
+
+
+@tenant_group.command("admin")
+@click.argument("hosted", type=click.Path(file_okay=False))
+@click.option("--name", required=True, help="The administrator's user name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from stdin.")
+@reports_errors
+def tenant_admin(hosted: str, name: str, password_stdin: bool) -> None:
+    """Create a login for the admin page (/_admin), which adds and removes tenants."""
+    from .hosting import Hosting
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Lösenord / password", hide_input=True,
+                                confirmation_prompt=True)
+    Hosting.create(hosted).admins.create(name, password)
+    click.echo(f"Administratören {name} kan logga in på /_admin / The administrator {name} "
+               "can log in at /_admin")
+
+
+@tenant_group.command("remove")
+@click.argument("hosted", type=click.Path(file_okay=False, exists=True))
+@click.argument("name")
+@reports_errors
+def tenant_remove(hosted: str, name: str) -> None:
+    """Stop serving the tenant NAME; its folder is moved to HOSTED/removed/, not deleted."""
+    from .hosting import Hosting
+
+    moved = Hosting(hosted).remove(name)
+    click.echo(f"{name} serveras inte längre; mappen finns i {moved} / {name} is no longer "
+               f"served; its folder is in {moved}")
+
+
+@node.command("backup")
+@click.argument("instance", type=click.Path(file_okay=False, exists=True))
+@click.argument("file", type=click.Path(dir_okay=False))
+@reports_errors
+def backup_command(instance: str, file: str) -> None:
+    """Copy the node's database to FILE while the node runs (SQLite's online backup)."""
+    from pios_ld.backup import copy_database
+
+    from .store import TABLES
+
+    config = _config(instance)
+    if Path(file).exists():
+        raise PiosError(f"{file} exists already: choose a new file.",
+                        f"{file} finns redan: välj en ny fil.")
+    copy_database(config.database_path, file, TABLES)
+    click.echo(f"Säkerhetskopia skriven till {file} / Backup written to {file}")
+
+
+@node.command("restore")
+@click.argument("instance", type=click.Path(file_okay=False, exists=True))
+@click.argument("file", type=click.Path(dir_okay=False, exists=True))
+@reports_errors
+def restore_command(instance: str, file: str) -> None:
+    """Put the backup FILE in place of the node's database (stop the node first).
+
+    The database it replaces is kept beside it as <database>.before-restore.
+    """
+    from pios_ld.backup import check_database, copy_database
+
+    from .store import TABLES
+
+    config = _config(instance)
+    check_database(file, TABLES)
+    database = config.database_path
+    if database.exists():
+        copy_database(database, database.with_name(database.name + ".before-restore"), ())
+    for suffix in ("-wal", "-shm"):
+        database.with_name(database.name + suffix).unlink(missing_ok=True)
+    copy_database(file, database, TABLES)
+    click.echo(f"Återställd från {file} / Restored from {file}")
 
 
 @node.group("token")

@@ -55,9 +55,7 @@ def protect() -> None:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     failed = False
-    target = request.args.get("next") or url_for("editor.index")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("editor.index")
+    target = auth.local_target(request.args.get("next"), url_for("editor.index"))
     if request.method == "POST":
         name = request.form.get("username", "").strip()
         throttle: auth.LoginThrottle = current_app.extensions["pios_login_throttle"]

@@ -5,6 +5,9 @@ request (``304`` when ``If-None-Match`` or ``If-Modified-Since`` says the client
 views and :class:`FastPath` both use it. :class:`FastPath` is WSGI middleware that answers GET and
 HEAD of machine-readable public documents straight from the cache, before Flask builds a request
 context: that is what makes an unchanged catalog cheap to poll.
+
+Every response carries :data:`pios_ld.webpolicy.SECURITY_HEADERS` (Content-Security-Policy and
+the others): :func:`respond` adds them to the documents, :func:`secure` to every other response.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from email.utils import parsedate_to_datetime
 from typing import Any
+
+from pios_ld.webpolicy import SECURITY_HEADERS
 
 from . import negotiate
 from .publish import Entry, Publisher, route
@@ -54,7 +59,7 @@ def respond(entry: Entry, headers_in: Any, head: bool = False,
             vary_accept: bool = True) -> tuple[str, list[tuple[str, str]], bytes]:
     """Status line, headers and body for *entry*; *headers_in* is a mapping of request headers."""
     headers = [("ETag", entry.etag), ("Cache-Control", entry.cache_control), *CORS,
-               ("X-Content-Type-Options", "nosniff")]
+               *SECURITY_HEADERS]
     if entry.last_modified:
         headers.append(("Last-Modified", entry.last_modified))
     vary = "Accept, Accept-Encoding" if vary_accept else "Accept-Encoding"
@@ -69,6 +74,13 @@ def respond(entry: Entry, headers_in: Any, head: bool = False,
         headers.append(("Content-Encoding", "gzip"))
     headers += [("Content-Type", entry.media_type), ("Content-Length", str(len(body)))]
     return "200 OK", headers, b"" if head else body
+
+
+def secure(response: Any) -> Any:
+    """Add the security headers to a Flask response (a view that set one of its own keeps it)."""
+    for name, value in SECURITY_HEADERS:
+        response.headers.setdefault(name, value)
+    return response
 
 
 class _EnvironHeaders:

@@ -2,14 +2,17 @@
 
 Every public resource exists as JSON-LD, Turtle, N-Triples, N-Quads and HTML. A suffix
 (``.jsonld``, ``.ttl``, ``.nt``, ``.nq``, ``.html``) decides; otherwise the ``Accept`` header does
-(RFC 9110: the highest q wins, the more specific range wins among equals, then the resource's own
-preference order). No acceptable format → ``None`` (the caller answers 406).
+(RFC 9110, through :mod:`pios_ld.negotiate`: the highest q wins, the more specific range wins
+among equals, then the resource's own preference order). No acceptable format → ``None`` (the
+caller answers 406).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+
+from pios_ld import negotiate
 
 
 @dataclass(frozen=True)
@@ -52,54 +55,8 @@ def split_suffix(path: str) -> tuple[str, Choice | None]:
     return path, None
 
 
-def _parse(accept: str) -> list[tuple[str, float]]:
-    ranges = []
-    for part in accept.split(","):
-        pieces = [p.strip() for p in part.split(";")]
-        media = pieces[0].lower()
-        if not media:
-            continue
-        q = 1.0
-        for param in pieces[1:]:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    q = max(0.0, min(1.0, float(value)))
-                except ValueError:
-                    q = 0.0
-        ranges.append((media, q))
-    return ranges
-
-
-def _quality(ranges: list[tuple[str, float]], media_type: str) -> tuple[float, int]:
-    """The q the ranges give *media_type*, with how specific the matching range was."""
-    best: tuple[int, float] | None = None
-    kind = media_type.split("/")[0]
-    for media, q in ranges:
-        if media == media_type:
-            specificity = 3
-        elif media == f"{kind}/*":
-            specificity = 2
-        elif media == "*/*":
-            specificity = 1
-        else:
-            continue
-        if best is None or specificity > best[0]:
-            best = (specificity, q)
-    return (best[1], best[0]) if best else (0.0, 0)
-
-
 @lru_cache(maxsize=512)
 def choose(accept: str | None, order: tuple[Choice, ...] = DOCUMENT_ORDER) -> Choice | None:
     """The representation to send for an ``Accept`` header (cached: headers repeat)."""
-    if not accept or not accept.strip():
-        return order[0]
-    ranges = _parse(accept)
-    scored = []
-    for rank, choice in enumerate(order):
-        q, specificity = max(_quality(ranges, m) for m in ALIASES[choice])
-        if q > 0:
-            scored.append((-q, -specificity, rank, choice))
-    if not scored:
-        return None
-    return min(scored, key=lambda s: s[:3])[3]
+    ranked = negotiate.preferences(accept, [(choice, ALIASES[choice]) for choice in order])
+    return ranked[0] if ranked else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pios_ld import __version__
+from pios_ld.namespaces import CONTEXT_URL
 
 
 def _error(description: str) -> dict[str, Any]:
@@ -35,7 +36,7 @@ def openapi(base_url: str) -> dict[str, Any]:
             "description": (
                 "Create, replace, change and delete the initiatives this node publishes. "
                 "Bodies are initiatives in the JSON-LD form of "
-                "https://w3id.org/pios/context.jsonld. Every change is a version in the "
+                f"{CONTEXT_URL}. Every change is a version in the "
                 "node's LDES feed."),
         },
         "servers": [{"url": base_url.rstrip("/")}],

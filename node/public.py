@@ -1,7 +1,10 @@
 """Public pages and documents: the overview, catalog, initiatives, versions and the feed.
 
 Every document answers JSON-LD, Turtle, N-Triples, N-Quads and HTML (negotiated, or by suffix);
-the HTML embeds the JSON-LD and a schema.org description of each initiative.
+the HTML embeds the JSON-LD and a schema.org description of each initiative. Every value of a
+record is escaped; an IRI becomes a link only when :func:`pios_ld.webpolicy.linkable` allows it
+(the templates' ``link`` macro in ``_links.html``), and every response of the node carries the
+security headers (:func:`node.http.secure`).
 """
 
 from __future__ import annotations
@@ -23,13 +26,17 @@ from markupsafe import Markup
 from pios_ld import catalog, feed
 from pios_ld.jsonld import CONTEXT_URL
 from pios_ld.organizations import by_iri
+from pios_ld.webpolicy import META_CONTENT_SECURITY_POLICY, linkable
 
 from . import auth, negotiate, overview
-from .http import respond
+from .http import respond, secure
 from .i18n import label
 from .publish import Document, Publisher, bundled_context_entry, route
 
 bp = Blueprint("public", __name__)
+bp.after_app_request(secure)
+bp.add_app_template_test(linkable, "linkable")
+bp.add_app_template_global(META_CONTENT_SECURITY_POLICY, "meta_content_security_policy")
 
 
 def publisher() -> Publisher:

@@ -16,12 +16,11 @@ from typing import Any
 
 from pios_ld import catalog, jsonld, rdf
 from pios_ld.errors import InputError
+from pios_ld.namespaces import SHAPES, Dct, Pios
 from pios_ld.validation import VIOLATION, Report, Result, validate
 
 IDENTIFIER = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
-DCT_IDENTIFIER = "http://purl.org/dc/terms/identifier"
-RESPONSIBLE = "https://w3id.org/pios/vocab#responsibleOrganization"
-NODE_SHAPE = "https://w3id.org/pios/shapes#NodeRule"
+NODE_SHAPE = SHAPES + "NodeRule"
 
 #: The order keys are written in, so that published JSON reads well; the rest follow sorted.
 KEY_ORDER = ("@context", "id", "type", "identifier", "title", "description",
@@ -103,7 +102,7 @@ def _normalise(data: Any, base_url: str, organization: str, modified: str,
     problems: list[Result] = []
     if not valid:
         problems.append(node_result(
-            iri, "identifier", DCT_IDENTIFIER, identifier or None,
+            iri, "identifier", Dct.identifier, identifier or None,
             "Identifieraren ska bestå av små bokstäver a–z, siffror och bindestreck (högst 100 "
             "tecken), till exempel digital-tillsyn. Den blir en del av initiativets adress.",
             "The identifier must consist of lower-case letters a–z, digits and hyphens (at "
@@ -112,7 +111,7 @@ def _normalise(data: Any, base_url: str, organization: str, modified: str,
     given_org = record.get("responsibleOrganization")
     if given_org and given_org != organization:
         problems.append(node_result(
-            iri, "responsibleOrganization", RESPONSIBLE, str(given_org),
+            iri, "responsibleOrganization", Pios.responsibleOrganization, str(given_org),
             f"Den här noden publicerar bara för {organization}; ett initiativ som en annan "
             "organisation ansvarar för publiceras av den organisationen.",
             f"This node publishes only for {organization}; an initiative another organisation "

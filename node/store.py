@@ -257,6 +257,10 @@ class Store:
         return [r[0] for r in self.db.execute("SELECT name FROM users ORDER BY name")]
 
 
+#: The tables a node's database must hold (checked before a backup is restored).
+TABLES = ("initiatives", "versions", "meta")
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

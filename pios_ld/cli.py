@@ -14,9 +14,9 @@ from pathlib import Path
 import click
 
 from pios_ld import __version__, rdf, validation
-from pios_ld.demo import demo_command
 from pios_ld.errors import PiosError
 from pios_ld.fetch import Limits, fetch
+from pios_ld.tools.demo import demo_command
 
 #: The largest local file ``pios validate`` reads.
 MAX_FILE_BYTES = 200 * 1024 * 1024

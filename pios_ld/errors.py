@@ -19,6 +19,8 @@ Validation results are not exceptions: :func:`pios_ld.validation.validate` retur
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class PiosError(Exception):
     """Base of every error pios-ld raises on purpose."""
@@ -34,7 +36,7 @@ class PiosError(Exception):
     def text(self, lang: str = "en") -> str:
         return self.message_sv if lang == "sv" else self.message
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"error": self.code, "message": self.message, "message_sv": self.message_sv}
 
 

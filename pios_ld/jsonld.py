@@ -175,6 +175,7 @@ class Number(float):
     ``Infinity``, which no JSON-LD parser accepts (an input error, not a crash)."""
 
     __slots__ = ("text",)
+    text: str
 
     def __new__(cls, text: str) -> Number:
         number = super().__new__(cls, "-inf" if text.startswith("-") else "inf")

@@ -127,7 +127,7 @@ class AccessLog:
         started = time.perf_counter()
         status: list[int] = [0]
 
-        def start(status_line: str, headers: list, exc_info: Any = None) -> Any:
+        def start(status_line: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             status[0] = int(status_line.split(" ", 1)[0])
             return start_response(status_line, headers, exc_info)
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 import pyoxigraph as ox
 
-from pios_ld import jsonld
+from pios_ld import jsonld, namespaces
 from pios_ld.errors import InputError, ParseError
 
 
@@ -38,24 +39,7 @@ _ALIASES = {
 }
 
 #: Prefixes used when writing Turtle, so that published files read like the documentation.
-PREFIXES = {
-    "pios": "https://w3id.org/pios/vocab#",
-    "phase": "https://w3id.org/pios/concept/phase/",
-    "theme": "https://w3id.org/pios/concept/theme/",
-    "health": "https://w3id.org/pios/concept/health/",
-    "orgtype": "https://w3id.org/pios/concept/organization-type/",
-    "dct": "http://purl.org/dc/terms/",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "schema": "https://schema.org/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "vcard": "http://www.w3.org/2006/vcard/ns#",
-    "ldes": "https://w3id.org/ldes#",
-    "tree": "https://w3id.org/tree#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-}
+PREFIXES = namespaces.PREFIXES
 
 
 def format_for(name_or_type: str) -> Format:
@@ -92,11 +76,17 @@ def serialize(statements: Iterable[ox.Quad | ox.Triple], fmt: Format | str) -> b
     fmt = fmt if isinstance(fmt, Format) else format_for(fmt)
     statements = list(statements)
     if fmt is JSON_LD:
-        return json.dumps(jsonld.compact_quads(statements), ensure_ascii=False, indent=2).encode()
+        # compact_quads reads triples and quads alike (each becomes a quad).
+        compacted = jsonld.compact_quads(cast("list[ox.Quad]", statements))
+        return json.dumps(compacted, ensure_ascii=False, indent=2).encode()
     if fmt in (TURTLE, N_TRIPLES):
         statements = [_as_triple(s) for s in statements]
     prefixes = PREFIXES if fmt in (TURTLE, TRIG) else None
-    return ox.serialize(statements, format=fmt.oxigraph, prefixes=prefixes)
+    # pyoxigraph writes a triple in a quad format into the default graph.
+    written = ox.serialize(cast("list[ox.Quad]", statements), format=fmt.oxigraph,
+                           prefixes=prefixes)
+    assert written is not None  # without an output file, serialize returns the bytes
+    return written
 
 
 def _as_triple(statement: ox.Quad | ox.Triple) -> ox.Triple:

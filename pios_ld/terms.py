@@ -16,32 +16,28 @@ writes plain terms as N-Triples.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import cast
 
 import pyoxigraph as ox
+
+from pios_ld.namespaces import RDF_TYPE, XSD, Rdf, Xsd
 
 Literal = tuple[str, str, str | None]
 Term = str | Literal
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-XSD_STRING = XSD + "string"
-RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+__all__ = ["RDF_LANGSTRING", "RDF_TYPE", "XSD", "XSD_STRING", "Literal", "Term", "TermGraph",
+           "UnsupportedTerm", "from_ox", "to_ox", "value"]
+
+XSD_STRING = Xsd.string
+RDF_LANGSTRING = Rdf.langString
 
 
 class UnsupportedTerm(ValueError):
     """A statement uses a term this model does not represent (an RDF 1.2 triple term)."""
 
 
-def is_blank(term: Term) -> bool:
-    return isinstance(term, str) and term.startswith("_:")
-
-
-def is_iri(term: Term) -> bool:
-    return isinstance(term, str) and not term.startswith("_:")
-
-
-def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Term:
-    """The plain form of a pyoxigraph term."""
+def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Term:
+    """The plain form of a pyoxigraph term (:class:`UnsupportedTerm` for a triple term)."""
     if isinstance(term, ox.NamedNode):
         return term.value
     if isinstance(term, ox.BlankNode):
@@ -64,11 +60,6 @@ def to_ox(term: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if term.startswith("_:"):
         return ox.BlankNode(term[2:])
     return ox.NamedNode(term)
-
-
-def text(term: Term) -> str:
-    """A term as a string: the IRI, ``_:label``, or the lexical form of a literal."""
-    return term[0] if isinstance(term, tuple) else term
 
 
 def value(term: Term) -> str:
@@ -125,7 +116,8 @@ class TermGraph:
 
     def to_triples(self) -> list[ox.Triple]:
         """The graph as pyoxigraph triples (for comparisons and serialisation)."""
-        return [ox.Triple(to_ox(s), ox.NamedNode(p), to_ox(o)) for s, p, o in self.triples()]
+        return [ox.Triple(cast("ox.NamedNode | ox.BlankNode", to_ox(s)), ox.NamedNode(p), to_ox(o))
+                for s, p, o in self.triples()]
 
     @classmethod
     def from_statements(cls, statements: Iterable[ox.Quad | ox.Triple]) -> TermGraph:

@@ -1,6 +1,14 @@
 """Where the bundled vocabulary and shapes files are, whether installed from a wheel or editable."""
 
 from pios_ld.shapes import SHAPES
-from pios_ld.vocab import CONTEXT, EXAMPLES, ORGANIZATIONS, REFERENCE, VOCABULARY
+from pios_ld.vocab import (
+    AGGREGATOR_VOCABULARY,
+    CONTEXT,
+    EXAMPLES,
+    ORGANIZATIONS,
+    REFERENCE,
+    VOCABULARY,
+)
 
-__all__ = ["CONTEXT", "EXAMPLES", "ORGANIZATIONS", "REFERENCE", "SHAPES", "VOCABULARY"]
+__all__ = ["AGGREGATOR_VOCABULARY", "CONTEXT", "EXAMPLES", "ORGANIZATIONS", "REFERENCE", "SHAPES",
+           "VOCABULARY"]

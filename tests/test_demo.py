@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from pios_ld.demo import DEMO_ORGS
+from pios_ld.tools.demo import DEMO_ORGS
 
 pytestmark = pytest.mark.slow
 

@@ -1,8 +1,9 @@
 """The architecture holds: imports flow node → pios_ld ← aggregator (DESIGN.md §2).
 
 Walks every module's import statements with ``ast`` (imports inside functions included): the two
-applications never import each other, and the shared library never imports Flask or either
-application.
+applications never import each other, the shared library never imports Flask or either
+application, and the library's core never imports its tools (``pios_ld/tools/``: the demo, the
+data generator, the vocabulary docs), except the ``pios`` command that offers ``pios demo``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ RULES = {
     "node": ("pios_ld.node", ("pios_ld.aggregator", "aggregator")),
     "aggregator": ("pios_ld.aggregator", ("pios_ld.node", "node")),
 }
+#: The modules of the library's core that may import its tools: the command line.
+TOOL_USERS = {"pios_ld/cli.py"}
 
 
 def imported_modules(path: Path, package: str, root: Path = ROOT) -> list[tuple[int, str]]:
@@ -58,9 +61,18 @@ def violations(folder: str, root: Path = ROOT) -> list[str]:
 
 @pytest.mark.parametrize("folder", sorted(RULES))
 def test_folder_imports_only_what_the_architecture_allows(folder: str):
-    if not (ROOT / folder).is_dir():
-        pytest.skip(f"{folder}/ does not exist yet")
     assert violations(folder) == []
+
+
+def test_library_core_never_imports_its_tools():
+    core = [p for p in sorted((ROOT / "pios_ld").rglob("*.py"))
+            if "tools" not in p.relative_to(ROOT / "pios_ld").parts
+            and str(p.relative_to(ROOT)) not in TOOL_USERS]
+    assert len(core) > 15
+    bad = [f"{path.relative_to(ROOT)}:{line} imports {module}"
+           for path in core for line, module in imported_modules(path, "pios_ld")
+           if module == "pios_ld.tools" or module.startswith("pios_ld.tools.")]
+    assert bad == []
 
 
 def test_the_checker_catches_a_forbidden_import(tmp_path):

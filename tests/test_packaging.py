@@ -41,7 +41,8 @@ DATA = {
     "aggregator/static": "pios_ld/aggregator/static",
 }
 REQUIRED = ("pios_ld/vocab/context.jsonld", "pios_ld/vocab/pios.ttl",
-            "pios_ld/vocab/organizations.ttl", "pios_ld/shapes/pios-shapes.ttl",
+            "pios_ld/vocab/organizations.ttl", "pios_ld/vocab/aggregator.ttl",
+            "pios_ld/shapes/pios-shapes.ttl",
             "pios_ld/vocab/reference/sweden_municipalities_290.csv",
             "pios_ld/vocab/reference/sweden_regions_21.csv",
             "pios_ld/vocab/reference/sweden_agencies.csv")
@@ -49,12 +50,13 @@ REQUIRED = ("pios_ld/vocab/context.jsonld", "pios_ld/vocab/pios.ttl",
 pytestmark = pytest.mark.slow
 
 
-def run(*args: str | Path, cwd: Path | None = None, timeout: int = 300) -> str:
+def run(*args: str | Path, cwd: Path | None = None, timeout: int = 300,
+        with_stderr: bool = False) -> str:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     done = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=timeout)
     assert done.returncode == 0, f"{args}\n{done.stdout}\n{done.stderr}"
-    return done.stdout
+    return done.stdout + done.stderr if with_stderr else done.stdout
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +70,12 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
         else:
             shutil.copy2(path, source / name)
     dist = tmp_path_factory.mktemp("dist")
-    run(sys.executable, "-m", "build", "--wheel", "--outdir", dist, source, timeout=600)
+    output = run(sys.executable, "-m", "build", "--wheel", "--outdir", dist, source, timeout=600,
+                 with_stderr=True)
+    # A newcomer takes a wall of packaging warnings for breakage: the build gives none.
+    warnings = [line for line in output.splitlines()
+                if line.startswith("WARNING") or "Warning:" in line or "Warning(" in line]
+    assert warnings == [], output
     [built] = dist.glob("pios_ld-*.whl")
     return built
 

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 import requests
 from playwright.sync_api import sync_playwright
 
-from pios_ld.demo import DEMO_PASSWORD, DEMO_USER, Demo, free_port
+from pios_ld.tools.demo import DEMO_PASSWORD, DEMO_USER, Demo, free_port
 
 HERE = Path(__file__).resolve().parent
 CHROMIUM = os.environ.get("PIOS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"

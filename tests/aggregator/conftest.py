@@ -84,7 +84,8 @@ class Server:
         import waitress
         from pios_ld.aggregator import create_app
 
-        instance_module.init(folder)
+        if not (folder / "aggregator.toml").exists():  # else: serve an existing instance
+            instance_module.init(folder)
         self.app = create_app({"instance": folder, **settings})
         self.server = waitress.create_server(self.app, host="127.0.0.1", port=0, threads=8)
         self.url = f"http://127.0.0.1:{self.server.effective_port}/"
@@ -119,8 +120,8 @@ class Server:
 def make_server(tmp_path):
     servers = []
 
-    def make(**settings) -> Server:
-        server = Server(tmp_path / f"aggregator-{len(servers)}", **settings)
+    def make(folder: Path | None = None, **settings) -> Server:
+        server = Server(folder or tmp_path / f"aggregator-{len(servers)}", **settings)
         servers.append(server)
         return server
 

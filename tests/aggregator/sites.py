@@ -22,8 +22,8 @@ from pios_ld.node.records import ordered
 
 from pios_ld import catalog as wire_catalog
 from pios_ld import feed as wire_feed
-from pios_ld import generate
 from pios_ld.organizations import Organization
+from pios_ld.tools import generate
 
 
 class Site:

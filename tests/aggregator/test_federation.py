@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from pios_ld import generate, organizations
+from pios_ld import organizations
+from pios_ld.tools import generate
 
 PIOS = "https://w3id.org/pios/vocab#"
 

@@ -47,3 +47,42 @@ def test_access_lines_have_method_path_status_and_duration_but_no_query_string(l
     assert access["/catalog"]["status"] == 200 and access["/catalog"]["method"] == "GET"
     assert access["/nothing-here"]["status"] == 404
     assert "example.se" not in stream.getvalue()
+
+
+def test_backup_while_serving_and_restore_bring_back_the_published_catalog(live, tmp_path):
+    from click.testing import CliRunner
+
+    from pios_ld.cli import main
+
+    def catalog() -> list[str]:
+        answer = requests.get(f"{live.url}/catalog", headers={"Accept": "application/ld+json"},
+                              timeout=10).json()
+        return sorted(r["identifier"] for r in answer["initiative"])
+
+    assert live.post(record("forst")).status_code == 201
+    copy = tmp_path / "backup.db"
+    result = CliRunner().invoke(main, ["node", "backup", str(live.instance), str(copy)])
+    assert result.exit_code == 0, result.output
+    assert live.post(record("sedan")).status_code == 201
+    assert catalog() == ["forst", "sedan"]
+    result = CliRunner().invoke(main, ["node", "restore", str(live.instance), str(copy)])
+    assert result.exit_code == 0, result.output
+    from pios_ld.node import create_app
+
+    restarted = create_app({"instance": live.instance}).test_client()  # started again
+    answer = restarted.get("/catalog", headers={"Accept": "application/ld+json"}).get_json()
+    assert [r["identifier"] for r in answer["initiative"]] == ["forst"]
+    assert (live.instance / "node.db.before-restore").exists()
+
+
+def test_restore_refuses_a_file_that_is_not_a_node_database(live, tmp_path):
+    from click.testing import CliRunner
+
+    from pios_ld.cli import main
+
+    junk = tmp_path / "junk.db"
+    junk.write_text("not a database")
+    result = CliRunner().invoke(main, ["node", "restore", str(live.instance), str(junk)])
+    assert result.exit_code == 2
+    assert "SQLite" in result.output
+    assert requests.get(f"{live.url}/health", timeout=10).json()["status"] == "ok"

@@ -10,8 +10,9 @@ import json
 import pytest
 from graphsig import tree_signature
 
-from pios_ld import feed, generate, jsonld, jsonld_terms, organizations, rdf
+from pios_ld import feed, jsonld, jsonld_terms, organizations, rdf
 from pios_ld.terms import TermGraph, from_ox
+from pios_ld.tools import generate
 
 BASE = "https://pios.example.se/0114"
 ORG = organizations.load()[0]

@@ -9,7 +9,8 @@ from collections import Counter
 
 import pytest
 
-from pios_ld import generate, jsonld, organizations, validation
+from pios_ld import jsonld, organizations, validation
+from pios_ld.tools import generate
 from pios_ld.vocab_paths import SHAPES
 
 

@@ -127,8 +127,8 @@ def test_fast_reader_equals_the_standard_parser_on_every_example(path: Path):
 
 
 def test_fast_reader_equals_the_standard_parser_on_a_generated_catalog():
-    generate = pytest.importorskip("pios_ld.generate")
     from pios_ld import organizations
+    from pios_ld.tools import generate
 
     catalog = generate.catalog(organizations.load()[0], 300, seed=7)
     text = json.dumps(catalog, ensure_ascii=False)

@@ -29,9 +29,10 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from pios_ld import feed, generate, jsonld, jsonld_terms, ntriples, organizations, validation
+from pios_ld import feed, jsonld, jsonld_terms, ntriples, organizations, validation
 from pios_ld.errors import PiosError
 from pios_ld.terms import TermGraph
+from pios_ld.tools import generate
 
 ROOT = Path(__file__).resolve().parents[2]
 

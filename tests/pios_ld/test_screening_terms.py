@@ -21,8 +21,9 @@ import pytest
 from pios_ld.aggregator import digest, records
 
 from pios_ld import catalog as wire_catalog
-from pios_ld import feed, generate, jsonld, jsonld_terms, ntriples, organizations, rdf
+from pios_ld import feed, jsonld, jsonld_terms, ntriples, organizations, rdf
 from pios_ld.terms import RDF_LANGSTRING, XSD_STRING, from_ox, to_ox
+from pios_ld.tools import generate
 
 ROOT = Path(__file__).resolve().parents[2]
 VELLINGE = "http://dataportal.se/organisation/SE2120001033"

@@ -14,7 +14,8 @@ import rdflib
 from rdflib import OWL, RDF, RDFS, SKOS, URIRef
 from rdflib.compare import to_isomorphic
 
-from pios_ld import vocab_paths, vocabdoc
+from pios_ld import vocab_paths
+from pios_ld.tools import vocabdoc
 
 PIOS = "https://w3id.org/pios/vocab#"
 CONCEPT = "https://w3id.org/pios/concept/"
@@ -225,9 +226,9 @@ DOCS = Path(__file__).resolve().parent.parent.parent / "docs"
 def test_committed_vocabulary_docs_are_up_to_date_with_the_turtle():
     terms, schemes = vocabdoc.load()
     assert (DOCS / "vocabulary.md").read_text(encoding="utf-8") == \
-        vocabdoc.render_markdown(terms, schemes), "run python -m pios_ld.vocabdoc"
+        vocabdoc.render_markdown(terms, schemes), "run python -m pios_ld.tools.vocabdoc"
     assert (DOCS / "vocabulary.html").read_text(encoding="utf-8") == \
-        vocabdoc.render_html(terms, schemes), "run python -m pios_ld.vocabdoc"
+        vocabdoc.render_html(terms, schemes), "run python -m pios_ld.tools.vocabdoc"
 
 
 def test_docs_show_every_context_term_with_both_languages_and_an_example():
@@ -254,7 +255,7 @@ def test_docs_list_every_concept_of_every_scheme():
 
 
 def test_vocabdoc_check_reports_stale_docs_and_rewrites_them(tmp_path):
-    command = [sys.executable, "-m", "pios_ld.vocabdoc", "--docs", str(tmp_path)]
+    command = [sys.executable, "-m", "pios_ld.tools.vocabdoc", "--docs", str(tmp_path)]
     stale = subprocess.run([*command, "--check"], capture_output=True, text=True, timeout=120)
     assert stale.returncode == 1 and "stale" in stale.stderr
     subprocess.run(command, capture_output=True, timeout=120, check=True)

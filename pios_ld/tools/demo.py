@@ -3,7 +3,7 @@
 Five nodes for real organisations (:data:`DEMO_ORGS`) and one aggregator that crawls them, each
 a child process started through the ``pios`` command line (this library never imports the node
 or the aggregator), in a temporary folder or ``--dir``. The nodes are seeded through their write
-API with :mod:`pios_ld.generate` data, a few initiatives are then changed so that the national
+API with :mod:`pios_ld.tools.generate` data, a few initiatives are then changed so that the national
 history has something to show, and the URLs are printed. Ctrl-C (SIGINT) or SIGTERM stops every
 child and removes the temporary folder.
 """
@@ -26,8 +26,10 @@ from pathlib import Path
 import click
 import requests
 
-from pios_ld import generate, organizations
+from pios_ld import organizations
 from pios_ld.errors import PiosError
+from pios_ld.namespaces import Pios
+from pios_ld.tools import generate
 
 #: Organisations the demo runs a node for: (organisation number, initiatives to generate).
 DEMO_ORGS = (
@@ -253,8 +255,7 @@ class Demo:
                         f"Aggregatorn samlade inte in {expected} initiativ i tid.")
 
     def national_count(self) -> int:
-        query = ("SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a "
-                 "<https://w3id.org/pios/vocab#Initiative> }")
+        query = f"SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE {{ ?i a <{Pios.Initiative}> }}"
         rows = self.sparql(query)
         return int(rows[0]["n"]["value"]) if rows else 0
 
@@ -283,8 +284,7 @@ class Demo:
 
     def _changes_visible(self) -> bool:
         for iri, phase in self.changed:
-            rows = self.sparql(f"SELECT ?p WHERE {{ <{iri}> "
-                               f"<https://w3id.org/pios/vocab#phase> ?p }}")
+            rows = self.sparql(f"SELECT ?p WHERE {{ <{iri}> <{Pios.phase}> ?p }}")
             if not any(r["p"]["value"].endswith("/" + phase) for r in rows):
                 return False
         return True

@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from pios_ld.jsonld import CONTEXT_URL
 from pios_ld.organizations import AGENCY, MUNICIPALITY, REGION, Organization, load
-from pios_ld.phrases import (
+from pios_ld.tools.phrases import (
     APPROACHES,
     APPROACHES_EN,
     LESSONS,

@@ -6,8 +6,8 @@ standards, and an example taken from the Vellinge example catalog; the concept s
 :func:`collect` reads the files into values, :func:`render_markdown` and :func:`render_html` turn
 them into text; only :func:`main` writes files::
 
-    python -m pios_ld.vocabdoc                 # writes docs/vocabulary.md and docs/vocabulary.html
-    python -m pios_ld.vocabdoc --check         # exits 1 when the committed files are stale
+    python -m pios_ld.tools.vocabdoc          # writes docs/vocabulary.md and docs/vocabulary.html
+    python -m pios_ld.tools.vocabdoc --check  # exits 1 when the committed files are stale
 """
 
 from __future__ import annotations
@@ -15,40 +15,37 @@ from __future__ import annotations
 import html
 import json
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import rdflib
 from rdflib import OWL, RDF, RDFS, SKOS, URIRef
+from rdflib.term import Node
 
+from pios_ld import namespaces as ns
 from pios_ld import vocab_paths
+from pios_ld.namespaces import CONCEPT, PIOS
 
-PIOS = "https://w3id.org/pios/vocab#"
-SCHEMA = rdflib.Namespace("https://schema.org/")
+SCHEMA = rdflib.Namespace(ns.SCHEMA)
 PUBLICCODE_KEY = URIRef(PIOS + "publiccodeKey")
 SCHEMES = ("phase", "theme", "health", "organization-type")
-CONCEPT = "https://w3id.org/pios/concept/"
 
 PREFIXES = {
-    "pios": PIOS, "dct": "http://purl.org/dc/terms/", "dcat": "http://www.w3.org/ns/dcat#",
-    "prov": "http://www.w3.org/ns/prov#", "org": "http://www.w3.org/ns/org#",
-    "foaf": "http://xmlns.com/foaf/0.1/", "vcard": "http://www.w3.org/2006/vcard/ns#",
-    "schema": "https://schema.org/", "doap": "http://usefulinc.com/ns/doap#",
-    "skos": "http://www.w3.org/2004/02/skos/core#", "ldes": "https://w3id.org/ldes#",
-    "tree": "https://w3id.org/tree#", "hydra": "http://www.w3.org/ns/hydra/core#",
-    "as": "https://www.w3.org/ns/activitystreams#", "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "owl": "http://www.w3.org/2002/07/owl#",
+    "pios": PIOS, "dct": ns.DCT, "dcat": ns.DCAT, "prov": ns.PROV, "org": ns.ORG,
+    "foaf": ns.FOAF, "vcard": ns.VCARD, "schema": ns.SCHEMA, "doap": ns.DOAP,
+    "skos": ns.SKOS, "ldes": ns.LDES, "tree": ns.TREE, "hydra": ns.HYDRA,
+    "as": ns.AS, "xsd": ns.XSD, "rdf": ns.RDF, "rdfs": ns.RDFS, "owl": ns.OWL,
 }
 MAPPING_PREDICATES = (
     (RDFS.subClassOf, "subclass of"), (RDFS.subPropertyOf, "subproperty of"),
     (SKOS.exactMatch, "exact match"), (SKOS.closeMatch, "close match"),
     (SKOS.relatedMatch, "related match"),
 )
-KINDS = {OWL.Class: "class", OWL.ObjectProperty: "object property",
+KINDS: dict[Node, str] = {OWL.Class: "class", OWL.ObjectProperty: "object property",
          OWL.DatatypeProperty: "datatype property"}
-SOURCE = "Generated from vocab/pios.ttl by `python -m pios_ld.vocabdoc`; do not edit by hand."
+SOURCE = "Generated from vocab/pios.ttl by `python -m pios_ld.tools.vocabdoc`; do not edit by hand."
 
 
 @dataclass(frozen=True)
@@ -110,17 +107,18 @@ def context_terms(context: dict[str, Any]) -> dict[str, str]:
     return terms
 
 
-def _by_lang(graph: rdflib.Graph, subject: URIRef, predicate: URIRef) -> dict[str, str]:
+def _by_lang(graph: rdflib.Graph, subject: Node, predicate: URIRef) -> dict[str, str]:
     return {o.language: str(o) for o in graph.objects(subject, predicate)
             if isinstance(o, rdflib.Literal) and o.language}
 
 
-def _curies(graph: rdflib.Graph, subject: URIRef, predicate: URIRef) -> tuple[str, ...]:
+def _curies(graph: rdflib.Graph, subject: Node, predicate: URIRef) -> tuple[str, ...]:
     return tuple(sorted(curie(str(o)) for o in graph.objects(subject, predicate)))
 
 
 def _first_value(node: Any, term: str) -> Any:
     """The first value of *term* in a JSON document (depth first), or None."""
+    children: Iterable[Any]
     if isinstance(node, dict):
         if term in node:
             return node[term]
@@ -179,7 +177,7 @@ def turtle_example(iri: str, organizations: rdflib.Graph) -> str:
     vellinge = URIRef("http://dataportal.se/organisation/SE2120001033")
     regions = organizations.subjects(URIRef(PIOS + "organizationType"),
                                      URIRef(CONCEPT + "organization-type/region"))
-    for subject in (vellinge, *sorted(regions)):
+    for subject in (vellinge, *sorted(regions, key=str)):
         value = organizations.value(subject, URIRef(iri))
         if value is not None:
             return f"<{subject}> {curie(iri)} {value.n3(organizations.namespace_manager)} ."
@@ -190,7 +188,7 @@ def collect(graph: rdflib.Graph, context: dict[str, Any], catalog: dict[str, Any
             organizations: rdflib.Graph) -> tuple[list[Term], list[Scheme]]:
     """Read the vocabulary into :class:`Term` and :class:`Scheme` values, in reading order."""
     by_term = context_terms(context)
-    ordered = list(by_term.items())
+    ordered: list[tuple[str | None, str]] = list(by_term.items())
     extra = sorted(str(s) for s, kind in graph.subject_objects(RDF.type)
                    if kind in KINDS and str(s).startswith(PIOS) and str(s) not in by_term.values())
     ordered += [(None, iri) for iri in extra]
@@ -427,8 +425,8 @@ def main(argv: list[str] | None = None) -> int:
     if "--check" in args:
         stale = [str(p) for p, text in outputs.items()
                  if not p.exists() or p.read_text(encoding="utf-8") != text]
-        for path in stale:
-            print(f"stale: {path} (run python -m pios_ld.vocabdoc)", file=sys.stderr)
+        for name in stale:
+            print(f"stale: {name} (run python -m pios_ld.tools.vocabdoc)", file=sys.stderr)
         return 1 if stale else 0
     for path, text in outputs.items():
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,4 @@
-"""The phrase bank of :mod:`pios_ld.generate`: what is said about initiatives of each theme.
+"""The phrase bank of :mod:`pios_ld.tools.generate`: what is said about initiatives of each theme.
 
 Swedish (and some English) title objects, problems, goals, benefits, keywords, approaches and
 status summaries per theme, plus the title patterns and lessons. Data only; varied enough that
@@ -21,7 +21,7 @@ THEME_WEIGHTS = {
              "elderly-care": 0.3, "education": 0.6, "housing": 0.5},
 }
 #: Title patterns (sv, en, the phases an initiative may be in today to carry it; empty: any).
-TITLE_PATTERNS = (
+TITLE_PATTERNS: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("{Obj}", "{Obj}", frozenset()), ("{Obj}", "{Obj}", frozenset()),
     ("Införande av {obj}", "Introducing {obj}",
      frozenset({"implementation", "operation", "scaling", "closed"})),

@@ -1,0 +1,144 @@
+"""The shared host's own pages: the organisations it publishes for, its health, its admin page.
+
+- ``/`` lists the hosted organisations (HTML, or JSON for ``Accept: application/json``).
+- ``/health`` checks every tenant's database (``503`` naming the broken ones).
+- ``/_admin`` lets a hosting administrator (``pios node tenant admin``) add and remove tenants, as
+  ``pios node tenant add|remove`` do: a login with a throttle, a CSRF token on every form, messages
+  in Swedish and English. A removed tenant's folder is moved aside, never deleted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify, redirect, render_template, request, session, url_for
+
+from pios_ld import __version__, organizations
+from pios_ld.errors import PiosError
+
+from . import auth, i18n
+from .hosting import Hosting
+from .http import secure
+from .store import Store
+
+TEXTS = {
+    "title": ("Organisationer som publiceras här", "Organisations published here"),
+    "admin": ("Administrera organisationerna", "Administer the organisations"),
+    "login": ("Logga in", "Log in"),
+    "logout": ("Logga ut", "Log out"),
+    "name": ("Namn (mappnamn, a–z, 0–9, -)", "Name (folder name, a–z, 0–9, -)"),
+    "org": ("Organisation (namn, kommunkod eller organisationsnummer)",
+            "Organisation (name, municipality code or organisation number)"),
+    "base_url": ("Egen bas-URL", "Its own base URL"),
+    "add": ("Lägg till", "Add"),
+    "remove": ("Ta bort", "Remove"),
+    "added": ("Organisationen lades till.", "The organisation was added."),
+    "removed": ("Organisationen serveras inte längre; dess mapp flyttades till removed/.",
+                "The organisation is no longer served; its folder was moved to removed/."),
+    "wrong": ("Fel namn eller lösenord.", "Wrong name or password."),
+    "user": ("Användarnamn", "User name"),
+    "password": ("Lösenord", "Password"),
+    "none": ("Inga organisationer ännu.", "No organisations yet."),
+    "address": ("Adress", "Address"),
+}
+
+
+def _lang() -> str:
+    wanted = request.args.get("lang") or request.cookies.get("lang") \
+        or request.accept_languages.best_match(list(i18n.LANGUAGES))
+    return wanted if wanted in i18n.LANGUAGES else "sv"
+
+
+def create_hosting_app(hosting: Hosting) -> Flask:
+    app = Flask(__name__)
+    app.json.ensure_ascii = False
+    app.config.update(SECRET_KEY=hosting.secret_key, SESSION_COOKIE_HTTPONLY=True,
+                      SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_NAME="pios_hosting",
+                      MAX_CONTENT_LENGTH=64 * 1024)
+    throttle = auth.LoginThrottle(accounts=hosting.admins.names)
+    app.extensions["pios_login_throttle"] = throttle
+    app.after_request(secure)
+
+    def render(template: str, status: int = 200, **values: Any):
+        lang = _lang()
+        return render_template(template, lang=lang, t=lambda key: TEXTS[key][lang != "sv"],
+                               csrf_token=auth.csrf_token, admin=session.get("admin"),
+                               **values), status
+
+    @app.route("/")
+    def index():
+        tenants = [t.as_dict() for t in hosting.tenants()]
+        if request.accept_mimetypes.best_match(["application/json", "text/html"]) != "text/html":
+            return jsonify({"tenants": [{k: v for k, v in t.items() if k != "folder"}
+                                        for t in tenants]})
+        return render("hosting.html", tenants=tenants)
+
+    @app.route("/health")
+    def health():
+        broken = []
+        for tenant in hosting.tenants():
+            try:
+                Store(tenant.config.database_path).count()
+            except Exception as exc:  # noqa: BLE001 - reported, not raised
+                broken.append({"name": tenant.name, "reason": f"{type(exc).__name__}: {exc}"})
+        status = {"status": "unavailable" if broken else "ok", "version": __version__,
+                  "tenants": len(hosting.tenants()), "broken": broken}
+        return jsonify(status), 503 if broken else 200
+
+    @app.route("/_admin/login", methods=["GET", "POST"])
+    def login():
+        error = None
+        if request.method == "POST":
+            auth.check_csrf()
+            name = request.form.get("username", "")
+            throttle.check(name, request.remote_addr or "")
+            if hosting.admins.check(name, request.form.get("password", "")):
+                session.clear()
+                session["admin"] = name
+                return redirect(url_for("admin"))
+            throttle.failed(name, request.remote_addr or "")
+            error = "wrong"
+        return render("hosting_login.html", error=error, status=401 if error else 200)
+
+    @app.route("/_admin/logout", methods=["POST"])
+    def logout():
+        auth.check_csrf()
+        session.clear()
+        return redirect(url_for("index"))
+
+    @app.route("/_admin", methods=["GET", "POST"])
+    def admin():
+        if not session.get("admin"):
+            return redirect(url_for("login"))
+        message = error = None
+        form = {"name": "", "org": "", "base_url": ""}
+        if request.method == "POST":
+            auth.check_csrf()
+            action = request.form.get("action")
+            try:
+                if action == "remove":
+                    hosting.remove(request.form.get("name", ""))
+                    message = "removed"
+                else:
+                    form = {k: request.form.get(k, "").strip() for k in form}
+                    found = organizations.find(form["org"])
+                    hosting.add(form["name"], found.iri, form["base_url"])
+                    message, form = "added", {"name": "", "org": "", "base_url": ""}
+            except PiosError as exc:
+                error = exc.text(_lang())
+        return render("hosting_admin.html", tenants=[t.as_dict() for t in hosting.tenants()],
+                      message=message, error=error, form=form,
+                      status=400 if error else 200)
+
+    @app.errorhandler(PiosError)
+    def pios_error(exc: PiosError):
+        return render("hosting_error.html", message=exc.text(_lang()), status=exc.status)
+
+    @app.errorhandler(404)
+    def not_found(exc):
+        lang = _lang()
+        text = ("Ingen organisation publiceras på den här adressen." if lang == "sv"
+                else "No organisation is published at this address.")
+        return render("hosting_error.html", message=text, status=404)
+
+    return app

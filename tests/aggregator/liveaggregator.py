@@ -1,0 +1,61 @@
+"""One aggregator for a whole test module: two nodes crawled, served over real HTTP on loopback.
+
+The SPARQL protocol tests only read, so they share one server (starting and crawling takes
+seconds). Each node's current state is the named graph of its base URL.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import waitress
+from pios_ld.aggregator import create_app
+from pios_ld.aggregator import instance as instance_module
+from sites import Site
+
+from pios_ld import organizations
+
+
+@dataclass
+class Live:
+    url: str  # ends with "/"
+    first: Site  # Upplands Väsby (0114), 3 initiatives
+    second: Site  # Stockholm (0180), 2 initiatives
+
+
+def serve(folder: Path):
+    """Yield a :class:`Live` aggregator with two crawled nodes; stop everything afterwards."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PIOS_ALLOW_PRIVATE_ADDRESSES", "1")
+        first = Site(folder / "first", organizations.find("0114"))
+        first.generate(3, seed=1)
+        first.publish()
+        second = Site(folder / "second", organizations.find("0180"))
+        second.generate(2, seed=2)
+        second.publish()
+        instance_module.init(folder / "aggregator")
+        app = create_app({"instance": folder / "aggregator", "sparql_timeout": 10.0})
+        server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8)
+        url = f"http://127.0.0.1:{server.effective_port}/"
+        state = app.extensions["pios"]
+        state.admin_token = state.instance.announce_server(url)
+        threading.Thread(target=server.run, daemon=True).start()
+        try:
+            for site in (first, second):
+                state.instance.registry.add(site.base_url, site.org.iri, site.base_url + "catalog",
+                                            site.base_url + "feed")
+            job = state.service.request(None)
+            deadline = time.monotonic() + 60
+            while not job.finished and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert job.finished and job.error is None, job.error
+            yield Live(url, first, second)
+        finally:
+            server.close()
+            app.extensions["pios_close"]()
+            first.close()
+            second.close()

@@ -205,8 +205,9 @@ class Publisher:
             media = "text/html; charset=utf-8"
         elif choice is negotiate.JSONLD:
             if document.kind in ("feed", "stream", "version"):
-                data = feed.inline_context(data)
-            body = json.dumps(data, ensure_ascii=False, indent=1).encode()
+                body = feed.serialize(data)  # the bundled context written out in full
+            else:
+                body = catalog.serialize(data)
             media = "application/ld+json"
         else:
             quads = rdf.parse(json.dumps(data), rdf.JSON_LD)

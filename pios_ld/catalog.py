@@ -44,6 +44,7 @@ frames it), without its own ``@context``. Pages hold initiatives ordered by iden
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from pios_ld.jsonld import CONTEXT_URL
@@ -113,6 +114,12 @@ def catalog_page(
     if page < page_count(total, page_size):
         document["next"] = catalog_url(base_url, page + 1)
     return document
+
+
+def serialize(document: dict[str, Any]) -> bytes:
+    """The bytes a node publishes for a JSON-LD *document* (a catalog page, an initiative):
+    UTF-8 JSON, non-ASCII characters written as they are, indented by one space."""
+    return json.dumps(document, ensure_ascii=False, indent=1).encode()
 
 
 def paginate(items: list, page: int, page_size: int = DEFAULT_PAGE_SIZE) -> list:

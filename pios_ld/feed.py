@@ -38,7 +38,10 @@ A create or update member is the full initiative record with the version IRI as 
 
 The JSON-LD form uses the bundled context plus :data:`FEED_CONTEXT` (terms for LDES and TREE that
 do not clash with the protected pios terms); :func:`inline_context` replaces the context URL by
-the bundled context itself for clients that cannot be told about it.
+the bundled context itself for clients that cannot be told about it, and :func:`serialize`
+gives the bytes a node publishes (``pios node serve`` and ``pios node build`` alike): the
+bundled context written out in full. :func:`pios_ld.jsonld_terms.read_terms` recognises exactly
+that inlined context (and the URL form) on its fast path.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from pios_ld.catalog import base, feed_url
+from pios_ld.catalog import serialize as serialize_document
 from pios_ld.jsonld import CONTEXT_URL, context_document
 from pios_ld.terms import Term, TermGraph, value
 
@@ -201,6 +205,13 @@ def inline_context(document: dict[str, Any]) -> dict[str, Any]:
     items = context if isinstance(context, list) else [context]
     out["@context"] = [bundled if item == CONTEXT_URL else item for item in items]
     return out
+
+
+def serialize(document: dict[str, Any]) -> bytes:
+    """The bytes a node publishes for a feed *document* (the stream, a page, a version): the
+    bundled context written out in full (:func:`inline_context`), as
+    :func:`pios_ld.catalog.serialize` writes JSON."""
+    return serialize_document(inline_context(document))
 
 
 # --------------------------------------------------------------------------------------------

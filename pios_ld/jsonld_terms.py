@@ -5,11 +5,16 @@ without one Python object per quad (building those costs more than validating th
 the bundled context's term definitions, compiled once, and handles documents written in that
 context's plain form (what nodes publish and the examples show) and the feed's form: the context
 ``[CONTEXT_URL, FEED_CONTEXT]`` of :mod:`pios_ld.feed` (compiled once too) and a top-level
-``@graph``. On anything else — another or a nested context, any other ``@graph``, ``@value``
-objects, nulls, large or type-coerced floats, relative or invalid IRIs, unknown keys, odd
-language tags, escaped surrogates — it hands the document to :func:`pios_ld.jsonld.parse_jsonld`,
-so it always gives the standard parser's triples and raises its errors (remote contexts
-included); the test suite compares the two.
+``@graph``. The context may be the URL or the bundled context written out in full, as a node's
+feed pages carry it (:func:`pios_ld.feed.serialize`); that is compared with the bundled context
+exactly, as JSON. On anything else — another, a changed or a nested context, any other
+``@graph``, keywords, ``@value`` objects, nulls (``"id": null`` included), large or type-coerced
+floats, relative or invalid IRIs, unknown keys, language tags that are not well-formed BCP 47,
+blank-node labels that N-Triples cannot write, escaped surrogates, documents over 8 MB — it hands
+the document to :func:`pios_ld.jsonld.parse_jsonld`, so it always gives the standard parser's
+triples and raises its errors (remote contexts included); the test suite compares the two, also
+on randomly mutated documents (``tests/pios_ld/test_properties.py``). :func:`read` also says
+which route read a document.
 """
 
 from __future__ import annotations
@@ -23,7 +28,15 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from pios_ld.jsonld import CONTEXT_URL, MAX_DEPTH, context_document, load_json, parse_jsonld
+from pios_ld.jsonld import (
+    CONTEXT_URL,
+    MAX_DEPTH,
+    bundled_context,
+    context_document,
+    load_json,
+    parse_jsonld,
+)
+from pios_ld.ntriples import BLANK_LABEL
 from pios_ld.terms import RDF_LANGSTRING, RDF_TYPE, XSD, XSD_STRING, TermGraph
 
 
@@ -53,7 +66,22 @@ class _Compiled:
 
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
-_LANGUAGE = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
+#: A well-formed BCP 47 language tag (RFC 5646 §2.1, "langtag" and "privateuse"; the
+#: grandfathered tags decline). JSON-LD 1.1 drops a string whose tag is not well-formed (Object
+#: to RDF Conversion, step 7), and so does the store's parser; this reader declines it instead.
+_LANGUAGE = re.compile(
+    r"(?:(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4,8})"  # language, extlang
+    r"(?:-[a-z]{4})?"  # script
+    r"(?:-(?:[a-z]{2}|[0-9]{3}))?"  # region
+    r"(?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*"  # variants
+    r"(?:-[0-9a-wyz](?:-[a-z0-9]{2,8})+)*"  # extensions
+    r"(?:-x(?:-[a-z0-9]{1,8})+)?"  # private use
+    r"|x(?:-[a-z0-9]{1,8})+)",
+    re.IGNORECASE | re.ASCII,
+)
+#: Documents larger than this take the standard route: the store's parser refuses a single
+#: string of about 8 MiB (its buffer), and only it knows exactly where that limit lies.
+_FAST_MAX_BYTES = 8_000_000
 _SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 _SURROGATE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
 _ID_KEYS = ("id", "@id")
@@ -147,7 +175,7 @@ def _iri(value: Any, compiled: _Compiled, vocab: str | None = None, terms: bool 
     prefix, colon, local = value.partition(":")
     if colon:
         if prefix == "_":
-            if not blank or not local:
+            if not blank or not BLANK_LABEL.fullmatch(local):
                 raise _Decline
             return "_:j" + local
         if prefix in compiled.prefixes and not local.startswith("//"):
@@ -220,12 +248,30 @@ def _compiled_for(document: Any) -> _Compiled:
     if document.__class__ is not dict:
         raise _Decline
     context = document.get("@context")
-    if context == CONTEXT_URL:
+    if context == CONTEXT_URL or _is_bundled(context):
         return _compiled()
-    if (context.__class__ is list and len(context) == 2 and context[0] == CONTEXT_URL
-            and context[1] == _feed_context()):
+    if (context.__class__ is list and len(context) == 2
+            and (context[0] == CONTEXT_URL or _is_bundled(context[0]))
+            and _same_json(context[1], _feed_context())):
         return _compiled_feed()
     raise _Decline
+
+
+def _is_bundled(context: Any) -> bool:
+    """Whether *context* is the bundled context written out in full (what a node's feed pages
+    carry, :func:`pios_ld.feed.serialize`)."""
+    return context.__class__ is dict and _same_json(context, bundled_context())
+
+
+def _same_json(a: Any, b: Any) -> bool:
+    """JSON equality: Python's ``==`` would also equate ``1``, ``1.0`` and ``true``."""
+    if a.__class__ is not b.__class__:
+        return False
+    if a.__class__ is dict:
+        return a.keys() == b.keys() and all(_same_json(a[k], b[k]) for k in a)
+    if a.__class__ is list:
+        return len(a) == len(b) and all(map(_same_json, a, b))
+    return a == b
 
 
 def _feed_context() -> dict[str, Any]:
@@ -248,25 +294,30 @@ def _read_document(document: Any) -> TermGraph:
     def node(obj: dict, depth: int) -> str:
         if depth > _READER_MAX_DEPTH:
             raise _Decline
-        subject = obj.get("id")
-        if subject is None:
-            subject = obj.get("@id")
+        if "id" in obj:
+            if "@id" in obj:
+                raise _Decline  # colliding keywords: an error
+            subject = obj["id"]
         elif "@id" in obj:
-            raise _Decline
+            subject = obj["@id"]
+        else:
+            subject = None
         if subject is None:
+            if "id" in obj or "@id" in obj:
+                raise _Decline  # "id": null is an invalid @id value: an error
             subject = f"_:r{next(labels)}"
         elif subject.__class__ is str:
             subject = ids.get(subject) or _expand_id(subject, compiled)
         else:
             raise _Decline
         for key, value in obj.items():
-            if value.__class__ is list and not value:
-                continue  # no statement (nor a subject without one)
             spec = keys.get(key)
             if spec is None:
                 if key == "id" or key == "@id" or (key == "@context" and depth == 0):
                     continue
-                spec = _expand_key(key, compiled)
+                spec = _expand_key(key, compiled)  # keywords (@list, @set, …) decline here
+            if value.__class__ is list and not value:
+                continue  # no statement (nor a subject without one)
             iri, coerce, language_map, vocab = spec
             by_subject = index.get(iri)
             if by_subject is None:
@@ -338,13 +389,36 @@ def read_terms(data: bytes | str, base_iri: str | None = None) -> TermGraph:
     Blank-node labels are the document's own: a reader merging several documents keeps them
     apart with :meth:`TermGraph.union <pios_ld.terms.TermGraph.union>`.
     """
+    return read(data, base_iri).graph
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What :func:`read` gives: the graph, and whether the fast path read it (``False``: the
+    document was declined and the standard parser read it)."""
+
+    graph: TermGraph
+    fast: bool
+
+
+def read(data: bytes | str, base_iri: str | None = None) -> Reading:
+    """:func:`read_terms`, saying which route read the document."""
     document = load_json(data)
-    surrogate = _SURROGATE_BYTES if isinstance(data, bytes) else _SURROGATE
-    if not surrogate.search(data):
+    if _fast_candidate(data):
         try:
-            return _read_document(document)
+            return Reading(_read_document(document), True)
         except _Decline:
             pass
         except RecursionError:
             pass
-    return TermGraph.from_statements(parse_jsonld(document, base_iri=base_iri))
+    return Reading(TermGraph.from_statements(parse_jsonld(document, base_iri=base_iri)), False)
+
+
+def _fast_candidate(data: bytes | str) -> bool:
+    """Whether the fast path may read *data*: no escaped surrogates (the standard route says
+    what a lone one means) and not so large that the store's parser might refuse a string."""
+    if isinstance(data, bytes):
+        return len(data) <= _FAST_MAX_BYTES and not _SURROGATE_BYTES.search(data)
+    if len(data) * 4 > _FAST_MAX_BYTES and len(data.encode()) > _FAST_MAX_BYTES:
+        return False
+    return not _SURROGATE.search(data)

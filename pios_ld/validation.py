@@ -24,7 +24,7 @@ from functools import lru_cache
 import pyoxigraph as ox
 
 from pios_ld import shacl, vocab_paths
-from pios_ld.errors import PiosError
+from pios_ld.errors import ParseError, PiosError
 from pios_ld.terms import TermGraph, UnsupportedTerm
 
 SH = "http://www.w3.org/ns/shacl#"
@@ -382,7 +382,11 @@ def validate_document(data: bytes | str, fmt: str = "jsonld",
         if rdf.format_for(fmt) is rdf.JSON_LD:
             graph = jsonld_terms.read_terms(data, base_iri=base_iri)
         else:
-            graph = TermGraph.from_statements(rdf.parse(data, fmt, base_iri=base_iri))
+            try:
+                graph = TermGraph.from_statements(rdf.parse(data, fmt, base_iri=base_iri))
+            except UnsupportedTerm as exc:  # an input error, as in the crawler's reader
+                raise ParseError(f"{exc} (RDF 1.2 triple terms are not supported).",
+                                 f"{exc} (RDF 1.2-tripeltermer stöds inte).") from exc
         return validate(graph)
 
 

@@ -1,7 +1,9 @@
 """Nodes for the aggregator tests: a node's published files, served over real HTTP on loopback.
 
 :class:`Site` writes what a node publishes (discovery, catalog pages, LDES feed pages) with the
-node's own wire-format functions (:mod:`pios_ld.catalog`, :mod:`pios_ld.feed`) into a folder and
+node's own publishing functions (:mod:`pios_ld.catalog`, :mod:`pios_ld.feed`, down to
+:func:`pios_ld.feed.serialize`, so the bytes are a real node's: feed pages carry the bundled
+context written out in full, records have the node's key order) into a folder and
 serves it with a small threaded HTTP server that does what a real host does: ETag and
 ``If-None-Match`` → ``304``, ``Cache-Control: immutable`` on full feed pages. A test can make a
 path answer a fault (a status and a body) to play a broken node, and can read the request log.
@@ -15,6 +17,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from pios_ld.node.records import ordered
 
 from pios_ld import catalog as wire_catalog
 from pios_ld import feed as wire_feed
@@ -63,8 +67,10 @@ class Site:
         """Write every file from the current records and versions."""
         root = self.root
         (root / ".well-known").mkdir(parents=True, exist_ok=True)
-        _write(root / ".well-known" / "pios", wire_catalog.well_known(self.base_url, self.org.iri))
-        records = sorted(self.records.values(), key=lambda r: r["identifier"])
+        (root / ".well-known" / "pios").write_bytes(json.dumps(
+            wire_catalog.well_known(self.base_url, self.org.iri), indent=1).encode())
+        records = [ordered(r) for r in sorted(self.records.values(),
+                                              key=lambda r: r["identifier"])]
         records += self.extra_catalog_items
         modified = max((r.get("modified", "") for r in records), default=None)
         pages = wire_catalog.page_count(len(records), page_size)
@@ -74,14 +80,15 @@ class Site:
                                             page, len(records), page_size)
             if self.catalog_publisher:
                 doc["publisher"] = self.catalog_publisher
-            _write(root / wire_catalog.catalog_url(self.base_url, page).rsplit("/", 1)[1], doc)
-        _write(root / "feed", wire_feed.stream_document(self.base_url))
+            (root / wire_catalog.catalog_url(self.base_url, page).rsplit("/", 1)[1]).write_bytes(
+                wire_catalog.serialize(doc))
+        (root / "feed").write_bytes(wire_feed.serialize(wire_feed.stream_document(self.base_url)))
         total = len(self.versions)
         for number in range(1, wire_feed.page_count(total, feed_page_size) + 1):
             first, last = wire_feed.page_range(number, feed_page_size)
             doc = wire_feed.page_document(self.base_url, number, self.versions[first - 1:last],
                                           total, feed_page_size)
-            _write(root / f"feed-{number}", doc)
+            (root / f"feed-{number}").write_bytes(wire_feed.serialize(doc))
 
     def count(self, path: str, status: int | None = None) -> int:
         return sum(1 for p, s in self.requests if p == path and (status is None or s == status))
@@ -101,10 +108,6 @@ def _tick(versions: list, at_least: str) -> str:
     if versions:
         moment += timedelta(seconds=1)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _write(path: Path, document: Any) -> None:
-    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
 
 
 def _handler(site: Site) -> type[BaseHTTPRequestHandler]:

@@ -183,3 +183,47 @@ def test_loopback_url_is_refused_without_the_allowance(server, monkeypatch):
     assert len(result.output.strip().splitlines()) == 1
     assert "Traceback" not in result.output
 
+
+
+def _record_text(**changes: object) -> str:
+    return json.dumps({**RECORD, **changes}, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(("name", "data", "reason"), [
+    ("encoded-surrogate", _record_text(identifier="X").encode().replace(b'"X"', b'"\xed\xa0\x80"'),
+     "UTF-8"),
+    ("string-of-17-mb", _record_text(identifier="x" * 17_000_000, unknown=None).encode(),
+     "för långt"),
+    ("id-null", _record_text(id=None).encode(), "@id"),
+    ("list-keyword-empty", _record_text(**{"@list": []}).encode(), "@list"),
+    ("value-keyword-empty", _record_text(**{"@value": []}).encode(), "@value"),
+    ("protected-prefix-redefined",
+     _record_text(**{"@context": [jsonld.CONTEXT_URL, {"dct": "https://example.org/"}]}).encode(),
+     "skyddade"),
+])
+def test_input_errors_exit_2_unreadable_never_a_traceback(tmp_path, name, data, reason):
+    path = tmp_path / f"{name}.jsonld"
+    path.write_bytes(data)
+    result = run(str(path))
+    assert result.exit_code == 2, result.output[-500:]
+    assert reason in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_an_integer_of_4301_digits_is_judged_not_a_traceback(tmp_path):
+    path = tmp_path / "long-number.jsonld"
+    path.write_text(_record_text(identifier="X").replace('"X"', "1" + "0" * 4300))
+    result = run(str(path), "--lang", "en")
+    assert result.exit_code == 1  # a number is no identifier: a violation
+    assert isinstance(result.exception, SystemExit)
+    assert "identifier" in result.output
+
+
+def test_an_rdf_1_2_triple_term_is_unreadable_not_a_traceback(tmp_path):
+    path = tmp_path / "triple-term.ttl"
+    path.write_text('<https://a.se/x> <http://p.se/p> '
+                    '<<( <https://a.se/x> <http://p.se/p> "x" )>> .')
+    result = run(str(path), "--lang", "en")
+    assert result.exit_code == 2
+    assert "RDF 1.2" in result.output

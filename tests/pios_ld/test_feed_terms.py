@@ -53,9 +53,12 @@ FEED_DOCUMENTS = {
 }
 
 
+@pytest.mark.parametrize("form", ["as-published", "context-url"])
 @pytest.mark.parametrize("name", sorted(FEED_DOCUMENTS))
-def test_fast_reader_reads_feed_documents_as_the_standard_parser_does(name):
+def test_fast_reader_reads_feed_documents_as_the_standard_parser_does(name, form):
     document = FEED_DOCUMENTS[name]()
+    if form == "as-published":  # what nodes serve: the bundled context written out in full
+        document = json.loads(feed.serialize(document))
     for text in (json.dumps(document), json.dumps(document, ensure_ascii=False)):
         fast = jsonld_terms._read_document(json.loads(text))  # the fast path: it does not decline
         assert tree_signature(fast) == tree_signature(standard(text))
@@ -147,3 +150,35 @@ def test_subjects_are_listed_in_the_order_of_their_first_statement():
     fast = jsonld_terms.read_terms(text)
     named = [s for s in fast.subjects if not s.startswith("_:")]
     assert named == [s for s in expected if not s.startswith("_:")]
+
+
+# --- what real nodes publish ------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory):
+    """A node's static build (``pios node build``): the files are what the live node serves."""
+    from pios_ld.node.build import build_from_files
+
+    root = tmp_path_factory.mktemp("built")
+    folder = root / "records"
+    folder.mkdir()
+    for number, record in enumerate(records(6, seed=3)):
+        record = {k: v for k, v in record.items() if k != "id"}
+        (folder / f"{number}.json").write_text(json.dumps(record, ensure_ascii=False))
+    build_from_files(folder, ORG.iri, BASE, root / "site")
+    return root / "site"
+
+
+@pytest.mark.parametrize("path", ["catalog", "feed", "feed-1", "versions/1", "versions/6"])
+def test_what_a_node_publishes_is_read_on_the_fast_path(built_site, path):
+    data = (built_site / path).read_bytes()
+    if path.startswith("feed"):
+        assert b'"@protected": true' in data  # the bundled context written out in full
+    reading = jsonld_terms.read(data)
+    assert reading.fast
+    assert tree_signature(reading.graph) == tree_signature(standard(data))
+
+
+def test_feed_serialize_is_what_the_node_serves(built_site):
+    document = json.loads((built_site / "feed-1").read_bytes())
+    assert feed.serialize(document) == (built_site / "feed-1").read_bytes()
+    assert document["@context"] == [jsonld.context_document()["@context"], feed.FEED_CONTEXT]

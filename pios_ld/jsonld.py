@@ -3,7 +3,7 @@
 Parsing goes through pyoxigraph (fast, and it never loads a remote context by itself); the
 bundled context is inlined in place of its URL before parsing, and any other remote context is
 refused with :class:`~pios_ld.errors.RemoteContextError`. Where pyoxigraph departs from JSON-LD
-1.1, :func:`parse_jsonld` gives the specification's answer (docs/decisions/0007): a redefined
+1.1, :func:`parse_jsonld` gives the specification's answer (docs/decisions/0008): a redefined
 protected term of the bundled context and an ill-formed value object are errors, an integer from
 10^20 to 10^21 stays an ``xsd:integer``. :func:`load_json` takes UTF-8 only, refuses ``NaN`` and
 keeps numbers Python cannot hold as their text (:class:`Number`); every failure is a
@@ -238,7 +238,7 @@ def parse_jsonld(data: bytes | str | dict | list, base_iri: str | None = None) -
     """Parse a JSON-LD document into quads, resolving only the bundled context.
 
     pyoxigraph parses; where it departs from JSON-LD 1.1 this function gives the
-    specification's answer (docs/decisions/0007): a redefined protected term is an error, and
+    specification's answer (docs/decisions/0008): a redefined protected term is an error, and
     an integer from 10^20 to 10^21 is an ``xsd:integer``, not a double.
     """
     document = load_json(data) if isinstance(data, bytes | str) else data

@@ -373,7 +373,7 @@ def test_a_string_too_long_for_the_store_is_a_parse_error_on_both_routes():
                                     10**21 - 1])
 def test_integers_below_10_21_are_integers_on_both_routes(number):
     # JSON-LD 1.1: a number without a fraction below 10^21 is an xsd:integer; pyoxigraph makes
-    # those from 10^20 up doubles, and parse_jsonld puts the integer back (decision 0007)
+    # those from 10^20 up doubles, and parse_jsonld puts the integer back (decision 0008)
     doc = variant(budget={"value": number, "currency": "SEK"})
     expected = [(str(number), XSD_INTEGER, None)]
     for graph in (jsonld_terms.read_terms(json.dumps(doc)),

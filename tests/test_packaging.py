@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import sysconfig
@@ -190,3 +191,31 @@ def test_development_install_resolves_the_same_names():
     assert Path(pios_ld.node.__file__).parent == ROOT / "node"
     assert Path(pios_ld.aggregator.__file__).parent == ROOT / "aggregator"
     assert vocab_paths.CONTEXT.is_file() and vocab_paths.SHAPES.is_file()
+
+
+def test_demo_runs_from_inside_a_checkout_with_the_installed_wheel(wheel: Path, tmp_path: Path):
+    """``pip install .`` then ``pios demo`` in the checkout: the children import the installed
+    package, not the source folder (which has no ``pios_ld.shapes``)."""
+    import signal
+
+    python = venv(tmp_path / "demo", wheel, with_dependencies=True)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    env.update(TMPDIR=str(tmp_path), PYTHONUNBUFFERED="1")
+    process = subprocess.Popen([str(python.parent / "pios"), "demo", "--port", str(port)],
+                               cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    printed = []
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            printed.append(line.rstrip("\n"))
+            if line.startswith("Press Ctrl-C"):
+                break
+        assert printed and printed[-1].startswith("Press Ctrl-C"), "\n".join(printed)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=120)
+    assert process.returncode == 0, "\n".join(printed)

@@ -46,6 +46,10 @@ DEMO_PASSWORD = "demo-pios-ld"
 START_TIMEOUT = 60.0
 CRAWL_TIMEOUT = 120.0
 
+#: How the demo runs ``pios``: this interpreter, with ``-P`` so that a ``pios_ld`` folder in the
+#: current directory (a checkout, after ``pip install .``) never shadows the installed package.
+PYTHON = (sys.executable, "-P", "-m", "pios_ld")
+
 
 class DemoError(PiosError):
     """The demo could not start."""
@@ -118,7 +122,7 @@ class Demo:
     def cli(self, *args: str) -> str:
         """Run ``pios ARGS`` to completion; its stdout, or :class:`DemoError` with its stderr."""
         self.check()
-        command = [sys.executable, "-m", "pios_ld", *args]
+        command = [*PYTHON, *args]
         done = subprocess.run(command, capture_output=True, text=True, env=self.env(),
                               timeout=300, check=False)
         if done.returncode != 0:
@@ -136,7 +140,7 @@ class Demo:
         log = logs / f"{name}.log"
         with log.open("ab") as out:
             process = subprocess.Popen(
-                [sys.executable, "-m", "pios_ld", *args], stdout=out, stderr=subprocess.STDOUT,
+                [*PYTHON, *args], stdout=out, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL, env=self.env(env), start_new_session=True)
         child = Child(name, process, log)
         self.children.append(child)

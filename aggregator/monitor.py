@@ -27,7 +27,6 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,14 +41,6 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 SPARQL_PATHS = {"/sparql": "national", "/sparql/history": "history"}
 REFUSALS = {400: "malformed", 403: "forbidden", 406: "format", 413: "too-many-results",
             415: "malformed", 429: "client-limit", 503: "timeout-or-busy"}
-
-
-def _seconds(started: str, finished: str) -> float:
-    try:
-        return max(0.0, (datetime.fromisoformat(finished.replace("Z", "+00:00"))
-                         - datetime.fromisoformat(started.replace("Z", "+00:00"))).total_seconds())
-    except ValueError:
-        return 0.0
 
 
 def folder_bytes(folders: Iterable[Path]) -> int:
@@ -110,7 +101,7 @@ class Monitor:
     # -- the crawl -------------------------------------------------------------------------------
     def crawled(self, outcome: Any) -> None:
         """One node's outcome: count it and write its log line."""
-        seconds = _seconds(outcome.started, outcome.finished) if outcome.finished else 0.0
+        seconds = max(0.0, time.monotonic() - outcome.began)
         self.node_seconds.labels(outcome.status).observe(seconds)
         self.nodes_total.labels(outcome.status).inc()
         node = outcome.node

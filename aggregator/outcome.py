@@ -3,6 +3,7 @@ with its lists cut to size, the problems kept for the crawl log, one line for th
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -46,6 +47,8 @@ class Outcome:
     #: when this node's time budget ends (time.monotonic()) and how many bytes it may still read
     deadline: float = float("inf")
     bytes_left: int = 2**62
+    #: when the crawl of this node began (time.monotonic()), for its duration
+    began: float = field(default_factory=time.monotonic)
 
     def size(self) -> int:
         """Roughly how many statements this outcome writes."""

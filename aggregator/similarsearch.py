@@ -45,9 +45,13 @@ class SimilarSearch:
         index = SimilarityIndex()
         with self._lock:
             self._index = index
-        for node in self.registry.nodes():
-            self._read(node.graph)
-        self.ready.set()
+        try:
+            for node in self.registry.nodes():
+                self._read(node.graph)
+        except Exception:  # noqa: BLE001 - e.g. the application closing while it builds
+            log.exception("the similarity index could not be built")
+        finally:
+            self.ready.set()
         log.info("similarity index ready: %d initiatives", len(index))
 
     def _read(self, graph: str) -> None:

@@ -20,9 +20,11 @@ for the check and to a private one for the connection (DNS rebinding) is refused
 from __future__ import annotations
 
 import email.utils
+import errno
 import ipaddress
 import os
 import socket
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -281,8 +283,9 @@ def _fetch(url: str, headers: dict[str, str], limits: Limits, session: requests.
                 raise forbidden from exc
             if watch.expired:
                 raise _timeout(url) from exc
-            raise FetchError(f"Could not fetch {current}: {_reason(exc)}",
-                             f"Kunde inte hämta {current}: {_reason(exc)}") from exc
+            en, sv = _reasons(exc)
+            raise FetchError(f"Could not fetch {current}: {en}",
+                             f"Kunde inte hämta {current}: {sv}") from exc
         except ForbiddenAddressError:
             raise
         with response:
@@ -376,3 +379,49 @@ def _timeout(url: str) -> FetchTimeoutError:
 def _reason(exc: Exception) -> str:
     text = str(exc)
     return text if len(text) < 300 else text[:300] + "…"
+
+
+#: What an operator reads for the usual network failures, in English and Swedish.
+_ERRNO_TEXTS = {
+    errno.ECONNREFUSED: ("the connection was refused (nothing listens there)",
+                         "anslutningen nekades (ingen lyssnar där)"),
+    errno.ECONNRESET: ("the server closed the connection", "servern stängde anslutningen"),
+    errno.EHOSTUNREACH: ("the host cannot be reached", "värden går inte att nå"),
+    errno.ENETUNREACH: ("the network cannot be reached", "nätverket går inte att nå"),
+    errno.ETIMEDOUT: ("the connection timed out", "anslutningen tog för lång tid"),
+}
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """*exc* and what it wraps (urllib3 nests the socket's error in reasons and arguments)."""
+    found: list[BaseException] = []
+    todo = [exc]
+    while todo and len(found) < 20:
+        current = todo.pop(0)
+        if current in found:
+            continue
+        found.append(current)
+        todo += [e for e in (getattr(current, "reason", None), current.__cause__,
+                             current.__context__, *current.args) if isinstance(e, BaseException)]
+    return found
+
+
+def _reasons(exc: Exception) -> tuple[str, str]:
+    """Why a request failed, short and plain, in English and Swedish."""
+    chain = _chain(exc)
+    for error in chain:
+        if isinstance(error, socket.gaierror):
+            return ("the host name could not be found", "värdnamnet gick inte att slå upp")
+        if isinstance(error, ssl.SSLError):
+            text = getattr(error, "reason", None) or _reason(error)
+            return (f"TLS failed ({text})", f"TLS misslyckades ({text})")
+        if isinstance(error, OSError) and error.errno in _ERRNO_TEXTS:
+            return _ERRNO_TEXTS[error.errno]
+    for error in chain:
+        text = str(error)
+        if "[Errno" in text:  # urllib3 keeps only the message of the socket's error
+            for number, texts in _ERRNO_TEXTS.items():
+                if f"[Errno {number}]" in text:
+                    return texts
+    text = _reason(exc)
+    return text, text

@@ -156,6 +156,7 @@ def test_log_lines_for_requests_and_each_crawled_node(make_server, make_site, lo
     by_url = {line.get("url"): line for line in crawl if "url" in line}
     assert by_url[good.base_url]["status"] == "updated"
     assert by_url[good.base_url]["level"] == "INFO"
+    assert by_url[good.base_url]["seconds"] > 0
     assert by_url[broken.base_url]["status"] == "failed"
     assert by_url[broken.base_url]["level"] == "WARNING"
     assert "500" in by_url[broken.base_url]["reason"]

@@ -235,3 +235,19 @@ def test_a_connection_kept_alive_is_reused_under_the_next_fetchs_deadline(server
 def test_retry_after_is_read_as_seconds_or_a_date(value, seconds):
     assert fetch_module.retry_after({"retry-after": value}) == seconds
     assert fetch_module.retry_after({}) is None
+
+
+def test_a_refused_connection_is_said_plainly_in_both_languages(allow_private_addresses):
+    import socket
+
+    from pios_ld.errors import PiosError
+    from pios_ld.fetch import fetch
+
+    with socket.socket() as sock:  # a port that was free a moment ago: nothing listens there
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with pytest.raises(PiosError) as caught:
+        fetch(f"http://127.0.0.1:{port}/catalog")
+    assert caught.value.message.endswith("the connection was refused (nothing listens there)")
+    assert caught.value.message_sv.endswith("anslutningen nekades (ingen lyssnar där)")
+    assert "HTTPConnectionPool" not in caught.value.message

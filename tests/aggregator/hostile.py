@@ -443,12 +443,16 @@ BEHAVIOURS: dict[str, tuple[Behaviour, str]] = {
 
 
 class PeakMemory:
-    """The highest total resident memory of this process and its child processes (the crawl's
-    worker processes), sampled every *interval* seconds while the ``with`` block runs."""
+    """The most resident memory the ``with`` block added: this process's growth over what it held
+    when the block began, plus the child processes started since (the crawl's workers), sampled
+    every *interval* seconds. What the process and its older children held before (in a whole
+    test run, everything earlier tests left) is not the crawl's and is not counted."""
 
     def __init__(self, interval: float = 0.02) -> None:
         self.interval = interval
         self.peak = 0
+        self._base = 0
+        self._older: set[str] = set()
         #: each process's own peak (``self`` and the children's pids), in bytes
         self.parts: dict[str, int] = {}
         self._stop = threading.Event()
@@ -474,8 +478,8 @@ class PeakMemory:
         return found
 
     def total(self) -> int:
-        sizes = {"self": self._rss("self")}
-        sizes.update((pid, self._rss(pid)) for pid in self._children())
+        sizes = {"self": max(0, self._rss("self") - self._base)}
+        sizes.update((pid, self._rss(pid)) for pid in self._children() if pid not in self._older)
         for pid, size in sizes.items():
             self.parts[pid] = max(self.parts.get(pid, 0), size)
         return sum(sizes.values())
@@ -486,6 +490,8 @@ class PeakMemory:
             self._stop.wait(self.interval)
 
     def __enter__(self) -> PeakMemory:
+        self._base = self._rss("self")
+        self._older = set(self._children())
         self._thread.start()
         return self
 

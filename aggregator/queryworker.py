@@ -170,8 +170,15 @@ class _Worker:
                                        name="pios-sparql-worker")
         self.process.start()
         child.close()
+        self._kill_lock = threading.Lock()
+        self._killed = False
 
     def kill(self) -> None:
+        """Stop the worker; a second call (a timeout and the pool's close at once) does nothing."""
+        with self._kill_lock:
+            if self._killed:
+                return
+            self._killed = True
         self.process.kill()
         self.process.join(5)
         self.connection.close()

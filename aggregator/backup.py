@@ -20,8 +20,8 @@ import sqlite3
 from pathlib import Path
 
 from pios_ld.aggregator import settings as settings_module
-from pios_ld.aggregator.instance import REGISTRY_FILE, Instance, WriterBusy
-from pios_ld.aggregator.store import DATASETS, HISTORY_DATASET, NATIONAL, latest_snapshot
+from pios_ld.aggregator.instance import REGISTRY_FILE, Instance
+from pios_ld.aggregator.store import DATASETS, HISTORY_DATASET, NATIONAL
 
 from pios_ld import __version__
 from pios_ld.backup import check_database, copy_database
@@ -41,14 +41,7 @@ def backup(inst: Instance, target: str | Path) -> Path:
     if target.exists() and any(target.iterdir()):
         raise InputError(f"{target} exists and is not empty: choose a new folder.",
                          f"{target} finns redan och är inte tom: välj en ny mapp.")
-    try:
-        inst.acquire_writer()  # no server running: publish a fresh snapshot first
-        assert inst.store is not None
-        inst.store.snapshot()
-        inst.release_writer()
-    except WriterBusy:
-        pass  # the running server keeps its snapshot current
-    snapshot = latest_snapshot(inst.snapshots)
+    snapshot = inst.fresh_snapshot()
     if snapshot is None:
         raise PiosError("The instance has no store snapshot to back up yet.",
                         "Instansen har ingen ögonblicksbild av lagret att säkerhetskopiera än.")

@@ -21,6 +21,7 @@ from pios_ld.aggregator.monitor import Monitor
 from pios_ld.aggregator.service import failure
 
 from pios_ld import logs, organizations
+from pios_ld.cli import fail
 from pios_ld.errors import PiosError
 from pios_ld.fetch import Limits, fetch
 
@@ -28,11 +29,7 @@ log = logging.getLogger("pios_ld.aggregator")
 
 
 def _fail(exc: PiosError) -> None:
-    """Report an error that stopped the command, in English and Swedish; exit 2."""
-    click.echo(f"pios aggregator: {exc.message}", err=True)
-    if exc.message_sv != exc.message:
-        click.echo(f"({exc.message_sv})", err=True)
-    sys.exit(2)
+    fail("pios aggregator", exc)
 
 
 @click.group("aggregator", context_settings={"help_option_names": ["-h", "--help"]})
@@ -440,17 +437,10 @@ def restore_command(backup_folder: str, instance: str) -> None:
 def dump_command(instance: str, outfile: str) -> None:
     """Write the national graph as gzipped N-Quads plus a VoID/DCAT description."""
     from pios_ld.aggregator import dump
-    from pios_ld.aggregator.store import latest_snapshot
 
     try:
         inst = Instance.open(instance)
-        try:
-            inst.acquire_writer()  # no server running: publish a fresh snapshot first
-            inst.store.snapshot()
-            inst.release_writer()
-        except WriterBusy:
-            pass  # the running server keeps its snapshot current
-        snapshot = latest_snapshot(inst.snapshots)
+        snapshot = inst.fresh_snapshot()
         if snapshot is None:
             raise PiosError("Nothing to dump yet: crawl first.",
                             "Inget att dumpa ännu: genomsök först.")

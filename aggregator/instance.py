@@ -123,6 +123,17 @@ class Instance:
         self.server_file.chmod(0o600)
         return token
 
+    def fresh_snapshot(self) -> Path | None:
+        """The newest snapshot of the store: made now when no server runs (this process takes
+        the writer for a moment), the running server's own when one does (it keeps it current)."""
+        try:
+            store = self.acquire_writer()
+            store.snapshot()
+            self.release_writer()
+        except WriterBusy:
+            pass
+        return latest_snapshot(self.snapshots)
+
     def running_server(self) -> dict[str, Any] | None:
         try:
             info = json.loads(self.server_file.read_text())

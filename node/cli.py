@@ -24,6 +24,7 @@ from typing import Any
 import click
 
 from pios_ld import logs, organizations
+from pios_ld.cli import fail
 from pios_ld.errors import PiosError, TooLargeError
 
 from . import columns, settings
@@ -32,10 +33,7 @@ log = logging.getLogger("pios_ld.node")
 
 
 def _fail(exc: PiosError) -> None:
-    click.echo(f"pios node: {exc.message_sv}", err=True)
-    if exc.message != exc.message_sv:
-        click.echo(f"pios node: {exc.message}", err=True)
-    sys.exit(2)
+    fail("pios node", exc)
 
 
 def reports_errors(command: Callable) -> Callable:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from importlib.metadata import entry_points
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -47,6 +48,20 @@ def _broken_command(name: str, exc: Exception) -> click.Command:
         raise click.ClickException(f"'pios {name}' cannot load: {exc}")
 
     return broken
+
+
+def fail(program: str, exc: PiosError, lang: str | None = None) -> NoReturn:
+    """Report an error that stopped a command and exit 2 (every ``pios`` command does so).
+
+    With *lang* the message is given in that language only; otherwise in Swedish and English.
+    """
+    if lang:
+        click.echo(f"{program}: {exc.text(lang)}", err=True)
+    else:
+        click.echo(f"{program}: {exc.message_sv}", err=True)
+        if exc.message != exc.message_sv:
+            click.echo(f"{program}: {exc.message}", err=True)
+    sys.exit(2)
 
 
 @click.group(cls=PiosGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -98,8 +113,7 @@ def validate_command(source: str, output: str, lang: str) -> None:
         data, fmt, base = read_source(source)
         report = validation.validate_document(data, fmt.media_type, base_iri=base)
     except PiosError as exc:
-        click.echo(f"pios validate: {exc.text(lang)}", err=True)
-        sys.exit(2)
+        fail("pios validate", exc, lang)
     if output == "json":
         click.echo(report.to_json())
     else:

@@ -14,6 +14,7 @@ nothing.
 from __future__ import annotations
 
 import itertools
+import re
 import threading
 from collections import Counter, defaultdict
 from typing import Any
@@ -384,3 +385,98 @@ def _amount(row: dict | None) -> dict | None:
         return None
     return {"value": row["v"], "currency": code(row["c"]) if row["c"] else "SEK"}
 
+
+
+# -- a node's publisher page ---------------------------------------------------------------------
+#: What a crawl's status means to a reader, in Swedish and English.
+CRAWL_STATUS = {
+    "updated": ("uppdaterad", "updated"),
+    "unchanged": ("oförändrad", "unchanged"),
+    "failed": ("misslyckades", "failed"),
+    "refused": ("avvisad", "refused"),
+}
+#: Which document a problem is about, by how the message starts or the problem's kind.
+DOCUMENTS = {
+    "catalog": ("Katalogen", "The catalog"),
+    "catalog-page": ("Katalogsidan", "The catalog page"),
+    "feed-page": ("Flödessidan", "The feed page"),
+}
+_URL = re.compile(r"https?://[^\s,;]+[^\s,;.]")
+_HTTP = re.compile(r"^The (catalog|catalog page|feed page) \S+ answered "
+                   r"HTTP (?P<status>\d+)\.$")
+_NOT_JSON = re.compile(r"^Not valid JSON: (?P<detail>.*) at line (?P<line>\d+), "
+                       r"column (?P<column>\d+)\.$", re.S)
+_NOT_FORMAT = re.compile(r"^Not valid (?P<format>[\w-]+): (?P<detail>.*)$", re.S)
+
+
+def crawl_status(status: str | None, lang: str) -> str | None:
+    """A crawl status (``updated``, ``failed``, …) in *lang*; None stays None."""
+    if not status:
+        return None
+    sv, en = CRAWL_STATUS.get(status, (status, status))
+    return en if lang == "en" else sv
+
+
+def explain(problem: dict[str, Any], feed_page: str | None, lang: str) -> dict[str, Any]:
+    """A crawl error (a :class:`records.Problem` as a dict) as a reader needs it: which document
+    (``document``: catalog, catalog-page or feed-page; ``url``), why (``reason``, a whole sentence
+    in *lang*; ``predicate``, the same without the document's name and URL, when the message is
+    one this page knows) and, when the reason came from a parser that speaks only English, its
+    own words (``technical``, English). The URL is the one the message names, else the feed page
+    the crawl read (``feed_page``) or the problem's subject."""
+    message_en = problem.get("message_en") or ""
+    message = (problem.get("message_sv") if lang == "sv" else message_en) or message_en
+    named = _URL.search(message_en)
+    if problem.get("kind") == "feed":
+        document = "feed-page"
+        url = named.group(0) if named else (feed_page or problem.get("subject"))
+    else:
+        document = "catalog-page" if message_en.startswith("The catalog page") else "catalog"
+        url = named.group(0) if named else problem.get("subject")
+    sv = lang == "sv"
+    technical = predicate = None
+    if found := _HTTP.match(message_en):
+        predicate = (f"svarade HTTP {found['status']}." if sv else
+                     f"answered HTTP {found['status']}.")
+    elif found := _NOT_JSON.match(message_en):
+        technical = found["detail"]
+        predicate = (f"är inte giltig JSON (fel på rad {found['line']}, kolumn "
+                     f"{found['column']})." if sv else
+                     f"is not valid JSON (error at line {found['line']}, column "
+                     f"{found['column']}).")
+    elif found := _NOT_FORMAT.match(message_en):
+        technical = found["detail"]
+        predicate = (f"kan inte läsas som {found['format']}." if sv else
+                     f"cannot be read as {found['format']}.")
+    name = DOCUMENTS[document][0 if sv else 1]
+    reason = f"{name} {url} {predicate}" if predicate else f"{name} {url}: {message}"
+    return {"document": document, "url": url, "reason": reason, "predicate": predicate,
+            "message": message, "technical": technical, "kind": problem.get("kind")}
+
+
+def publisher(node: dict[str, Any], crawls: list[dict[str, Any]], lang: str) -> dict[str, Any]:
+    """The data of a node's publisher page: the node (``Node.as_dict()``), its recent *crawls*
+    (newest first) and what a reader needs to know: ``latest`` (the newest crawl that changed or
+    failed), ``failing`` (the node's last crawl failed or was refused), ``problems`` (the latest
+    crawl's errors, explained by :func:`explain`), ``lastGoodAt`` and ``held`` (a catalog held
+    back from the national graph, or None)."""
+    state = node.get("state") or {}
+    feed_page = state.get("feed_page")
+    latest = next((c for c in crawls if c["status"] in ("updated", "refused", "failed")), None)
+    for crawl in crawls:
+        crawl["statusLabel"] = crawl_status(crawl["status"], lang)
+        crawl["problems"] = [explain(p, feed_page, lang)
+                             for p in crawl["detail"].get("errors", [])]
+    problems = latest["problems"] if latest else []
+    failing = state.get("last_status") in ("failed", "refused")
+    held = None
+    if state.get("held_count"):
+        held = {"count": state["held_count"], "since": state.get("held_since"),
+                "listed": state.get("held_listed"), "previous": state.get("held_previous")}
+    detail = latest["detail"] if latest else {}
+    clean = not (failing or problems or detail.get("quarantined") or detail.get("dropped")
+                 or held)
+    return {**node, "crawls": crawls, "latest": latest, "failing": failing,
+            "problems": problems, "clean": clean,
+            "statusLabel": crawl_status(state.get("last_status"), lang),
+            "lastGoodAt": state.get("last_good_at"), "held": held}

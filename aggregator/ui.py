@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, jsonify, render_template, request
-from pios_ld.aggregator.views import Views
+from pios_ld.aggregator.views import Views, crawl_status
 
 from pios_ld.webpolicy import SECURITY_HEADERS, linkable
 
@@ -34,9 +34,13 @@ STRINGS = {
     "of": "av",
     "nodes registered": "registrerade noder",
     "total budget": "total budget",
+    "initiatives state one": "initiativ anger en",
+    "Contact": "Kontakt",
+    "Expected benefit": "Förväntad nytta",
+    "not stated": "uppgift saknas",
     "By phase": "Per fas",
     "By state": "Planerat, pågående, avslutat",
-    "By theme": "Per tema",
+    "By theme": "Per område",
     "By county": "Per län",
     "By organisation type": "Per organisationstyp",
     "Coverage": "Täckning",
@@ -56,12 +60,12 @@ STRINGS = {
     "Search initiatives": "Sök initiativ",
     "Free text": "Fritext",
     "Phase": "Fas",
-    "Theme": "Tema",
+    "Theme": "Område",
     "Organisation": "Organisation",
     "Organisation type": "Organisationstyp",
     "All": "Alla",
     "Title": "Titel",
-    "Modified": "Ändrad",
+    "Modified": "Senast ändrat",
     "results": "träffar",
     "Page": "Sida",
     "Previous": "Föregående",
@@ -72,20 +76,20 @@ STRINGS = {
     "Responsible organisation": "Ansvarig organisation",
     "Description": "Beskrivning",
     "Goal": "Mål",
-    "Problem": "Problem",
+    "Problem": "Problem som ska lösas",
     "Lessons learned": "Lärdomar",
     "Budget": "Budget",
     "Spent to date": "Förbrukat hittills",
-    "Start": "Start",
-    "Planned end": "Planerat slut",
-    "End": "Slut",
+    "Start": "Startdatum",
+    "Planned end": "Planerat slutdatum",
+    "End": "Slutdatum",
     "Partners": "Partner",
     "Code repository": "Källkod",
     "Web page": "Webbsida",
     "Open for collaboration": "Öppet för samarbete",
     "yes": "ja",
     "Keywords": "Nyckelord",
-    "Status updates": "Lägesrapporter",
+    "Status updates": "Statusuppdateringar",
     "History": "Historik",
     "Version": "Version",
     "Time": "Tid",
@@ -202,7 +206,9 @@ def number(value: int | float | None, lang: str) -> str:
 
 #: English words for the keys that are not English sentences themselves.
 ENGLISH = {"catalog": "The catalog", "catalog-page": "The catalog page",
-           "feed-page": "The feed page"}
+           "feed-page": "The feed page", "Modified": "Last changed",
+           "Problem": "Problem to solve", "Start": "Start date", "Planned end": "Planned end date",
+           "End": "End date"}
 
 
 class UI:
@@ -245,6 +251,7 @@ class UI:
                                when=lambda v: when(v, lang),
                                amount=lambda v, c="SEK": amount(v, lang, c),
                                number=lambda v: number(v, lang),
+                               status=lambda v: crawl_status(v, lang),
                                json_url=self.json_url(), lang_url=self.lang_url, **context)
         response = Response(html, status=status, mimetype="text/html")
         if request.args.get("lang") in ("sv", "en"):

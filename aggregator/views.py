@@ -30,6 +30,7 @@ PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX schema: <https://schema.org/>
 PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX vcard: <http://www.w3.org/2006/vcard/ns#>
 PREFIX agg: <{AGG}>
 """
 PHASE = "https://w3id.org/pios/concept/phase/"
@@ -98,6 +99,8 @@ PROPERTIES = "SELECT ?s ?p ?o (LANG(?o) AS ?lang) WHERE { ?s ?p ?o }"
 #: An amount (``?a``, a budget's or a spend's node), looked up from the node itself: with the
 #: initiative bound instead, pyoxigraph would scan every ``schema:value`` first.
 AMOUNT = "SELECT ?a ?v ?c WHERE { ?a schema:value ?v OPTIONAL { ?a schema:currency ?c } }"
+#: A contact point's mailbox, looked up from the contact point (as :data:`AMOUNT`).
+CONTACT = "SELECT ?c ?email WHERE { ?c vcard:hasEmail ?email }"
 HISTORY = ("SELECT ?s ?v ?when ?phase ?title ?deleted WHERE { ?v dct:isVersionOf ?s ; "
            "prov:generatedAtTime ?when . OPTIONAL { ?v pios:phase ?phase } "
            "OPTIONAL { ?v dct:title ?title FILTER(LANG(?title) = 'sv') } "
@@ -235,7 +238,9 @@ class Views:
             "organisations": len(orgs),
             "publishing": sum(1 for o in orgs if per_org.get(o.iri)),
             "nodes": len(self.state.instance.registry.nodes()),
-            "budget": (money[0]["budget"] or 0) if money else 0,
+            # None when no initiative states a budget (a reader sees "not stated", not 0 kr)
+            "budget": money[0]["budget"] if money and money[0]["n"] else None,
+            "budgetCount": money[0]["n"] if money else 0,
             "byState": [{"iri": k, "label": self.label(k, lang), "count": v}
                         for k, v in states.most_common()],
             "byPhase": [{"iri": r["p"], "code": code(r["p"]), "label": self.label(r["p"], lang),
@@ -320,6 +325,11 @@ class Views:
                 found = self.rows(AMOUNT, a=node) if node is not None else []
                 if found:
                     amounts[prop] = found[0]
+        contacts = []
+        for v in fields.get(DCAT + "contactPoint", []):
+            node = iri_term(v["value"])
+            for r in (self.rows(CONTACT, c=node) if node is not None else []):
+                contacts.append(r["email"])
         history = self.rows(HISTORY, dataset=HISTORY_DATASET, s=subject)
         reused_by = self.rows(REUSED_BY, s=subject)
         reuses = self.rows(REUSES, s=subject)
@@ -336,12 +346,19 @@ class Views:
         def iris(prop: str) -> list[str]:
             return [v["value"] for v in fields.get(prop, [])]
 
+        every_keyword = fields.get(DCAT + "keyword", [])
+        keywords = ([v for v in every_keyword if v["lang"] == lang]
+                    or [v for v in every_keyword if v["lang"] == "sv"] or every_keyword)
         org_iri = text(P_PIOS + "responsibleOrganization")
         org = organizations.by_iri(org_iri or "")
         return {
             "iri": iri,
             "title": text(DCT + "title"), "description": text(DCT + "description"),
             "goal": text(P_PIOS + "goal"), "problemStatement": text(P_PIOS + "problemStatement"),
+            "expectedBenefit": text(P_PIOS + "expectedBenefit"),
+            "contacts": [{"email": e, "address": e.removeprefix("mailto:")} for e in contacts],
+            "created": text(DCT + "created"),
+            "publiccode": text(P_PIOS + "publiccodeYml"),
             "lessonsLearned": text(P_PIOS + "lessonsLearned"),
             "organization": org_iri, "organizationName": org.name if org else org_iri,
             "county": org.county_name if org else None,
@@ -358,10 +375,10 @@ class Views:
                                                  if organizations.by_iri(p) else p)}
                              for p in iris(P_PIOS + "participant")],
             "codeRepository": text(P_PIOS + "codeRepository"),
-            "landingPage": text("http://www.w3.org/ns/dcat#landingPage"),
-            "openForCollaboration": text(P_PIOS + "openForCollaboration") == "true",
-            "keywords": [v["value"] for v in fields.get("http://www.w3.org/ns/dcat#keyword", [])],
-            "stale": text(AGG + "stale") == "true",
+            "landingPage": text(DCAT + "landingPage"),
+            "openForCollaboration": text(P_PIOS + "openForCollaboration") in (True, "true"),
+            "keywords": [v["value"] for v in keywords],
+            "stale": text(AGG + "stale") in (True, "true"),
             "statusUpdates": [{**r, "phaseLabel": self.label(r["phase"], lang),
                                "health": self.label(r["health"], lang) if r["health"] else None}
                               for r in status_updates],
@@ -378,6 +395,7 @@ class Views:
 
 P_PIOS = "https://w3id.org/pios/vocab#"
 DCT = "http://purl.org/dc/terms/"
+DCAT = "http://www.w3.org/ns/dcat#"
 
 
 def _amount(row: dict | None) -> dict | None:

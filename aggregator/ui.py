@@ -88,6 +88,7 @@ STRINGS = {
     "Web page": "Webbsida",
     "Open for collaboration": "Öppet för samarbete",
     "yes": "ja",
+    "no": "nej",
     "Keywords": "Nyckelord",
     "Status updates": "Statusuppdateringar",
     "History": "Historik",

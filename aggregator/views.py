@@ -376,7 +376,9 @@ class Views:
                              for p in iris(P_PIOS + "participant")],
             "codeRepository": text(P_PIOS + "codeRepository"),
             "landingPage": text(DCAT + "landingPage"),
-            "openForCollaboration": text(P_PIOS + "openForCollaboration") in (True, "true"),
+            # True, False, or None when the publisher did not say
+            "openForCollaboration": {True: True, "true": True, False: False, "false": False}.get(
+                text(P_PIOS + "openForCollaboration")),
             "keywords": [v["value"] for v in keywords],
             "stale": text(AGG + "stale") in (True, "true"),
             "statusUpdates": [{**r, "phaseLabel": self.label(r["phase"], lang),

@@ -96,7 +96,7 @@ def test_overview_fits_a_phone_and_its_tables_are_not_stretched(browser, federat
         violations, text = axe(page)
         assert violations == [], text
         shoot(page, "aggregator-overview-phone")
-        for path in ("initiatives", "nodes", "sparql"):
+        for path in ("initiatives", "nodes", "sparql", "?lang=en", "initiatives?lang=en"):
             page.goto(federation.aggregator_url + path)
             assert page.evaluate("document.scrollingElement.scrollWidth") <= 390, path
     finally:

@@ -11,11 +11,13 @@ Every response carries :data:`pios_ld.webpolicy.SECURITY_HEADERS`.
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, jsonify, render_template, request
-from pios_ld.aggregator.views import Views
+from pios_ld.aggregator.views import Views, crawl_status
 
 from pios_ld.webpolicy import SECURITY_HEADERS, linkable
 
@@ -32,9 +34,13 @@ STRINGS = {
     "of": "av",
     "nodes registered": "registrerade noder",
     "total budget": "total budget",
+    "initiatives state one": "initiativ anger en",
+    "Contact": "Kontakt",
+    "Expected benefit": "Förväntad nytta",
+    "not stated": "uppgift saknas",
     "By phase": "Per fas",
     "By state": "Planerat, pågående, avslutat",
-    "By theme": "Per tema",
+    "By theme": "Per område",
     "By county": "Per län",
     "By organisation type": "Per organisationstyp",
     "Coverage": "Täckning",
@@ -54,12 +60,12 @@ STRINGS = {
     "Search initiatives": "Sök initiativ",
     "Free text": "Fritext",
     "Phase": "Fas",
-    "Theme": "Tema",
+    "Theme": "Område",
     "Organisation": "Organisation",
     "Organisation type": "Organisationstyp",
     "All": "Alla",
     "Title": "Titel",
-    "Modified": "Ändrad",
+    "Modified": "Senast ändrat",
     "results": "träffar",
     "Page": "Sida",
     "Previous": "Föregående",
@@ -70,20 +76,21 @@ STRINGS = {
     "Responsible organisation": "Ansvarig organisation",
     "Description": "Beskrivning",
     "Goal": "Mål",
-    "Problem": "Problem",
+    "Problem": "Problem som ska lösas",
     "Lessons learned": "Lärdomar",
     "Budget": "Budget",
     "Spent to date": "Förbrukat hittills",
-    "Start": "Start",
-    "Planned end": "Planerat slut",
-    "End": "Slut",
+    "Start": "Startdatum",
+    "Planned end": "Planerat slutdatum",
+    "End": "Slutdatum",
     "Partners": "Partner",
     "Code repository": "Källkod",
     "Web page": "Webbsida",
     "Open for collaboration": "Öppet för samarbete",
     "yes": "ja",
+    "no": "nej",
     "Keywords": "Nyckelord",
-    "Status updates": "Lägesrapporter",
+    "Status updates": "Statusuppdateringar",
     "History": "Historik",
     "Version": "Version",
     "Time": "Tid",
@@ -132,7 +139,77 @@ STRINGS = {
     "Record": "Post",
     "Reason": "Orsak",
     "Initiatives per county": "Initiativ per län",
+    "catalog": "Katalogen",
+    "catalog-page": "Katalogsidan",
+    "feed-page": "Flödessidan",
+    "The reader's own words": "Tolkens egna ord",
+    "The latest crawl failed": "Senaste genomsökningen misslyckades",
+    "The latest crawl was refused": "Senaste genomsökningen avvisades",
+    "Last good crawl": "Senaste lyckade genomsökning",
+    "Until the node answers again the national graph keeps what that crawl read.":
+        "Tills noden svarar igen behåller den nationella grafen det som lästes då.",
+    "No crawl of this node has succeeded yet.":
+        "Ingen genomsökning av noden har lyckats ännu.",
+    "Catalog held back": "Katalogen hålls kvar",
 }
+
+
+MONTHS = {
+    "sv": ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
+           "oktober", "november", "december"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December"),
+}
+#: The time zone times are shown in (they are stored in UTC).
+LOCAL = ZoneInfo("Europe/Stockholm")
+
+
+def when(value: str | None, lang: str) -> str:
+    """An ISO date or timestamp as a reader writes it: ``3 december 2026 kl. 08.49`` (Swedish
+    time) or ``3 December 2026, 08:49``; a date alone without the time; text that is neither is
+    returned as it is, None as ""."""
+    if not value:
+        return ""
+    text = str(value)
+    months = MONTHS["en" if lang == "en" else "sv"]
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            return f"{day.day} {months[day.month - 1]} {day.year}"
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(LOCAL)
+    day = f"{moment.day} {months[moment.month - 1]} {moment.year}"
+    if lang == "en":
+        return f"{day}, {moment:%H:%M}"
+    return f"{day} kl. {moment:%H.%M}"
+
+
+def amount(value: float | int | None, lang: str, currency: str = "SEK") -> str:
+    """A sum of money as a reader writes it (``1 250 000 kr``, ``1,250,000 SEK``); a missing
+    one is "uppgift saknas" / "not stated", never 0."""
+    if value is None:
+        return "not stated" if lang == "en" else "uppgift saknas"
+    if lang == "en":
+        return f"{value:,.0f} {currency}"
+    unit = "kr" if currency == "SEK" else currency
+    return f"{value:,.0f}".replace(",", "\u00a0") + f"\u00a0{unit}"
+
+
+def number(value: int | float | None, lang: str) -> str:
+    """A count with thousands grouped (a no-break space in Swedish, a comma in English)."""
+    if value is None:
+        return ""
+    return f"{value:,}" if lang == "en" else f"{value:,}".replace(",", "\u00a0")
+
+
+#: English words for the keys that are not English sentences themselves.
+ENGLISH = {"catalog": "The catalog", "catalog-page": "The catalog page",
+           "feed-page": "The feed page", "Modified": "Last changed",
+           "Problem": "Problem to solve", "Start": "Start date", "Planned end": "Planned end date",
+           "End": "End date"}
 
 
 class UI:
@@ -155,7 +232,9 @@ class UI:
         return "en" if chosen == "en" else "sv"
 
     def t(self, text: str) -> str:
-        return STRINGS.get(text, text) if self.lang() == "sv" else text
+        if self.lang() == "sv":
+            return STRINGS.get(text, text)
+        return ENGLISH.get(text, text)
 
     def wants_json(self) -> bool:
         if request.path.endswith(".json") or request.args.get("format") == "json":
@@ -170,6 +249,10 @@ class UI:
             return response
         lang = self.lang()
         html = render_template(template, t=self.t, lang=lang, data=data, views=self.views,
+                               when=lambda v: when(v, lang),
+                               amount=lambda v, c="SEK": amount(v, lang, c),
+                               number=lambda v: number(v, lang),
+                               status=lambda v: crawl_status(v, lang),
                                json_url=self.json_url(), lang_url=self.lang_url, **context)
         response = Response(html, status=status, mimetype="text/html")
         if request.args.get("lang") in ("sv", "en"):

@@ -14,6 +14,7 @@ nothing.
 from __future__ import annotations
 
 import itertools
+import re
 import threading
 from collections import Counter, defaultdict
 from typing import Any
@@ -29,6 +30,7 @@ PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX schema: <https://schema.org/>
 PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX vcard: <http://www.w3.org/2006/vcard/ns#>
 PREFIX agg: <{AGG}>
 """
 PHASE = "https://w3id.org/pios/concept/phase/"
@@ -97,6 +99,8 @@ PROPERTIES = "SELECT ?s ?p ?o (LANG(?o) AS ?lang) WHERE { ?s ?p ?o }"
 #: An amount (``?a``, a budget's or a spend's node), looked up from the node itself: with the
 #: initiative bound instead, pyoxigraph would scan every ``schema:value`` first.
 AMOUNT = "SELECT ?a ?v ?c WHERE { ?a schema:value ?v OPTIONAL { ?a schema:currency ?c } }"
+#: A contact point's mailbox, looked up from the contact point (as :data:`AMOUNT`).
+CONTACT = "SELECT ?c ?email WHERE { ?c vcard:hasEmail ?email }"
 HISTORY = ("SELECT ?s ?v ?when ?phase ?title ?deleted WHERE { ?v dct:isVersionOf ?s ; "
            "prov:generatedAtTime ?when . OPTIONAL { ?v pios:phase ?phase } "
            "OPTIONAL { ?v dct:title ?title FILTER(LANG(?title) = 'sv') } "
@@ -234,7 +238,9 @@ class Views:
             "organisations": len(orgs),
             "publishing": sum(1 for o in orgs if per_org.get(o.iri)),
             "nodes": len(self.state.instance.registry.nodes()),
-            "budget": (money[0]["budget"] or 0) if money else 0,
+            # None when no initiative states a budget (a reader sees "not stated", not 0 kr)
+            "budget": money[0]["budget"] if money and money[0]["n"] else None,
+            "budgetCount": money[0]["n"] if money else 0,
             "byState": [{"iri": k, "label": self.label(k, lang), "count": v}
                         for k, v in states.most_common()],
             "byPhase": [{"iri": r["p"], "code": code(r["p"]), "label": self.label(r["p"], lang),
@@ -319,6 +325,11 @@ class Views:
                 found = self.rows(AMOUNT, a=node) if node is not None else []
                 if found:
                     amounts[prop] = found[0]
+        contacts = []
+        for v in fields.get(DCAT + "contactPoint", []):
+            node = iri_term(v["value"])
+            for r in (self.rows(CONTACT, c=node) if node is not None else []):
+                contacts.append(r["email"])
         history = self.rows(HISTORY, dataset=HISTORY_DATASET, s=subject)
         reused_by = self.rows(REUSED_BY, s=subject)
         reuses = self.rows(REUSES, s=subject)
@@ -335,12 +346,19 @@ class Views:
         def iris(prop: str) -> list[str]:
             return [v["value"] for v in fields.get(prop, [])]
 
+        every_keyword = fields.get(DCAT + "keyword", [])
+        keywords = ([v for v in every_keyword if v["lang"] == lang]
+                    or [v for v in every_keyword if v["lang"] == "sv"] or every_keyword)
         org_iri = text(P_PIOS + "responsibleOrganization")
         org = organizations.by_iri(org_iri or "")
         return {
             "iri": iri,
             "title": text(DCT + "title"), "description": text(DCT + "description"),
             "goal": text(P_PIOS + "goal"), "problemStatement": text(P_PIOS + "problemStatement"),
+            "expectedBenefit": text(P_PIOS + "expectedBenefit"),
+            "contacts": [{"email": e, "address": e.removeprefix("mailto:")} for e in contacts],
+            "created": text(DCT + "created"),
+            "publiccode": text(P_PIOS + "publiccodeYml"),
             "lessonsLearned": text(P_PIOS + "lessonsLearned"),
             "organization": org_iri, "organizationName": org.name if org else org_iri,
             "county": org.county_name if org else None,
@@ -357,10 +375,12 @@ class Views:
                                                  if organizations.by_iri(p) else p)}
                              for p in iris(P_PIOS + "participant")],
             "codeRepository": text(P_PIOS + "codeRepository"),
-            "landingPage": text("http://www.w3.org/ns/dcat#landingPage"),
-            "openForCollaboration": text(P_PIOS + "openForCollaboration") == "true",
-            "keywords": [v["value"] for v in fields.get("http://www.w3.org/ns/dcat#keyword", [])],
-            "stale": text(AGG + "stale") == "true",
+            "landingPage": text(DCAT + "landingPage"),
+            # True, False, or None when the publisher did not say
+            "openForCollaboration": {True: True, "true": True, False: False, "false": False}.get(
+                text(P_PIOS + "openForCollaboration")),
+            "keywords": [v["value"] for v in keywords],
+            "stale": text(AGG + "stale") in (True, "true"),
             "statusUpdates": [{**r, "phaseLabel": self.label(r["phase"], lang),
                                "health": self.label(r["health"], lang) if r["health"] else None}
                               for r in status_updates],
@@ -377,6 +397,7 @@ class Views:
 
 P_PIOS = "https://w3id.org/pios/vocab#"
 DCT = "http://purl.org/dc/terms/"
+DCAT = "http://www.w3.org/ns/dcat#"
 
 
 def _amount(row: dict | None) -> dict | None:
@@ -384,3 +405,98 @@ def _amount(row: dict | None) -> dict | None:
         return None
     return {"value": row["v"], "currency": code(row["c"]) if row["c"] else "SEK"}
 
+
+
+# -- a node's publisher page ---------------------------------------------------------------------
+#: What a crawl's status means to a reader, in Swedish and English.
+CRAWL_STATUS = {
+    "updated": ("uppdaterad", "updated"),
+    "unchanged": ("oförändrad", "unchanged"),
+    "failed": ("misslyckades", "failed"),
+    "refused": ("avvisad", "refused"),
+}
+#: Which document a problem is about, by how the message starts or the problem's kind.
+DOCUMENTS = {
+    "catalog": ("Katalogen", "The catalog"),
+    "catalog-page": ("Katalogsidan", "The catalog page"),
+    "feed-page": ("Flödessidan", "The feed page"),
+}
+_URL = re.compile(r"https?://[^\s,;]+[^\s,;.]")
+_HTTP = re.compile(r"^The (catalog|catalog page|feed page) \S+ answered "
+                   r"HTTP (?P<status>\d+)\.$")
+_NOT_JSON = re.compile(r"^Not valid JSON: (?P<detail>.*) at line (?P<line>\d+), "
+                       r"column (?P<column>\d+)\.$", re.S)
+_NOT_FORMAT = re.compile(r"^Not valid (?P<format>[\w-]+): (?P<detail>.*)$", re.S)
+
+
+def crawl_status(status: str | None, lang: str) -> str | None:
+    """A crawl status (``updated``, ``failed``, …) in *lang*; None stays None."""
+    if not status:
+        return None
+    sv, en = CRAWL_STATUS.get(status, (status, status))
+    return en if lang == "en" else sv
+
+
+def explain(problem: dict[str, Any], feed_page: str | None, lang: str) -> dict[str, Any]:
+    """A crawl error (a :class:`records.Problem` as a dict) as a reader needs it: which document
+    (``document``: catalog, catalog-page or feed-page; ``url``), why (``reason``, a whole sentence
+    in *lang*; ``predicate``, the same without the document's name and URL, when the message is
+    one this page knows) and, when the reason came from a parser that speaks only English, its
+    own words (``technical``, English). The URL is the one the message names, else the feed page
+    the crawl read (``feed_page``) or the problem's subject."""
+    message_en = problem.get("message_en") or ""
+    message = (problem.get("message_sv") if lang == "sv" else message_en) or message_en
+    named = _URL.search(message_en)
+    if problem.get("kind") == "feed":
+        document = "feed-page"
+        url = named.group(0) if named else (feed_page or problem.get("subject"))
+    else:
+        document = "catalog-page" if message_en.startswith("The catalog page") else "catalog"
+        url = named.group(0) if named else problem.get("subject")
+    sv = lang == "sv"
+    technical = predicate = None
+    if found := _HTTP.match(message_en):
+        predicate = (f"svarade HTTP {found['status']}." if sv else
+                     f"answered HTTP {found['status']}.")
+    elif found := _NOT_JSON.match(message_en):
+        technical = found["detail"]
+        predicate = (f"är inte giltig JSON (fel på rad {found['line']}, kolumn "
+                     f"{found['column']})." if sv else
+                     f"is not valid JSON (error at line {found['line']}, column "
+                     f"{found['column']}).")
+    elif found := _NOT_FORMAT.match(message_en):
+        technical = found["detail"]
+        predicate = (f"kan inte läsas som {found['format']}." if sv else
+                     f"cannot be read as {found['format']}.")
+    name = DOCUMENTS[document][0 if sv else 1]
+    reason = f"{name} {url} {predicate}" if predicate else f"{name} {url}: {message}"
+    return {"document": document, "url": url, "reason": reason, "predicate": predicate,
+            "message": message, "technical": technical, "kind": problem.get("kind")}
+
+
+def publisher(node: dict[str, Any], crawls: list[dict[str, Any]], lang: str) -> dict[str, Any]:
+    """The data of a node's publisher page: the node (``Node.as_dict()``), its recent *crawls*
+    (newest first) and what a reader needs to know: ``latest`` (the newest crawl that changed or
+    failed), ``failing`` (the node's last crawl failed or was refused), ``problems`` (the latest
+    crawl's errors, explained by :func:`explain`), ``lastGoodAt`` and ``held`` (a catalog held
+    back from the national graph, or None)."""
+    state = node.get("state") or {}
+    feed_page = state.get("feed_page")
+    latest = next((c for c in crawls if c["status"] in ("updated", "refused", "failed")), None)
+    for crawl in crawls:
+        crawl["statusLabel"] = crawl_status(crawl["status"], lang)
+        crawl["problems"] = [explain(p, feed_page, lang)
+                             for p in crawl["detail"].get("errors", [])]
+    problems = latest["problems"] if latest else []
+    failing = state.get("last_status") in ("failed", "refused")
+    held = None
+    if state.get("held_count"):
+        held = {"count": state["held_count"], "since": state.get("held_since"),
+                "listed": state.get("held_listed"), "previous": state.get("held_previous")}
+    detail = latest["detail"] if latest else {}
+    clean = not (failing or problems or detail.get("quarantined") or detail.get("dropped")
+                 or held)
+    return {**node, "crawls": crawls, "latest": latest, "failing": failing,
+            "problems": problems, "clean": clean,
+            "statusLabel": crawl_status(state.get("last_status"), lang),
+            "lastGoodAt": state.get("last_good_at"), "held": held}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, redirect, request, send_file, url_for
+from pios_ld.aggregator import views
 from pios_ld.aggregator.views import KINDS
 
 from pios_ld import organizations
@@ -81,8 +82,7 @@ def node(node_id: int) -> Response:
     registry = _state().instance.registry
     found = registry.get(node_id)
     crawls = registry.crawls(node_id)
-    latest = next((c for c in crawls if c["status"] in ("updated", "refused", "failed")), None)
-    data = {**found.as_dict(), "crawls": crawls, "latest": latest}
+    data = views.publisher(found.as_dict(), crawls, ui.lang())
     org = found.organization
     return ui.render("node.html", data=data, title=org.name if org else found.url)
 

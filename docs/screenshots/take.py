@@ -57,6 +57,10 @@ def take(demo: Demo) -> None:
 
         page.goto(demo.aggregator_url)
         page.screenshot(path=str(HERE / "aggregator-overview.png"))
+        phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                    device_scale_factor=1).new_page()
+        phone.goto(demo.aggregator_url)
+        phone.screenshot(path=str(HERE / "aggregator-overview-phone.png"), full_page=True)
         page.goto(demo.aggregator_url + "sparql?example=reuse-across")
         page.get_by_role("button", name="Kör frågan").click()
         page.locator("table.results").wait_for()

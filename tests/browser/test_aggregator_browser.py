@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlencode
+
 import requests
 
 PHASE = "https://w3id.org/pios/vocab#phase"
@@ -33,7 +36,7 @@ def test_overview_filter_then_an_initiative_with_its_history(page, federation, s
     title = title_of(federation, changed_iri)
     page.locator(f"table.list a[href*='{changed_iri.split('://', 1)[1]}']").click()
     assert page.get_by_role("heading", name=title).is_visible()
-    history = page.locator("h2:has-text('Historik') + table")
+    history = page.locator("h2:has-text('Historik') + .scroll table")
     phases = history.locator("tbody tr td:nth-child(2)").all_inner_texts()
     assert "Pilot" in phases and "Införande" in phases
     shoot(page, "aggregator-initiative")
@@ -69,3 +72,66 @@ def test_screenshots_of_the_publisher_pages(page, federation, shoot):
     page.get_by_role("link", name="Vellinge kommun").first.click()
     assert page.get_by_role("heading", name="Vellinge kommun").first.is_visible()
     shoot(page, "aggregator-publisher")
+
+
+def phone_page(browser):
+    """A page on a 390 px wide phone screen (an iPhone 12–15's CSS width)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="sv-SE",
+                                  device_scale_factor=2, is_mobile=True, has_touch=True)
+    return context, context.new_page()
+
+
+def test_overview_fits_a_phone_and_its_tables_are_not_stretched(browser, federation, axe, shoot):
+    context, page = phone_page(browser)
+    try:
+        page.goto(federation.aggregator_url)
+        assert page.get_by_role("heading", name="Nationell översikt").is_visible()
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+        rows = page.locator("#coverage ~ .grid table tbody tr")
+        heights = [box["height"] for box in (r.bounding_box() for r in rows.all())]
+        assert heights and max(heights) < 64, heights  # one or two lines, not ~280 px
+        labels = page.locator("figure.chart svg text.lbl")
+        sizes = labels.evaluate_all("els => els.map(e => e.getBoundingClientRect().height)")
+        assert sizes and min(sizes) >= 12, sizes  # readable without zooming
+        violations, text = axe(page)
+        assert violations == [], text
+        shoot(page, "aggregator-overview-phone")
+        for path in ("initiatives", "nodes", "sparql", "?lang=en", "initiatives?lang=en"):
+            page.goto(federation.aggregator_url + path)
+            assert page.evaluate("document.scrollingElement.scrollWidth") <= 390, path
+    finally:
+        context.close()
+
+
+def test_overview_rows_are_not_stretched_on_a_desktop(page, federation):
+    page.goto(federation.aggregator_url)
+    rows = page.locator("#coverage ~ .grid table tbody tr")
+    heights = [box["height"] for box in (r.bounding_box() for r in rows.all())]
+    assert heights and max(heights) < 64, heights
+    sizes = page.locator("figure.chart svg text.lbl").evaluate_all(
+        "els => els.map(e => e.getBoundingClientRect().height)")
+    assert min(sizes) >= 12, sizes
+
+
+def test_initiative_page_shows_what_a_coordinator_needs_to_reuse_it(browser, federation, axe,
+                                                                    shoot):
+    iri = federation.changed[0][0]
+    record = requests.get(iri, headers={"Accept": "application/ld+json"}, timeout=10).json()
+    context, page = phone_page(browser)
+    try:
+        page.goto(federation.aggregator_url + "initiative?" + urlencode({"iri": iri}))
+        facts = page.locator("dl.facts")
+        mailbox = record["contactPoint"]["email"].removeprefix("mailto:")
+        assert facts.get_by_role("link", name=mailbox).get_attribute("href") == "mailto:" + mailbox
+        text = facts.inner_text()
+        assert "Förväntad nytta" in text and record["expectedBenefit"]["sv"] in text
+        assert "Mål" in text and record["goal"]["sv"] in text
+        assert re.search(r"Budget\s+[\d\u00a0 ]*\d\skr", text)
+        assert re.search(r"Senast ändrat\s+\d{1,2} [a-zåäö]+ \d{4} kl\. \d\d\.\d\d", text)
+        assert page.get_by_role("heading", name="Statusuppdateringar").is_visible()
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+        violations, described = axe(page)
+        assert violations == [], described
+        shoot(page, "aggregator-initiative-phone")
+    finally:
+        context.close()

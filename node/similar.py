@@ -5,7 +5,8 @@ already built (DESIGN §9, ``GET <aggregator>/api/similar?text=…&limit=N``). :
 asks every configured aggregator at once, server-side, through :func:`pios_ld.fetch.fetch` (so
 private addresses are refused unless allowed), each within :data:`TIMEOUT` seconds; the answers are
 merged by :func:`merge` (one entry per initiative, its best score, best first, the node's own
-organisation left out) and kept for :data:`CACHE_SECONDS` per text. An aggregator that does not
+organisation left out) and kept for :data:`CACHE_SECONDS` per text (:data:`FAILURE_CACHE_SECONDS`
+when an aggregator said its index is not ``complete`` yet). An aggregator that does not
 answer, answers an error or answers something that is not the contract costs a log line and
 nothing else: :class:`Suggestions` then says ``available=False`` and the page shows a quiet
 "no suggestions now" (that answer is kept for :data:`FAILURE_CACHE_SECONDS`, so a person typing
@@ -111,6 +112,12 @@ def draft_text(*parts: str | None) -> str:
 def parse(body: bytes) -> list[Suggestion]:
     """The suggestions in an ``/api/similar`` answer; entries that break the contract are left
     out, and an answer that is not the contract at all raises ``ValueError``."""
+    return parse_answer(body)[0]
+
+
+def parse_answer(body: bytes) -> tuple[list[Suggestion], bool]:
+    """:func:`parse`, and whether the aggregator's index was complete (``complete``, true when
+    the answer does not say)."""
     data = json.loads(body)
     if not isinstance(data, dict) or not isinstance(data.get("results"), list):
         raise ValueError("the answer has no list of results")
@@ -124,7 +131,7 @@ def parse(body: bytes) -> list[Suggestion]:
             organization=_text(item, "organization") or "",
             organizationName=_text(item, "organizationName"), contact=_text(item, "contact"),
             score=float(score) if isinstance(score, int | float) else 0.0))
-    return found
+    return found, data.get("complete") is not False
 
 
 def _text(item: dict, key: str) -> str | None:
@@ -178,10 +185,12 @@ class Suggester:
                 self._cache.move_to_end(key)
                 return cached[1]
         answers = list(self._pool.map(lambda a: self._ask(a, text), self.aggregators))
-        answered = [a for a in answers if a is not None]
+        answered = [a[0] for a in answers if a is not None]
         found = Suggestions(merge(answered, self.own_organization, self.limit),
                             available=bool(answered))
-        ttl = CACHE_SECONDS if answered else FAILURE_CACHE_SECONDS
+        # an aggregator that failed, or whose index is still being built, is asked again soon
+        whole = bool(answered) and all(a is not None and a[1] for a in answers)
+        ttl = CACHE_SECONDS if whole else FAILURE_CACHE_SECONDS
         with self._lock:
             self._cache[key] = (time.monotonic() + ttl, found)
             self._cache.move_to_end(key)
@@ -189,7 +198,7 @@ class Suggester:
                 self._cache.popitem(last=False)
         return found
 
-    def _ask(self, aggregator: str, text: str) -> list[Suggestion] | None:
+    def _ask(self, aggregator: str, text: str) -> tuple[list[Suggestion], bool] | None:
         url = similar_url(aggregator, text, self.limit + 5)  # room for the node's own, left out
         try:
             fetched = fetch(url, headers={"Accept": "application/json"}, limits=self.limits)
@@ -197,7 +206,7 @@ class Suggester:
                 log.warning("Similar initiatives: %s answered HTTP %s", aggregator,
                             fetched.status)
                 return None
-            return parse(fetched.content)
+            return parse_answer(fetched.content)
         except PiosError as exc:
             log.warning("Similar initiatives: %s did not answer: %s", aggregator, exc)
         except ValueError as exc:  # JSON or the contract

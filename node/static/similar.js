@@ -68,6 +68,9 @@
   }
 
   fields.forEach(function (el) { el.addEventListener("input", later); });
+  // a draft shown again (after a failed save) whose list the server did not ask for
+  var first = results.querySelector("[data-status]");
+  if (first && first.getAttribute("data-status") === "") { ask(); }
 
   box.addEventListener("click", function (event) {
     var button = event.target.closest("button");

@@ -62,3 +62,15 @@ def test_find_similar_works_without_javascript(page_without_js, node, kiruna_ini
         "button", name="Vi återanvänder detta").click()
     expect(page.get_by_label(re.compile("^Återanvänder"))).to_have_value(
         re.compile(re.escape(kiruna_initiative["id"])))
+
+
+def test_a_draft_shown_again_after_a_failed_save_gets_its_suggestions(
+        page, node, kiruna_initiative, credentials, log_in):
+    log_in(page, node.base_url, *credentials)
+    page.goto(node.base_url + "edit/new")
+    title = kiruna_initiative["title"]["sv"]
+    page.get_by_label(re.compile("^Titel på svenska")).fill(title)
+    page.get_by_role("button", name="Spara").click()  # no identifier, no phase: refused
+    page.locator(".error-summary").wait_for()
+    box = page.get_by_role("complementary", name="Liknande initiativ hos andra organisationer")
+    expect(box.get_by_role("link", name=title)).to_be_visible(timeout=20_000)

@@ -24,9 +24,6 @@ from werkzeug.serving import make_server
 
 from pios_ld import organizations
 
-if not os.environ.get("CI"):  # in CI the extra is installed by .ci/install: never skipped there
-    pytest.importorskip("sklearn", reason="the similar extra is not installed")
-
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 PASSWORD = "korrekt-hast-batteri"
 VASBY = "http://dataportal.se/organisation/SE2120000019"   # Upplands Väsby kommun
@@ -111,6 +108,8 @@ def initiative(identifier: str, title: str, description: str, **extra) -> dict:
 
 @pytest.fixture
 def federation(tmp_path, monkeypatch):
+    if not os.environ.get("CI"):  # in CI the extra is installed by .ci/install: never skipped
+        pytest.importorskip("sklearn", reason="the aggregator's similar extra is not installed")
     monkeypatch.setenv("PIOS_ALLOW_PRIVATE_ADDRESSES", "1")
     started: list = []
     lund_iri = organizations.find("Lund").iri
@@ -248,5 +247,20 @@ def test_a_node_without_aggregators_shows_no_suggestions(tmp_path):
     try:
         page = node.logged_in().get(f"{node.url}/edit/new", timeout=10).text
         assert "Liknande initiativ" not in page and "similar.js" not in page
+    finally:
+        node.close()
+
+
+def test_one_dead_aggregator_beside_a_live_one_still_gives_suggestions(federation, tmp_path):
+    _, lund, aggregator = federation
+    node = Node(tmp_path / "second", VASBY,
+                aggregators=f"{_closed_port()},{aggregator.url},{aggregator.url}ping")
+    try:
+        answer = node.logged_in().get(f"{node.url}/edit/similar", timeout=30, params={
+            "text": "Digital nattillsyn med kamera i hemtjänsten", "format": "json"}).json()
+        assert answer["available"] is True
+        iris = [r["initiative"] for r in answer["results"]]
+        assert iris[0] == f"{lund.url}/initiatives/kameratillsyn"
+        assert len(iris) == len(set(iris))  # the same aggregator twice: each initiative once
     finally:
         node.close()

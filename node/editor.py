@@ -115,7 +115,9 @@ def index():
 def _form_page(record: dict[str, Any] | None, form: dict[str, Any], errors: dict, is_new: bool,
                status: int = 200, notice: str | None = None,
                similar: Suggestions | None = None):
-    if is_new and similar is None and _suggester().enabled:
+    if not is_new or not _suggester().enabled:
+        similar = None  # the list is for new initiatives, from configured aggregators
+    elif similar is None:
         similar = Suggestions(asked=False)
     return render_template(
         "edit_form.html", record=record, form=form, errors=errors, is_new=is_new,

@@ -228,6 +228,10 @@ def test_an_unreachable_aggregator_leaves_the_editor_working(tmp_path, monkeypat
         assert answer.status_code == 200
         assert answer.json() == {"results": [], "available": False}
         assert "did not answer" in caplog.text
+        started = time.monotonic()  # the same text again: the failure is remembered briefly
+        again = session.get(f"{node.url}/edit/similar", timeout=30,
+                            params={"text": "Digital nattillsyn", "format": "json"})
+        assert again.json()["available"] is False and time.monotonic() - started < 1
 
         token = csrf(session, f"{node.url}/edit/new")
         shown = session.post(f"{node.url}/edit/new", timeout=30,

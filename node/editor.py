@@ -5,6 +5,12 @@ mapping step: each column's field, a preview and the trial run's report, nothing
 confirmed; the sheet is kept meanwhile by :mod:`node.uploads`), export the portfolio and
 download the import template. Forms work without JavaScript; each
 validation message is shown beside the field it concerns and linked from a summary at the top.
+
+With aggregators configured, the form for a new initiative shows similar initiatives at other
+organisations (:mod:`node.similar`): ``GET /edit/similar?text=…`` answers an HTML fragment (JSON
+when asked for), which ``static/similar.js`` fetches as the person types; without JavaScript the
+form's "Find similar" button posts the draft back to ``/edit/new``, which shows the list and saves
+nothing, and a suggestion's "We reuse this" button adds its IRI to the draft's ``reuses``.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from flask import (
     Blueprint,
     Response,
     current_app,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -39,6 +46,7 @@ from .forms import (
 from .i18n import HEALTH, PHASE_GROUPS, themes
 from .importer import SheetPlan, inspect_sheet, run_import
 from .records import prepare
+from .similar import Suggester, Suggestions, draft_text
 from .store import Store, now
 from .uploads import Upload, Uploads
 
@@ -105,11 +113,50 @@ def index():
 
 
 def _form_page(record: dict[str, Any] | None, form: dict[str, Any], errors: dict, is_new: bool,
-               status: int = 200, notice: str | None = None):
+               status: int = 200, notice: str | None = None,
+               similar: Suggestions | None = None):
+    if not is_new or not _suggester().enabled:
+        similar = None  # the list is for new initiatives, from configured aggregators
+    elif similar is None:
+        similar = Suggestions(asked=False)
     return render_template(
         "edit_form.html", record=record, form=form, errors=errors, is_new=is_new,
         phase_groups=PHASE_GROUPS, themes=themes(), summary=_summary(errors), notice=notice,
+        similar=similar,
     ), status
+
+
+def _suggester() -> Suggester:
+    found = current_app.extensions.get("pios_suggester")
+    if found is None:
+        found = current_app.extensions.setdefault("pios_suggester", Suggester(
+            _config().aggregator_urls, str(_config().organization)))
+    return found
+
+
+def _draft_text(values: Any) -> str:
+    return draft_text(*(values.get(k) for k in
+                        ("title_sv", "title_en", "description_sv", "description_en")))
+
+
+@bp.get("/edit/similar")
+@auth.login_required
+def similar():
+    """Similar initiatives at other organisations for ``?text=`` (or the draft's fields)."""
+    text = request.args.get("text") or _draft_text(request.args)
+    found = _suggester().suggest(text)
+    wants = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    if request.args.get("format") == "json" or wants == "application/json":
+        return jsonify(found.as_dict())
+    return render_template("_similar.html", similar=found)
+
+
+def _with_reuse(values: dict[str, Any], iri: str) -> dict[str, Any]:
+    lines = [line.strip() for line in str(values.get("reuses") or "").splitlines()
+             if line.strip()]
+    if iri and iri not in " ".join(lines).replace(",", " ").replace(";", " ").split():
+        lines.append(iri)
+    return {**values, "reuses": "\n".join(lines)}
 
 
 def _summary(errors: dict[str, list[FieldMessage]]) -> list[tuple[str, FieldMessage]]:
@@ -160,6 +207,10 @@ def _save_from_form(existing: dict[str, Any] | None, identifier: str | None):
 def new():
     if request.method == "GET":
         return _form_page(None, to_form(None), {}, True)
+    if "similar" in request.form or "reuse" in request.form:  # the draft back, not saved
+        values = _with_reuse(_form_values(), request.form.get("reuse", "").strip())
+        return _form_page(None, values, {}, True, similar=_suggester().suggest(
+            _draft_text(values)))
     change, errors = _save_from_form(None, None)
     if change is None:
         return _form_page(None, _form_values(), errors, True, 422)

@@ -172,6 +172,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "api": ("API för att skriva", "Write API"),
     "choose": ("Välj …", "Choose …"),
     "yes": ("Ja", "Yes"),
+    "similar_title": ("Liknande initiativ hos andra organisationer",
+                      "Similar initiatives at other organisations"),
+    "similar_intro": ("Kanske har någon redan byggt detta. Fråga dem innan ni börjar.",
+                      "Someone may have built this already. Ask them before you start."),
+    "similar_hint": ("Skriv titel och beskrivning, så visas liknande initiativ här.",
+                     "Write the title and description, and similar initiatives show here."),
+    "similar_found": ("{n} liknande initiativ:", "{n} similar initiatives:"),
+    "similar_none": ("Inga liknande initiativ hittades.", "No similar initiatives found."),
+    "similar_unavailable": ("Inga förslag just nu.", "No suggestions now."),
+    "find_similar": ("Sök liknande", "Find similar"),
+    "we_reuse": ("Vi återanvänder detta", "We reuse this"),
+    "reuse_added": ("Tillagt under Återanvänder", "Added to Reuses"),
 }
 
 

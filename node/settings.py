@@ -38,7 +38,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("catalog_page_size", 500, "Initiatives per catalog page."),
     Setting("feed_page_size", 100, "Versions per feed page (changing it renames pages)."),
     Setting("aggregators", "", "Comma-separated aggregator URLs to ping after each change, "
-            "e.g. https://pios.example.se (the node posts to <url>/ping)."),
+            "e.g. https://pios.example.se (the node posts to <url>/ping); the editor also asks "
+            "them for similar initiatives (<url>/api/similar)."),
     Setting("max_body_bytes", 1_000_000, "Largest request body the write API accepts."),
     Setting("max_upload_bytes", 10_000_000, "Largest spreadsheet the import accepts."),
     Setting("default_language", "sv", "Language of the editing UI when none is chosen (sv/en)."),

@@ -96,6 +96,7 @@ class Instance:
                     external.Connection.from_settings(self.settings), self.snapshots, self.folder,
                     keep=keep)
                 self._load_reference(always=True)  # the server may have been emptied
+                self._forget_validators(set(self.store.national_graphs))
             else:
                 self.store = OxigraphStore(self.folder / "store", self.snapshots, keep=keep)
                 self._load_reference()
@@ -105,6 +106,14 @@ class Instance:
         if latest_snapshot(self.snapshots) is None or external.configured(self.settings):
             self.store.snapshot()
         return self.store
+
+    def _forget_validators(self, graphs: set[str]) -> None:
+        """Nodes whose graph the store does not hold (a new or emptied server) are read in full
+        at the next crawl, not answered "unchanged" from their remembered ETags."""
+        for node in self.registry.nodes():
+            if node.graph not in graphs:
+                self.registry.reset_feed(node.id)
+                self.registry.update_state(node.id, catalog_etag=None, catalog_last_modified=None)
 
     def release_writer(self) -> None:
         if self.store is not None:

@@ -24,8 +24,7 @@ def _allow_loopback(monkeypatch):
 # store and an Oxigraph server (a real `oxigraph serve` process per test). The others use the
 # embedded store only, to keep the suite's time.
 BACKENDS = ("embedded", "oxigraph-server")
-ON_EVERY_BACKEND = {"test_federation", "test_crawler", "test_sparql", "test_web",
-                    "test_external"}
+ON_EVERY_BACKEND = {"test_federation", "test_crawler", "test_sparql", "test_web"}
 
 
 def pytest_configure(config):
@@ -34,7 +33,8 @@ def pytest_configure(config):
 
 
 def pytest_generate_tests(metafunc):
-    if "store_backend" in metafunc.fixturenames:
+    if "store_backend" in metafunc.fixturenames and not hasattr(metafunc.module,
+                                                                "store_backend"):
         marked = (metafunc.definition.get_closest_marker("backends") is not None
                   or metafunc.module.__name__.rsplit(".", 1)[-1] in ON_EVERY_BACKEND)
         metafunc.parametrize("store_backend", BACKENDS if marked else BACKENDS[:1],
@@ -102,6 +102,21 @@ class Harness:
         self.crawler.close()
         self.instance.release_writer()
         self.instance.registry.close()
+
+
+@pytest.fixture
+def make_harness(store_backend):
+    """Harnesses on any folder (closed at the end unless closed before)."""
+    made: list[Harness] = []
+
+    def make(folder: Path) -> Harness:
+        made.append(Harness(folder))
+        return made[-1]
+
+    yield make
+    for h in made:
+        if h.instance.store is not None:
+            h.close()
 
 
 @pytest.fixture

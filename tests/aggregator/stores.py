@@ -81,3 +81,69 @@ class OxigraphServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+class Proxy:
+    """A real HTTP server in front of a store server that can misbehave on purpose: it asks for
+    HTTP basic credentials when given some, answers ``500`` to a ``PUT`` of the graphs in
+    :attr:`fail_puts` (or of every graph while :attr:`fail_all_puts`), answers every request
+    with ``503`` while :attr:`down`, and records what it was asked (method, path, body)."""
+
+    def __init__(self, target: str, user: str = "", password: str = "") -> None:
+        import base64
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import parse_qs, urlsplit
+
+        self.target = target.rstrip("/")
+        self.fail_puts: set[str] = set()
+        self.fail_all_puts = False
+        self.down = False
+        self.seen: list[tuple[str, str, bytes]] = []
+        wanted = ("Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+                  if user else None)
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # quiet
+                pass
+
+            def _any(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                proxy.seen.append((self.command, self.path, body))
+                graph = parse_qs(urlsplit(self.path).query).get("graph", [""])[0]
+                if wanted and self.headers.get("Authorization") != wanted:
+                    return self._reply(401, b"sign in", {"WWW-Authenticate": 'Basic realm="x"'})
+                if proxy.down or (self.command == "PUT" and (
+                        proxy.fail_all_puts or graph in proxy.fail_puts)):
+                    return self._reply(503 if proxy.down else 500, b"failing on purpose")
+                headers = {k: v for k, v in self.headers.items()
+                           if k.lower() in ("content-type", "accept")}
+                answer = requests.request(self.command, proxy.target + self.path, data=body,
+                                          headers=headers, timeout=30)
+                self._reply(answer.status_code, answer.content,
+                            {"Content-Type": answer.headers.get("Content-Type", "text/plain")})
+
+            def _reply(self, status, body, headers=None):
+                self.send_response(status)
+                for key, value in (headers or {}).items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _any
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def settings(self) -> dict[str, str]:
+        return {"store_query_url": f"{self.url}/query", "store_update_url": f"{self.url}/update",
+                "store_data_url": f"{self.url}/store"}
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -59,6 +59,8 @@ _SUBSET = ox.NamedNode("http://rdfs.org/ns/void#subset")
 #: Named in place of an empty list of graphs (the protocol has no way to say "none").
 NO_GRAPH = "urn:x-pios:no-graph"
 NATIONAL, HISTORY_DATASET = "national", "history"
+#: The query that lists an endpoint's named graphs (aggregator/sparql.py).
+GRAPH_LIST = "SELECT ?g WHERE { GRAPH ?g { } } ORDER BY ?g"
 _NT = ox.RdfFormat.N_TRIPLES
 _RDF_TYPES = {"application/n-triples": _NT, "text/plain": _NT, "text/ntriples": _NT,
               "text/turtle": ox.RdfFormat.TURTLE, "application/x-turtle": ox.RdfFormat.TURTLE,
@@ -333,6 +335,8 @@ class RemoteDataset:
               use_default_graph_as_union: bool = False, base_iri: str | None = None,
               custom_functions=None, **_ignored):
         sparql = _screen(sparql).text  # refuses an update or a SERVICE: never forwarded
+        if " ".join(sparql.split()) == GRAPH_LIST and named_graphs is None:
+            return self._graph_list()
         # the form of the answer (and any syntax error), from an empty in-memory store
         probe = ox.Store().query(sparql, base_iri=base_iri, custom_functions=custom_functions)
         if base_iri:
@@ -351,6 +355,14 @@ class RemoteDataset:
             raise StoreError(
                 f"The store sent an answer that is not SPARQL JSON results: {exc}",
                 f"Lagringen skickade ett svar som inte är SPARQL JSON-resultat: {exc}") from exc
+
+    def _graph_list(self):
+        """The endpoint's own listing of its named graphs (the service description), answered
+        from the manifest: Virtuoso gives ``GRAPH ?g { }`` no solutions at all."""
+        memory = ox.Store()
+        marker = ox.NamedNode(NO_GRAPH)
+        memory.extend(ox.Quad(marker, marker, marker, g) for g in self.named_graphs())
+        return memory.query(GRAPH_LIST)
 
     def quads_for_pattern(self, subject, predicate, obj, graph) -> list[ox.Quad]:
         """The statements of one whole graph (the only pattern dumps ask for)."""

@@ -21,9 +21,10 @@ def _allow_loopback(monkeypatch):
 
 # -- the store's backends ---------------------------------------------------------------------
 # The tests of these modules (and any test marked `backends`) run once per backend: the embedded
-# store and an Oxigraph server (a real `oxigraph serve` process per test). The others use the
-# embedded store only, to keep the suite's time.
-BACKENDS = ("embedded", "oxigraph-server")
+# store, an Oxigraph server (a real `oxigraph serve` process per test) and Virtuoso (one server for
+# the session, emptied after each test). The others use the embedded store only, to keep the
+# suite's time.
+BACKENDS = ("embedded", "oxigraph-server", "virtuoso")
 ON_EVERY_BACKEND = {"test_federation", "test_crawler", "test_sparql", "test_web"}
 
 
@@ -41,12 +42,25 @@ def pytest_generate_tests(metafunc):
                              indirect=True)
 
 
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory):
+    with stores.VirtuosoServer(tmp_path_factory.mktemp("virtuoso")) as server:
+        yield server
+
+
 @pytest.fixture
 def store_backend(request, tmp_path, monkeypatch):
     """The backend's name; for a server, its settings are in the environment
     (PIOS_AGGREGATOR_STORE_…) of this process and of the commands it starts."""
     if request.param == "embedded":
         yield "embedded"
+        return
+    if request.param == "virtuoso":
+        server = request.getfixturevalue("virtuoso")
+        for name, value in server.settings().items():
+            monkeypatch.setenv(f"PIOS_AGGREGATOR_{name.upper()}", value)
+        yield request.param
+        server.clear()
         return
     with stores.OxigraphServer(tmp_path / "oxigraph-server") as server:
         for name, value in server.settings().items():

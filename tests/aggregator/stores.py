@@ -147,3 +147,111 @@ class Proxy:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+VIRTUOSO_INI = """[Database]
+DatabaseFile = {db}/virtuoso.db
+ErrorLogFile = {db}/virtuoso.log
+LockFile = {db}/virtuoso.lck
+TransactionFile = {db}/virtuoso.trx
+xa_persistent_file = {db}/virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+MaxCheckpointRemap = 2000
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {db}/virtuoso-temp.db
+TransactionFile = {db}/virtuoso-temp.trx
+MaxCheckpointRemap = 2000
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+CheckpointInterval = 60
+CaseMode = 2
+DirsAllowed = ., {vad}
+VADInstallDir = {vad}/
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+MaxQueryMem = 200M
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {vsp}
+MaxClientConnections = 10
+ServerThreads = 10
+Charset = UTF-8
+EnabledGzipContent = 0
+
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 120
+"""
+
+
+class VirtuosoServer:
+    """OpenLink Virtuoso 7 (Debian's `virtuoso-opensource`) from its own virtuoso.ini on free
+    ports: /sparql, /sparql-auth and /sparql-graph-crud-auth, digest authentication as `dba`.
+    Starting one takes seconds, so the tests share one and :meth:`clear` it after each test."""
+
+    USER = PASSWORD = "dba"  # the fresh database's administrator
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.http_port, self.sql_port = free_port(), free_port()
+        self.url = f"http://127.0.0.1:{self.http_port}"
+        self.process: subprocess.Popen | None = None
+        self._baseline: set[str] = set()
+
+    def settings(self) -> dict[str, str]:
+        return {"store_query_url": f"{self.url}/sparql",
+                "store_update_url": f"{self.url}/sparql-auth",
+                "store_data_url": f"{self.url}/sparql-graph-crud-auth",
+                "store_user": self.USER, "store_password": self.PASSWORD,
+                "store_auth": "digest"}
+
+    def start(self) -> VirtuosoServer:
+        command = shutil.which("virtuoso-t")
+        if not command:
+            pytest.skip("Virtuoso is not installed (apt-get install virtuoso-opensource)")
+        db = self.folder / "db"
+        db.mkdir(parents=True, exist_ok=True)
+        ini = self.folder / "virtuoso.ini"
+        ini.write_text(VIRTUOSO_INI.format(
+            db=db, sql_port=self.sql_port, http_port=self.http_port,
+            vad="/usr/share/virtuoso-opensource-7/vad",
+            vsp="/var/lib/virtuoso-opensource-7/vsp"))
+        self.process = subprocess.Popen([command, "+foreground", "+configfile", str(ini)],
+                                        cwd=self.folder, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True)
+        _wait(f"{self.url}/sparql", self.process, seconds=120)
+        self._baseline = set(self.graphs())
+        return self
+
+    def graphs(self) -> list[str]:
+        answer = requests.post(f"{self.url}/sparql", timeout=60, data={
+            "query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
+            headers={"Accept": "application/sparql-results+json"})
+        answer.raise_for_status()
+        return [b["g"]["value"] for b in answer.json()["results"]["bindings"]]
+
+    def clear(self) -> None:
+        """Drop every graph a test wrote (Virtuoso's own graphs stay)."""
+        from requests.auth import HTTPDigestAuth
+
+        for graph in set(self.graphs()) - self._baseline:
+            requests.post(f"{self.url}/sparql-auth", timeout=60,
+                          auth=HTTPDigestAuth(self.USER, self.PASSWORD),
+                          data={"update": f"DROP SILENT GRAPH <{graph}>"}).raise_for_status()
+
+    def stop(self) -> None:
+        OxigraphServer.stop(self)  # type: ignore[arg-type]
+
+    def __enter__(self) -> VirtuosoServer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

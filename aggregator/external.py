@@ -25,9 +25,11 @@ graph on the server is at all times either its last good state or the new one.
 
 Reading: :meth:`ExternalStore.snapshot` publishes a *manifest* (``snapshots/<time>.json``: the
 national graphs at that moment) in place of the embedded store's copy; query workers and dumps
-open it with :func:`open_manifest` and send their (already screened) queries to
-``store_query_url``. Answers come back as SPARQL JSON results or N-Triples and are read into
-pyoxigraph's own result objects, so formats, caps and pages behave as with the embedded store.
+open it with :func:`open_manifest`. A query worker cannot open a connection (its sandbox), so it
+reads through a :class:`PipeClient`: the server process sends the screened query to
+``store_query_url`` (:func:`fetch`) and relays the answer. Answers come back as SPARQL JSON
+results or N-Triples and are read into pyoxigraph's own result objects, so formats, caps and
+pages behave as with the embedded store.
 
 Credentials come from settings only (``store_user`` and ``store_password``: HTTP basic, or digest
 with ``store_auth = "digest"`` as Virtuoso wants; or ``store_token``: a bearer token). Every

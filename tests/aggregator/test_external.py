@@ -183,3 +183,18 @@ def test_an_instance_moved_to_an_empty_server_is_read_in_full_at_its_next_crawl(
     outcome = after.crawl()[site.base_url]
     assert outcome.status == "updated"
     assert after.titles() == titles
+
+
+def test_query_workers_stay_sealed_and_the_server_process_asks_the_store(server, make_site,
+                                                                          proxy):
+    site = make_site(count=3)
+    server.register(site)
+    server.crawl()
+    report = server.app.extensions["pios_queries"].wait_for_sandbox(60)
+    if report is None or not report.sealed:
+        pytest.skip("this machine cannot seal the query workers off from the network")
+    before = len(proxy.seen)
+    answer = _rows(server.url, "SELECT ?i WHERE { ?i a <https://w3id.org/pios/vocab#Initiative> }")
+    assert answer.status_code == 200
+    assert len(answer.json()["results"]["bindings"]) == 3
+    assert any(path.startswith("/query") for _, path, _ in proxy.seen[before:])

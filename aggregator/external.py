@@ -41,6 +41,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import threading
 import time
 from collections.abc import Iterable, Mapping
@@ -224,6 +225,41 @@ def _parse(data: bytes, fmt: ox.RdfFormat) -> list[ox.Triple]:
     return [ox.Triple(t.subject, t.predicate, t.object) for t in ox.parse(data, format=fmt)]
 
 
+#: strings, IRIs and comments, where a brace is no brace
+_OPAQUE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\s]*>"
+    r"|#[^\n]*",
+    re.DOTALL,
+)
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def bind(sparql: str, substitutions: Mapping[Any, Any] | None) -> str:
+    """*sparql* with pyoxigraph-style *substitutions* (variable → term) as a ``VALUES`` block
+    opening every WHERE clause, sub-selects included (pyoxigraph binds the variable everywhere,
+    and the protocol has no bindings): for the pages' queries, whose bound variables are in the
+    projections, the answers are the same. The terms are written by pyoxigraph (N-Triples
+    syntax, escaped), never taken from text."""
+    if not substitutions:
+        return sparql
+    names, terms = [], []
+    for variable, term in substitutions.items():
+        if isinstance(term, ox.BlankNode):
+            raise ValueError("a blank node cannot be bound in a query sent to a server")
+        names.append(str(variable if isinstance(variable, ox.Variable) else ox.Variable(variable)))
+        terms.append(str(term))
+    block = f" VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}\n"
+    masked = _OPAQUE.sub(lambda m: " " * len(m.group(0)), sparql)
+    places = [m.end() for m in _WHERE.finditer(masked)] or [masked.index("{") + 1]
+    for at in reversed(places):
+        sparql = sparql[:at] + block + sparql[at:]
+    return sparql
+
+
 #: the screen (rdflib's parser) for the pages' constant queries, remembered
 _screen = functools.lru_cache(maxsize=256)(sparqlcheck.inspect)
 
@@ -335,12 +371,14 @@ class RemoteDataset:
 
     def query(self, sparql: str, *, default_graph=None, named_graphs=None,
               use_default_graph_as_union: bool = False, base_iri: str | None = None,
-              custom_functions=None, **_ignored):
+              custom_functions=None, substitutions=None):
         sparql = _screen(sparql).text  # refuses an update or a SERVICE: never forwarded
         if " ".join(sparql.split()) == GRAPH_LIST and named_graphs is None:
             return self._graph_list()
         # the form of the answer (and any syntax error), from an empty in-memory store
-        probe = ox.Store().query(sparql, base_iri=base_iri, custom_functions=custom_functions)
+        probe = ox.Store().query(sparql, base_iri=base_iri, custom_functions=custom_functions,
+                                 substitutions=substitutions)
+        sparql = bind(sparql, substitutions)
         if base_iri:
             sparql = f"BASE {ox.NamedNode(base_iri)}\n{sparql}"
         dg, ng = self._dataset(sparql, default_graph, named_graphs, use_default_graph_as_union)

@@ -52,20 +52,21 @@ def virtuoso(tmp_path_factory):
 def store_backend(request, tmp_path, monkeypatch):
     """The backend's name; for a server, its settings are in the environment
     (PIOS_AGGREGATOR_STORE_…) of this process and of the commands it starts."""
-    if request.param == "embedded":
+    backend = getattr(request, "param", "embedded")  # asked for late: getfixturevalue
+    if backend == "embedded":
         yield "embedded"
         return
-    if request.param == "virtuoso":
+    if backend == "virtuoso":
         server = request.getfixturevalue("virtuoso")
         for name, value in server.settings().items():
             monkeypatch.setenv(f"PIOS_AGGREGATOR_{name.upper()}", value)
-        yield request.param
+        yield backend
         server.clear()
         return
     with stores.OxigraphServer(tmp_path / "oxigraph-server") as server:
         for name, value in server.settings().items():
             monkeypatch.setenv(f"PIOS_AGGREGATOR_{name.upper()}", value)
-        yield request.param
+        yield backend
 
 
 @pytest.fixture

@@ -78,6 +78,10 @@ class StoreError(PiosError):
     code = "store-unavailable"
 
 
+class StoreTimeout(StoreError):
+    """The external store did not answer in time."""
+
+
 def configured(settings: Mapping[str, Any]) -> bool:
     """True when *settings* name an external store."""
     return bool(settings.get("store_query_url"))
@@ -159,7 +163,7 @@ class _Client:
             response = self.session.request(method, url, timeout=(min(10.0, timeout), timeout),
                                             **kwargs)
         except requests.Timeout as exc:
-            raise StoreError(f"The store at {url} did not answer within {timeout:g} s ({en}).",
+            raise StoreTimeout(f"The store at {url} did not answer within {timeout:g} s ({en}).",
                              f"Lagringen på {url} svarade inte inom {timeout:g} s ({sv}).") from exc
         except requests.RequestException as exc:
             raise StoreError(
@@ -308,6 +312,7 @@ def fetch(connection: Connection | None, request: dict[str, Any], timeout: float
         return ("fetch-failed", "No external store is configured.",
                 "Ingen extern lagring är inställd.")
     endpoint = connection.history if request["dataset"] == HISTORY_DATASET else connection.main
+    bounded = timeout < endpoint.timeout  # the query's own deadline comes first
     client = _clients(replace(endpoint, timeout=min(endpoint.timeout, timeout)))
     try:
         if request["kind"] == "graph":
@@ -317,6 +322,10 @@ def fetch(connection: Connection | None, request: dict[str, Any], timeout: float
         else:
             response = client.query(request["query"], request["accept"],
                                     request["default_graphs"], request["named_graphs"])
+    except StoreTimeout as exc:
+        if bounded:  # the query ran out of time: stopped as any query past its deadline
+            return ("fetch-timeout",)
+        return ("fetch-failed", exc.message, exc.message_sv)
     except StoreError as exc:
         return ("fetch-failed", exc.message, exc.message_sv)
     return ("fetched", response.content, response.headers.get("Content-Type", ""))

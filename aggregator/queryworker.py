@@ -298,9 +298,11 @@ class QueryPool:
                 break
             from pios_ld.aggregator import external  # the worker asks for the store's answer
 
-            worker.connection.send(external.fetch(self.remote, reply[1],
-                                                  max(0.1, deadline - time.monotonic())))
+            fetched = external.fetch(self.remote, reply[1], max(0.1, deadline - time.monotonic()))
             reply = None
+            if fetched[0] == "fetch-timeout":
+                break
+            worker.connection.send(fetched)
         if reply is None:
             with self._lock:
                 self._all.remove(worker)

@@ -25,7 +25,8 @@ def _allow_loopback(monkeypatch):
 # the session, emptied after each test). The others use the embedded store only, to keep the
 # suite's time.
 BACKENDS = ("embedded", "oxigraph-server", "virtuoso")
-ON_EVERY_BACKEND = {"test_federation", "test_crawler", "test_sparql", "test_web"}
+ON_EVERY_BACKEND = {"test_federation", "test_crawler", "test_sparql", "test_web", "test_web_pages",
+                    "test_web_publisher"}
 
 
 def pytest_configure(config):

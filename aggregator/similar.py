@@ -167,6 +167,7 @@ class SimilarityIndex:
         self.features = features or Features()
         self._lock = threading.Lock()
         self._docs: list[Document] = []
+        self._by_iri: dict[str, Document] = {}
         self._rows: list[sparse.csr_matrix] = []
         self._by_graph: dict[str, list[int]] = {}
         self._free: list[int] = []
@@ -186,6 +187,7 @@ class SimilarityIndex:
         with self._lock:
             for index in self._by_graph.pop(graph, []):
                 self._df[self._rows[index].indices] -= 1
+                self._by_iri.pop(self._docs[index].iri, None)
                 self._docs[index] = None  # type: ignore[call-overload]
                 self._rows[index] = None  # type: ignore[call-overload]
                 self._free.append(index)
@@ -200,6 +202,7 @@ class SimilarityIndex:
                 else:
                     self._docs[index], self._rows[index] = document, row
                 self._df[row.indices] += 1
+                self._by_iri[document.iri] = document
                 placed.append(index)
                 self._count += 1
             if placed:
@@ -232,7 +235,7 @@ class SimilarityIndex:
     def similar_to(self, iri: str, limit: int = 10) -> list[Result] | None:
         """Initiatives like the indexed *iri* at other organisations; None if it is not indexed."""
         with self._lock:
-            found = next((d for d in self._docs if d is not None and d.iri == iri), None)
+            found = self._by_iri.get(iri)
         if found is None:
             return None
         return self.similar_to_text(found.text, limit, exclude={iri},

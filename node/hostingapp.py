@@ -76,13 +76,14 @@ def create_hosting_app(hosting: Hosting) -> Flask:
     @app.route("/health")
     def health():
         broken = []
-        for tenant in hosting.tenants():
+        tenants = hosting.tenants()
+        for tenant in tenants:
             try:
                 Store(tenant.config.database_path).count()
             except Exception as exc:  # noqa: BLE001 - reported, not raised
                 broken.append({"name": tenant.name, "reason": f"{type(exc).__name__}: {exc}"})
         status = {"status": "unavailable" if broken else "ok", "version": __version__,
-                  "tenants": len(hosting.tenants()), "broken": broken}
+                  "tenants": len(tenants), "broken": broken}
         return jsonify(status), 503 if broken else 200
 
     @app.route("/_admin/login", methods=["GET", "POST"])

@@ -81,7 +81,9 @@ class SimilarSearch:
 
     def search(self, text: str | None = None, initiative: str | None = None,
                limit: int = 10) -> list[dict]:
-        self.ready.wait(30)
+        self.ready.wait(2)  # at start-up: answer from what is indexed so far ("complete": false)
+        if self._index is None and not self.missing:
+            return []  # the index is still being made
         if self._index is None:
             raise SimilarUnavailable(
                 "The similarity search is not installed on this aggregator "

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
-from pios_ld.aggregator import admission, api, sparql, web
+from pios_ld.aggregator import admission, api, external, sparql, web
 from pios_ld.aggregator.crawler import Crawler
 from pios_ld.aggregator.instance import Instance
 from pios_ld.aggregator.monitor import Monitor, folder_bytes, gauge, node_states
@@ -97,8 +97,10 @@ def build(config: dict[str, Any]) -> Flask:
     app.config["JSON_AS_ASCII"] = False
     app.json.ensure_ascii = False
     state = State(instance, wait)
+    remote = (external.Connection.from_settings(instance.settings)
+              if external.configured(instance.settings) else None)
     pool = QueryPool(instance.settings["sparql_workers"], instance.settings["sparql_timeout"],
-                     instance.settings["sparql_max_results"])
+                     instance.settings["sparql_max_results"], remote)
     app.extensions["pios"] = state
     app.extensions["pios_queries"] = pool
     app.extensions["pios_admission"] = admission.Admission.from_settings(instance.settings)

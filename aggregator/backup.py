@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pios_ld.aggregator import settings as settings_module
 from pios_ld.aggregator.instance import REGISTRY_FILE, Instance
-from pios_ld.aggregator.store import DATASETS, HISTORY_DATASET, NATIONAL
+from pios_ld.aggregator.store import DATASETS, HISTORY_DATASET, NATIONAL, is_manifest
 
 from pios_ld import __version__
 from pios_ld.backup import check_database, copy_database
@@ -42,6 +42,12 @@ def backup(inst: Instance, target: str | Path) -> Path:
         raise InputError(f"{target} exists and is not empty: choose a new folder.",
                          f"{target} finns redan och är inte tom: välj en ny mapp.")
     snapshot = inst.fresh_snapshot()
+    if snapshot is not None and is_manifest(snapshot):
+        raise PiosError(
+            "The store is on an external SPARQL server: back it up with that server's own tools "
+            "(`pios aggregator dump` writes all its graphs to one file).",
+            "Lagringen ligger på en extern SPARQL-server: säkerhetskopiera den med serverns egna "
+            "verktyg (`pios aggregator dump` skriver alla dess grafer till en fil).")
     if snapshot is None:
         raise PiosError("The instance has no store snapshot to back up yet.",
                         "Instansen har ingen ögonblicksbild av lagret att säkerhetskopiera än.")

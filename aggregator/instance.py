@@ -9,6 +9,10 @@ Exactly one process writes the store: whoever holds the lock on ``writer.lock``.
 serve`` takes it for its lifetime and records its address and a secret in ``server.json``; a
 ``pios aggregator crawl`` that finds the lock taken asks that server to do the crawl over HTTP
 instead of opening the store (docs/decisions/0004-aggregator-store-and-processes.md).
+
+With ``store_query_url`` set the store is on an external SPARQL server
+(:mod:`pios_ld.aggregator.external`): ``store/`` and ``history/`` are not used, ``snapshots/``
+holds small manifests, and the writer lock still makes this instance's crawler the one writer.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from pios_ld.aggregator import external
 from pios_ld.aggregator import settings as settings_module
 from pios_ld.aggregator.crawllog import REFERENCE
 from pios_ld.aggregator.registry import FILE as REGISTRY_FILE
@@ -55,7 +60,7 @@ class Instance:
         self.settings = settings
         self.folder: Path = Path(settings["instance"])
         self.registry = Registry(self.folder / REGISTRY_FILE)
-        self.store: OxigraphStore | None = None
+        self.store: OxigraphStore | external.ExternalStore | None = None
         self._lock_file = None
 
     @classmethod
@@ -71,7 +76,7 @@ class Instance:
         return self.folder / "server.json"
 
     # -- the single writer -------------------------------------------------------------------
-    def acquire_writer(self, wait: bool = False) -> OxigraphStore:
+    def acquire_writer(self, wait: bool = False) -> OxigraphStore | external.ExternalStore:
         """Take the writer lock and open the store; :class:`WriterBusy` if another has it."""
         handle = open(self.folder / "writer.lock", "a+")  # noqa: SIM115 - held for the lifetime
         try:
@@ -84,12 +89,31 @@ class Instance:
                 f"En annan process skriver till {self.folder} (en körande `pios aggregator "
                 "serve` eller genomsökning).") from exc
         self._lock_file = handle
-        self.store = OxigraphStore(self.folder / "store", self.snapshots,
-                                   keep=int(self.settings["snapshots_keep"]))
-        self._load_reference()
-        if latest_snapshot(self.snapshots) is None:
+        keep = int(self.settings["snapshots_keep"])
+        try:
+            if external.configured(self.settings):
+                self.store = external.ExternalStore(
+                    external.Connection.from_settings(self.settings), self.snapshots, self.folder,
+                    keep=keep)
+                self._load_reference(always=True)  # the server may have been emptied
+                self._forget_validators(set(self.store.national_graphs))
+            else:
+                self.store = OxigraphStore(self.folder / "store", self.snapshots, keep=keep)
+                self._load_reference()
+        except Exception:
+            self.release_writer()
+            raise
+        if latest_snapshot(self.snapshots) is None or external.configured(self.settings):
             self.store.snapshot()
         return self.store
+
+    def _forget_validators(self, graphs: set[str]) -> None:
+        """Nodes whose graph the store does not hold (a new or emptied server) are read in full
+        at the next crawl, not answered "unchanged" from their remembered ETags."""
+        for node in self.registry.nodes():
+            if node.graph not in graphs:
+                self.registry.reset_feed(node.id)
+                self.registry.update_state(node.id, catalog_etag=None, catalog_last_modified=None)
 
     def release_writer(self) -> None:
         if self.store is not None:
@@ -101,7 +125,7 @@ class Instance:
             self._lock_file = None
         self.server_file.unlink(missing_ok=True)
 
-    def _load_reference(self) -> None:
+    def _load_reference(self, always: bool = False) -> None:
         """Keep the reference graph (vocabulary, concepts, organisations) in step with the files."""
         parts = []
         for path in (vocab_paths.VOCABULARY, vocab_paths.ORGANIZATIONS):
@@ -109,7 +133,7 @@ class Instance:
                 parts.append(path.read_bytes())
         digest = hashlib.sha256(b"\n".join(parts)).hexdigest()
         marker = self.folder / "reference.sha256"
-        if marker.exists() and marker.read_text() == digest:
+        if not always and marker.exists() and marker.read_text() == digest:
             return
         data = b"\n".join(parts)
         assert self.store is not None

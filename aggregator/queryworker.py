@@ -10,6 +10,11 @@ newest store snapshot read-only (:meth:`OxigraphStore.snapshot`) and answers wit
 result, already counted against the result cap. When a query (its screening included) passes its
 deadline the parent kills that worker and starts a fresh one; the other workers keep answering.
 
+With an external store the "snapshot" is a manifest: the sealed worker still screens, checks and
+serialises, but asks the server process over its pipe to send the screened query to the store
+(``("fetch", …)``, answered by :func:`pios_ld.aggregator.external.fetch`): the worker itself never
+opens a connection, and the server only ever connects to the configured store URLs.
+
 Visitor SPARQL runs nowhere else: the endpoints and the query page reach the store only through
 :meth:`QueryPool.run`.
 """
@@ -79,8 +84,8 @@ def _worker_main(connection) -> None:  # runs in the child process
     # (the worker's deadline bounds the time it takes)
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 20_000))
     import pyoxigraph as ox
-    from pios_ld.aggregator import results, sparqlcheck
-    from pios_ld.aggregator.store import NATIONAL, open_snapshot
+    from pios_ld.aggregator import external, results, sparqlcheck
+    from pios_ld.aggregator.store import NATIONAL, is_manifest, open_snapshot
 
     stores: dict[tuple[str, str], Any] = {}
     screen = functools.lru_cache(maxsize=256)(sparqlcheck.inspect)  # pages repeat their queries
@@ -99,8 +104,12 @@ def _worker_main(connection) -> None:  # runs in the child process
             if (snapshot, dataset) not in stores:
                 if snapshot not in {key[0] for key in stores}:
                     stores.clear()  # a newer snapshot: let the old one go
-                stores[snapshot, dataset] = (open_snapshot(snapshot, dataset) if snapshot
-                                             else ox.Store())
+                if snapshot and is_manifest(snapshot):  # an external store, through the pipe
+                    stores[snapshot, dataset] = external.open_manifest(
+                        snapshot, dataset, client=external.PipeClient(connection, dataset))
+                else:
+                    stores[snapshot, dataset] = (open_snapshot(snapshot, dataset) if snapshot
+                                                 else ox.Store())
             store = stores[snapshot, dataset]
             options: dict[str, Any] = {"base_iri": request.get("base_iri")}
             if request["default_graph"] is not None:
@@ -148,6 +157,8 @@ def _worker_main(connection) -> None:  # runs in the child process
             connection.send(("ok", results.media_type(name), body, count))
         except SyntaxError as exc:
             connection.send(("syntax", str(exc)))
+        except external.StoreError as exc:  # the external store failed: 503 with its message
+            connection.send(("store", exc.message, exc.message_sv))
         except results.NotAcceptable as exc:
             connection.send(("not-acceptable", exc.message, exc.message_sv))
         except RuntimeError as exc:
@@ -187,8 +198,12 @@ class _Worker:
 class QueryPool:
     """A fixed number of query worker processes; :meth:`run` answers one query."""
 
-    def __init__(self, size: int = 2, timeout: float = 15.0, max_results: int = 100_000) -> None:
+    def __init__(self, size: int = 2, timeout: float = 15.0, max_results: int = 100_000,
+                 remote=None) -> None:
+        """*remote*: the :class:`~pios_ld.aggregator.external.Connection` of an external store,
+        used in this process for the workers' ``fetch`` requests."""
         self.timeout = timeout
+        self.remote = remote
         self.max_results = max_results
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
@@ -267,7 +282,28 @@ class QueryPool:
                                 "union": union, "base_iri": base_iri,
                                 "unsupported": list(unsupported),
                                 "max_results": self.max_results})
-        if not worker.connection.poll(self.timeout):
+        deadline = time.monotonic() + self.timeout
+        reply = None
+        while worker.connection.poll(max(0.0, deadline - time.monotonic())):
+            try:
+                reply = worker.connection.recv()
+            except EOFError as exc:
+                with self._lock:
+                    self._all.remove(worker)
+                worker.kill()
+                threading.Thread(target=self._add, daemon=True).start()
+                raise PiosError("The query worker stopped unexpectedly.",
+                                "Frågearbetaren avslutades oväntat.") from exc
+            if reply[0] != "fetch":
+                break
+            from pios_ld.aggregator import external  # the worker asks for the store's answer
+
+            fetched = external.fetch(self.remote, reply[1], max(0.1, deadline - time.monotonic()))
+            reply = None
+            if fetched[0] == "fetch-timeout":
+                break
+            worker.connection.send(fetched)
+        if reply is None:
             with self._lock:
                 self._all.remove(worker)
             worker.kill()
@@ -277,15 +313,6 @@ class QueryPool:
                 "(LIMIT, more specific patterns) and try again.",
                 f"Frågan tog längre tid än {self.timeout:g} s och avbröts. Avgränsa den (LIMIT, "
                 "mer specifika mönster) och försök igen.")
-        try:
-            reply = worker.connection.recv()
-        except EOFError as exc:
-            with self._lock:
-                self._all.remove(worker)
-            worker.kill()
-            threading.Thread(target=self._add, daemon=True).start()
-            raise PiosError("The query worker stopped unexpectedly.",
-                            "Frågearbetaren avslutades oväntat.") from exc
         self._idle.put(worker)
         kind = reply[0]
         if kind == "ok":
@@ -303,6 +330,10 @@ class QueryPool:
             from pios_ld.aggregator.results import NotAcceptable
 
             raise NotAcceptable(reply[1], reply[2])
+        if kind == "store":
+            from pios_ld.aggregator.external import StoreError
+
+            raise StoreError(reply[1], reply[2])
         if kind == "unknown-function":
             raise UnknownFunction(reply[1])
         raise PiosError(f"The query failed: {reply[1]}", f"Frågan misslyckades: {reply[1]}")

@@ -74,6 +74,21 @@ SETTINGS: tuple[Setting, ...] = (
             "client's address (the right-most address that is not a trusted proxy counts)."),
     Setting("cors_origin", "*", "Access-Control-Allow-Origin of the SPARQL endpoint and JSON."),
     Setting("snapshots_keep", 3, "Store snapshots kept for readers (older ones are removed)."),
+    Setting("store_query_url", "", "SPARQL query endpoint of an external store (empty: the "
+            "embedded store), e.g. http://127.0.0.1:7878/query."),
+    Setting("store_update_url", "", "SPARQL update endpoint of the external store, e.g. "
+            "http://127.0.0.1:7878/update."),
+    Setting("store_data_url", "", "Graph Store Protocol endpoint of the external store, e.g. "
+            "http://127.0.0.1:7878/store."),
+    Setting("store_user", "", "User name for the external store (HTTP basic or digest)."),
+    Setting("store_password", "", "Password for the external store."),
+    Setting("store_token", "", "Bearer token for the external store (in place of a user)."),
+    Setting("store_auth", "basic", "How store_user signs in: `basic` or `digest` (Virtuoso)."),
+    Setting("store_timeout", 60.0, "Seconds one request to the external store may take."),
+    Setting("store_history_query_url", "", "Query endpoint of a second server for the history "
+            "and crawl log (empty: the same server)."),
+    Setting("store_history_update_url", "", "Update endpoint of the history server."),
+    Setting("store_history_data_url", "", "Graph Store Protocol endpoint of the history server."),
     Setting("stale_after_hours", 48.0, "A node without a good crawl for this many hours is "
             "listed as stale by `pios aggregator status`."),
     Setting("log_format", "plain", "Log lines as `plain` text or `json` (one object a line)."),

@@ -2,8 +2,8 @@
 
 The crawler only ever asks a store for three things (:class:`GraphStore`): the statements of one
 named graph, to *commit* a :class:`Batch` of graph replacements and additions, and to drop graphs.
-Readers ask for SPARQL answers. A SPARQL 1.1 server reached over the Graph Store Protocol and
-SPARQL Update can implement the same interface later.
+Readers ask for SPARQL answers. :class:`~pios_ld.aggregator.external.ExternalStore` implements the
+same interface on a SPARQL 1.1 server (Graph Store Protocol and SPARQL Update).
 
 :class:`OxigraphStore` keeps two RocksDB stores on disk (``docs/decisions/0005-two-datasets.md``):
 
@@ -348,18 +348,31 @@ def _quads(additions: dict[str, list[ox.Triple]]) -> list[ox.Quad]:
 
 
 def latest_snapshot(folder: str | os.PathLike) -> Path | None:
-    """The newest complete snapshot in *folder* (one with both datasets), or None."""
+    """The newest complete snapshot in *folder* (one with both datasets, or an external store's
+    manifest ``<time>.json``), or None."""
     path = Path(folder)
     if not path.is_dir():
         return None
-    found = sorted((p for p in path.iterdir() if p.name.isdigit()
-                    and all((p / name).is_dir() for name in DATASETS)),
-                   key=lambda p: int(p.name))
+    found = sorted((p for p in path.iterdir() if (p.name.isdigit()
+                    and all((p / name).is_dir() for name in DATASETS))
+                    or (p.suffix == ".json" and p.stem.isdigit())),
+                   key=lambda p: int(p.name.removesuffix(".json")))
     return found[-1] if found else None
 
 
-def open_snapshot(snapshot: str | os.PathLike, dataset: str = NATIONAL) -> ox.Store:
-    """Open one dataset of a snapshot read-only."""
+def is_manifest(snapshot: str | os.PathLike) -> bool:
+    """True for an external store's manifest (:mod:`pios_ld.aggregator.external`)."""
+    return str(snapshot).endswith(".json")
+
+
+def open_snapshot(snapshot: str | os.PathLike, dataset: str = NATIONAL, connection=None):
+    """Open one dataset of a snapshot read-only: a pyoxigraph store, or for an external store's
+    manifest a :class:`~pios_ld.aggregator.external.RemoteDataset` (on *connection*, by default
+    the one the instance's settings name)."""
     if dataset not in DATASETS:
         raise ValueError(f"unknown dataset {dataset!r}")
+    if is_manifest(snapshot):
+        from pios_ld.aggregator.external import open_manifest
+
+        return open_manifest(snapshot, dataset, connection)
     return ox.Store.read_only(str(Path(snapshot) / dataset))

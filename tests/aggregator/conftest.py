@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import stores  # the external SPARQL servers the tests start
 from pios_ld.aggregator import instance as instance_module
 from pios_ld.aggregator.crawler import Crawler
 from pios_ld.aggregator.instance import Instance
@@ -16,6 +17,57 @@ from pios_ld import organizations
 @pytest.fixture(autouse=True)
 def _allow_loopback(monkeypatch):
     monkeypatch.setenv("PIOS_ALLOW_PRIVATE_ADDRESSES", "1")
+
+
+# -- the store's backends ---------------------------------------------------------------------
+# The tests of these modules (and any test marked `backends`) run once per backend: the embedded
+# store, an Oxigraph server (a real `oxigraph serve` process per test) and Virtuoso (one server for
+# the session, emptied after each test). The others use the embedded store only, to keep the
+# suite's time.
+BACKENDS = ("embedded", "oxigraph-server", "virtuoso")
+ON_EVERY_BACKEND = {"test_federation", "test_crawler", "test_sparql", "test_web", "test_web_pages",
+                    "test_web_publisher"}
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "backends: run once per store backend (embedded, "
+                            "Oxigraph server)")
+
+
+def pytest_generate_tests(metafunc):
+    if "store_backend" in metafunc.fixturenames and not hasattr(metafunc.module,
+                                                                "store_backend"):
+        marked = (metafunc.definition.get_closest_marker("backends") is not None
+                  or metafunc.module.__name__.rsplit(".", 1)[-1] in ON_EVERY_BACKEND)
+        metafunc.parametrize("store_backend", BACKENDS if marked else BACKENDS[:1],
+                             indirect=True)
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory):
+    with stores.VirtuosoServer(tmp_path_factory.mktemp("virtuoso")) as server:
+        yield server
+
+
+@pytest.fixture
+def store_backend(request, tmp_path, monkeypatch):
+    """The backend's name; for a server, its settings are in the environment
+    (PIOS_AGGREGATOR_STORE_…) of this process and of the commands it starts."""
+    backend = getattr(request, "param", "embedded")  # asked for late: getfixturevalue
+    if backend == "embedded":
+        yield "embedded"
+        return
+    if backend == "virtuoso":
+        server = request.getfixturevalue("virtuoso")
+        for name, value in server.settings().items():
+            monkeypatch.setenv(f"PIOS_AGGREGATOR_{name.upper()}", value)
+        yield backend
+        server.clear()
+        return
+    with stores.OxigraphServer(tmp_path / "oxigraph-server") as server:
+        for name, value in server.settings().items():
+            monkeypatch.setenv(f"PIOS_AGGREGATOR_{name.upper()}", value)
+        yield backend
 
 
 @pytest.fixture
@@ -69,7 +121,22 @@ class Harness:
 
 
 @pytest.fixture
-def harness(tmp_path):
+def make_harness(store_backend):
+    """Harnesses on any folder (closed at the end unless closed before)."""
+    made: list[Harness] = []
+
+    def make(folder: Path) -> Harness:
+        made.append(Harness(folder))
+        return made[-1]
+
+    yield make
+    for h in made:
+        if h.instance.store is not None:
+            h.close()
+
+
+@pytest.fixture
+def harness(tmp_path, store_backend):
     h = Harness(tmp_path / "aggregator")
     yield h
     h.close()
@@ -119,7 +186,7 @@ class Server:
 
 
 @pytest.fixture
-def make_server(tmp_path):
+def make_server(tmp_path, store_backend):
     servers = []
 
     def make(folder: Path | None = None, **settings) -> Server:

@@ -53,7 +53,7 @@ def sparql(url: str, query: str, endpoint: str = "sparql") -> list[dict]:
 
 
 @pytest.fixture
-def federation(tmp_path: Path):
+def federation(tmp_path: Path, store_backend):
     env = {**os.environ, "PIOS_ALLOW_PRIVATE_ADDRESSES": "1", "PYTHONUNBUFFERED": "1"}
     agg_port = free_port()
     agg_url = f"http://127.0.0.1:{agg_port}/"

@@ -11,26 +11,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import samples
 from click.testing import CliRunner
 
 from pios_ld import jsonld
 from pios_ld.cli import main
 
-RECORD = {
-    "@context": jsonld.CONTEXT_URL,
-    "id": "https://pios.example.se/initiatives/digital-tillsyn",
-    "type": "Initiative",
-    "identifier": "digital-tillsyn",
-    "title": {"sv": "Digital tillsyn i hemtjänsten"},
-    "description": {"sv": "Kameror ersätter nattliga besök."},
-    "responsibleOrganization": "http://dataportal.se/organisation/SE2120000019",
-    "phase": "pilot",
-    "theme": ["elderly-care"],
-    "goal": {"sv": "Färre nattliga besök."},
-    "budget": {"value": 1200000, "currency": "SEK"},
-    "contactPoint": {"email": "mailto:digitalisering@example.se"},
-    "modified": "2026-11-20T10:00:00Z",
-}
+RECORD = {**samples.RECORD, "title": {"sv": "Digital tillsyn i hemtjänsten"}}
 
 
 def write(tmp_path: Path, name: str, document: dict | str) -> Path:

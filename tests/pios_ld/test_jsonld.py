@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import samples
 from graphsig import tree_signature
 from rdflib import Graph
 from rdflib.compare import to_isomorphic
@@ -21,21 +22,12 @@ from pios_ld.terms import TermGraph
 ROOT = Path(__file__).resolve().parents[2]
 
 RECORD = {
-    "@context": jsonld.CONTEXT_URL,
-    "id": "https://pios.example.se/initiatives/digital-tillsyn",
-    "type": "Initiative",
-    "identifier": "digital-tillsyn",
-    "title": {"sv": "Digital tillsyn i hemtjänsten", "en": "Digital night checks"},
-    "description": {"sv": "Kameror ersätter nattliga besök."},
-    "responsibleOrganization": "http://dataportal.se/organisation/SE2120000019",
-    "phase": "pilot",
+    **{key: value for key, value in samples.RECORD.items() if key not in ("goal", "contactPoint")},
     "theme": ["elderly-care", "https://w3id.org/pios/concept/theme/health-care"],
-    "budget": {"value": 1200000, "currency": "SEK"},
     "keyword": {"sv": ["trygghet", "kamera"], "en": "safety"},
     "openForCollaboration": True,
     "statusUpdate": [{"type": "StatusUpdate", "date": "2026-01-01", "phase": "pilot",
                       "health": "on-track", "summary": {"sv": "Bra."}}],
-    "modified": "2026-11-20T10:00:00Z",
 }
 
 

@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import samples
 
 from pios_ld import jsonld, rdf, shacl, validation
 from pios_ld.terms import TermGraph
@@ -16,21 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PIOS = "https://w3id.org/pios/vocab#"
 SHAPES = "https://w3id.org/pios/shapes#"
 
-BASE = {
-    "@context": jsonld.CONTEXT_URL,
-    "id": "https://pios.example.se/initiatives/digital-tillsyn",
-    "type": "Initiative",
-    "identifier": "digital-tillsyn",
-    "title": {"sv": "Digital tillsyn i hemtjänsten", "en": "Digital night checks"},
-    "description": {"sv": "Kameror ersätter nattliga besök."},
-    "responsibleOrganization": "http://dataportal.se/organisation/SE2120000019",
-    "phase": "pilot",
-    "theme": ["elderly-care"],
-    "goal": {"sv": "Färre nattliga besök."},
-    "budget": {"value": 1200000, "currency": "SEK"},
-    "contactPoint": {"email": "mailto:digitalisering@example.se"},
-    "modified": "2026-11-20T10:00:00Z",
-}
+BASE = samples.RECORD
 
 TURTLE_PREFIXES = """
 @prefix pios: <https://w3id.org/pios/vocab#> .

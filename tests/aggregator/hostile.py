@@ -331,6 +331,24 @@ def reset(node: HostileNode, h: BaseHTTPRequestHandler, path: str) -> bool:
     return True
 
 
+def _catalog_only(prepare: Callable[[HostileNode], None], cache: dict[str, bytes]) -> Behaviour:
+    """Serve ``cache["body"]`` (made once by *prepare*) as the catalog, and no feed."""
+
+    def behave(node: HostileNode, h: BaseHTTPRequestHandler, path: str) -> bool:
+        if path.startswith("/feed"):
+            _head(h, 404, kind="text/plain", length=0)
+            return True
+        if path != "/catalog":
+            return False
+        prepare(node)
+        _head(h, 200, length=len(cache["body"]))
+        h.wfile.write(cache["body"])
+        return True
+
+    behave.prepare = prepare  # type: ignore[attr-defined]
+    return behave
+
+
 def slow_to_check(records: int = 100_000) -> Behaviour:
     """A valid catalog of *records* small initiatives: more than a screening job may take."""
     cache: dict[str, bytes] = {}
@@ -350,19 +368,7 @@ def slow_to_check(records: int = 100_000) -> Behaviour:
         doc["initiative"] = "@@items@@"
         cache["body"] = _spliced(doc, "@@items@@", b"[" + items + b"]")
 
-    def behave(node: HostileNode, h: BaseHTTPRequestHandler, path: str) -> bool:
-        if path.startswith("/feed"):
-            _head(h, 404, kind="text/plain", length=0)
-            return True
-        if path != "/catalog":
-            return False
-        prepare(node)
-        _head(h, 200, length=len(cache["body"]))
-        h.wfile.write(cache["body"])
-        return True
-
-    behave.prepare = prepare  # type: ignore[attr-defined]
-    return behave
+    return _catalog_only(prepare, cache)
 
 
 def foreign_flood(count: int = 20_000) -> Behaviour:
@@ -378,19 +384,7 @@ def foreign_flood(count: int = 20_000) -> Behaviour:
                             for i in range(count))
         cache["body"] = _spliced(doc, "@@foreign@@", foreign)
 
-    def behave(node: HostileNode, h: BaseHTTPRequestHandler, path: str) -> bool:
-        if path.startswith("/feed"):
-            _head(h, 404, kind="text/plain", length=0)
-            return True
-        if path != "/catalog":
-            return False
-        prepare(node)
-        _head(h, 200, length=len(cache["body"]))
-        h.wfile.write(cache["body"])
-        return True
-
-    behave.prepare = prepare  # type: ignore[attr-defined]
-    return behave
+    return _catalog_only(prepare, cache)
 
 
 def server_error(node: HostileNode, h: BaseHTTPRequestHandler, path: str) -> bool:

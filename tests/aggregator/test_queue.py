@@ -11,6 +11,8 @@ from __future__ import annotations
 import statistics
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import requests
@@ -70,58 +72,49 @@ def test_waiting_clients_take_turns_round_robin():
     assert order == ["a", "a", "b", "c", "a", "b", "a"]
 
 
-def test_one_client_is_refused_past_its_queue_with_a_retry_after():
-    admission = Admission(capacity=1, per_client=1, queue_per_client=2, queue_size=10, max_wait=5)
+@contextmanager
+def _occupied(admission: Admission, clients: list[str], waiting: int) -> Iterator[None]:
+    """*clients* take *admission*'s slots or wait for them (one thread each) while the block runs;
+    it starts once one of them runs and *waiting* of them wait, and lets them all go at its end."""
     release = threading.Event()
-    threads = [threading.Thread(target=_run_in_turn,
-                                args=(admission, [], "a", threading.Event(), release))
-               for _ in range(3)]  # one runs, two wait
+    started = [threading.Event() for _ in clients]
+    threads = [threading.Thread(target=_run_in_turn, args=(admission, [], client, event, release))
+               for client, event in zip(clients, started, strict=True)]
     for thread in threads:
         thread.start()
-    while admission.waiting() < 2:
+    while not any(event.is_set() for event in started) or admission.waiting() < waiting:
         time.sleep(0.01)
-    with pytest.raises(QueueFull) as refused:
-        with admission.slot("a"):
-            pass
-    assert refused.value.status == 429 and refused.value.retry_after >= 1
-    assert "väntar" in refused.value.message_sv
-    with pytest.raises(QueueBusy):  # another client may still wait, but not past max_wait
+    try:
+        yield
+    finally:
+        release.set()
+        for thread in threads:
+            thread.join(10)
+
+
+def test_one_client_is_refused_past_its_queue_with_a_retry_after():
+    admission = Admission(capacity=1, per_client=1, queue_per_client=2, queue_size=10, max_wait=5)
+    with _occupied(admission, ["a", "a", "a"], waiting=2):  # one runs, two wait
+        with pytest.raises(QueueFull) as refused:
+            with admission.slot("a"):
+                pass
+        assert refused.value.status == 429 and refused.value.retry_after >= 1
+        assert "väntar" in refused.value.message_sv
+        # another client may still wait, but not past max_wait
         small = Admission(capacity=1, per_client=1, queue_per_client=2, queue_size=10,
                           max_wait=0.2)
-        hold = threading.Event()
-        holder = threading.Thread(target=_run_in_turn,
-                                  args=(small, [], "x", threading.Event(), hold))
-        holder.start()
-        while small.waiting() == 0 and not small._running:
-            time.sleep(0.01)
-        try:
+        with _occupied(small, ["x"], waiting=0), pytest.raises(QueueBusy):
             with small.slot("y"):
                 pass
-        finally:
-            hold.set()
-            holder.join(5)
-    release.set()
-    for thread in threads:
-        thread.join(10)
 
 
 def test_the_whole_queue_has_a_bound():
     admission = Admission(capacity=1, per_client=1, queue_per_client=5, queue_size=2, max_wait=5)
-    release = threading.Event()
-    threads = [threading.Thread(target=_run_in_turn,
-                                args=(admission, [], name, threading.Event(), release))
-               for name in ("a", "b", "c")]
-    for thread in threads:
-        thread.start()
-    while admission.waiting() < 2:
-        time.sleep(0.01)
-    with pytest.raises(QueueBusy) as refused:
-        with admission.slot("d"):
-            pass
+    with _occupied(admission, ["a", "b", "c"], waiting=2):
+        with pytest.raises(QueueBusy) as refused:
+            with admission.slot("d"):
+                pass
     assert refused.value.status == 503 and refused.value.retry_after >= 1
-    release.set()
-    for thread in threads:
-        thread.join(10)
 
 
 @pytest.mark.parametrize("remote,header,trusted,client", [

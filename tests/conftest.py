@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -25,6 +25,35 @@ def free_port() -> int:
 def free_ports() -> Callable[[], int]:
     """Call it for each further free loopback port a test needs."""
     return _free_port
+
+
+class SilentPort:
+    """A listening socket on 127.0.0.1 that nobody may connect to: the test asserts nobody did."""
+
+    def __init__(self) -> None:
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.bind(("127.0.0.1", 0))
+        self._socket.listen(8)
+        self._socket.setblocking(False)
+        self.port = self._socket.getsockname()[1]
+
+    def url(self, path: str = "/") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def assert_untouched(self) -> None:
+        with pytest.raises(BlockingIOError):
+            self._socket.accept()
+
+    def close(self) -> None:
+        self._socket.close()
+
+
+@pytest.fixture
+def silent_port() -> Iterator[SilentPort]:
+    """A loopback port a test proves was never connected to (``silent_port.assert_untouched()``)."""
+    port = SilentPort()
+    yield port
+    port.close()
 
 
 @pytest.fixture

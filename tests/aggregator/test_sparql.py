@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import socket
 import threading
 
 import pytest
@@ -148,22 +147,13 @@ def test_updates_are_refused(loaded, how):
     assert _get(server, "ASK { <http://x/s> ?p ?o }").json()["boolean"] is False
 
 
-def test_service_is_refused_before_any_connection_is_made(loaded):
+def test_service_is_refused_before_any_connection_is_made(loaded, silent_port):
     server, _ = loaded
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(5)
-    listener.setblocking(False)
-    port = listener.getsockname()[1]
-    try:
-        response = _get(server, f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> "
-                                "{ ?s ?p ?o } }")
-        assert response.status_code == 403
-        assert "SERVICE" in response.text
-        with pytest.raises(BlockingIOError):
-            listener.accept()
-    finally:
-        listener.close()
+    response = _get(server, f"SELECT * WHERE {{ SERVICE <{silent_port.url('/sparql')}> "
+                            "{ ?s ?p ?o } }")
+    assert response.status_code == 403
+    assert "SERVICE" in response.text
+    silent_port.assert_untouched()
 
 
 def test_service_inside_a_string_or_variable_name_is_not_refused(loaded):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import json
-import socket
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -142,22 +141,6 @@ def test_fast_reader_writes_floats_as_the_standard_parser_does():
 
 
 # --- remote contexts are refused without any connection -------------------------------------
-@pytest.fixture
-def listener():
-    """A listening socket on 127.0.0.1: the test asserts that nobody connected to it."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(8)
-    sock.setblocking(False)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}/evil.jsonld", sock
-    sock.close()
-
-
-def assert_no_connection(sock: socket.socket) -> None:
-    with pytest.raises(BlockingIOError):
-        sock.accept()
-
-
 def remote_documents(url: str) -> dict[str, dict]:
     body = {"id": "https://pios.example.se/initiatives/x", "type": "Initiative"}
     return {
@@ -175,8 +158,8 @@ def remote_documents(url: str) -> dict[str, dict]:
 
 @pytest.mark.parametrize("where", ["top", "array", "nested", "import", "scoped-term",
                                    "type-scoped", "deep-in-array"])
-def test_remote_context_is_refused_anywhere_without_a_connection(listener, where):
-    url, sock = listener
+def test_remote_context_is_refused_anywhere_without_a_connection(silent_port, where):
+    url = silent_port.url("/evil.jsonld")
     text = json.dumps(remote_documents(url)[where])
     for parse in (jsonld.parse_jsonld, jsonld_terms.read_terms, lambda t: rdf.parse(t, "jsonld")):
         with pytest.raises(RemoteContextError) as caught:
@@ -184,15 +167,15 @@ def test_remote_context_is_refused_anywhere_without_a_connection(listener, where
         assert url in str(caught.value) and "vägras" in caught.value.message_sv
     with pytest.raises(RemoteContextError):
         jsonld.compact({"@context": url, "@id": "https://ex.se/x"})
-    assert_no_connection(sock)
+    silent_port.assert_untouched()
 
 
-def test_document_loader_serves_only_the_bundled_context(listener):
-    url, sock = listener
+def test_document_loader_serves_only_the_bundled_context(silent_port):
+    url = silent_port.url("/evil.jsonld")
     assert jsonld.document_loader(jsonld.CONTEXT_URL)["document"]["@context"]["id"] == "@id"
     with pytest.raises(RemoteContextError):
         jsonld.document_loader(url)
-    assert_no_connection(sock)
+    silent_port.assert_untouched()
 
 
 def test_import_of_the_bundled_context_is_served_from_the_bundle():

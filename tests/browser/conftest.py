@@ -67,24 +67,23 @@ def browser() -> Iterator:
             chromium.close()
 
 
-@pytest.fixture
-def page(browser) -> Iterator:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
-    page = context.new_page()
+def _page_in_new_context(browser, **options) -> Iterator:
+    """A page in a browser context of its own (Swedish locale), closed after the test."""
+    context = browser.new_context(locale="sv-SE", **options)
     try:
-        yield page
+        yield context.new_page()
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator:
+    yield from _page_in_new_context(browser, viewport={"width": 1280, "height": 900})
 
 
 @pytest.fixture
 def page_without_js(browser) -> Iterator:
-    context = browser.new_context(java_script_enabled=False, locale="sv-SE")
-    page = context.new_page()
-    try:
-        yield page
-    finally:
-        context.close()
+    yield from _page_in_new_context(browser, java_script_enabled=False)
 
 
 @pytest.fixture(scope="session")

@@ -63,22 +63,24 @@ def fill(template: str, record: dict, base: str) -> str:
     return target if target.startswith("http") else base + target
 
 
-def test_the_node_pages_break_no_content_security_policy(watched, node, first_record):
+def visit_without_violations(watched, templates, record, base) -> None:
+    """Open each page of *templates* (filled for *record* at *base*); none may break the policy."""
     page, console = watched
-    for template in NODE_PAGES:
-        url = fill(template, first_record, node.base_url)
+    for template in templates:
+        url = fill(template, record, base)
         page.goto(url)
         assert violations(page, console) == [], url
+
+
+def test_the_node_pages_break_no_content_security_policy(watched, node, first_record):
+    visit_without_violations(watched, NODE_PAGES, first_record, node.base_url)
 
 
 def test_the_editing_pages_break_no_content_security_policy(watched, node, first_record,
                                                             credentials, log_in):
     page, console = watched
     log_in(page, node.base_url, *credentials)
-    for template in NODE_EDITING:
-        url = fill(template, first_record, node.base_url)
-        page.goto(url)
-        assert violations(page, console) == [], url
+    visit_without_violations(watched, NODE_EDITING, first_record, node.base_url)
     # sending a form (to the site itself) is allowed by form-action
     page.goto(node.base_url + "edit/new")
     page.get_by_role("button", name="Spara").click()
@@ -88,10 +90,7 @@ def test_the_editing_pages_break_no_content_security_policy(watched, node, first
 
 def test_the_aggregator_pages_break_no_content_security_policy(watched, federation, first_record):
     page, console = watched
-    for template in AGGREGATOR_PAGES:
-        url = fill(template, first_record, federation.aggregator_url)
-        page.goto(url)
-        assert violations(page, console) == [], url
+    visit_without_violations(watched, AGGREGATOR_PAGES, first_record, federation.aggregator_url)
     page.goto(federation.aggregator_url + "initiatives")
     page.locator("form.filters button[type=submit]").click()
     page.wait_for_url("**/initiatives?*")

@@ -7,15 +7,22 @@ import re
 import requests
 
 
-def test_login_create_with_a_mistake_see_swedish_message_fix_and_publish(
-        page, node, credentials, log_in, shoot):
+def begin_new_initiative(page, node, credentials, log_in, identifier: str, title: str,
+                         description: str) -> None:
+    """Log in and fill the new-initiative form's required fields (phase: pilot); not sent yet."""
     log_in(page, node.base_url, *credentials)
     page.goto(node.base_url + "edit/new")
-    page.get_by_label(re.compile("^Identifierare")).fill("digital-bokning-av-lokaler")
-    page.get_by_label(re.compile("^Titel på svenska")).fill("Digital bokning av lokaler")
-    page.get_by_label(re.compile("^Beskrivning på svenska")).fill(
-        "Föreningar bokar kommunens lokaler på webben och ser direkt vad som är ledigt.")
+    page.get_by_label(re.compile("^Identifierare")).fill(identifier)
+    page.get_by_label(re.compile("^Titel på svenska")).fill(title)
+    page.get_by_label(re.compile("^Beskrivning på svenska")).fill(description)
     page.get_by_label(re.compile("^Fas")).select_option("pilot")
+
+
+def test_login_create_with_a_mistake_see_swedish_message_fix_and_publish(
+        page, node, credentials, log_in, shoot):
+    begin_new_initiative(page, node, credentials, log_in, "digital-bokning-av-lokaler",
+                         "Digital bokning av lokaler", "Föreningar bokar kommunens lokaler på "
+                         "webben och ser direkt vad som är ledigt.")
     page.locator("#theme-culture-leisure").check()
     page.get_by_label("Startdatum").fill("2026-09-01")
     page.get_by_label("Slutdatum", exact=True).fill("2026-03-01")  # the mistake
@@ -108,12 +115,8 @@ def test_screenshots_of_the_node_main_pages(page, node, credentials, log_in, sho
 
 def test_an_ambiguous_partner_name_is_explained_beside_the_field_with_the_candidates(
         page, node, credentials, log_in, axe):
-    log_in(page, node.base_url, *credentials)
-    page.goto(node.base_url + "edit/new")
-    page.get_by_label(re.compile("^Identifierare")).fill("partner-med-namn")
-    page.get_by_label(re.compile("^Titel på svenska")).fill("Gemensam e-tjänst")
-    page.get_by_label(re.compile("^Beskrivning på svenska")).fill("En e-tjänst för tre parter.")
-    page.get_by_label(re.compile("^Fas")).select_option("pilot")
+    begin_new_initiative(page, node, credentials, log_in, "partner-med-namn",
+                         "Gemensam e-tjänst", "En e-tjänst för tre parter.")
     page.get_by_label(re.compile("^Partner")).fill("Region Skåne, Stockholm och Lunds univ")
     page.get_by_role("button", name="Spara").click()
 

@@ -6,10 +6,13 @@ same path with ``.json`` (``/initiatives.json?theme=education``) or ``Accept: ap
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, redirect, request, send_file, url_for
-from pios_ld.aggregator import views
+from pios_ld.aggregator import progress, views
+from pios_ld.aggregator.store import HISTORY_DATASET
+from pios_ld.aggregator.tables import csv_response
 from pios_ld.aggregator.views import KINDS
 
 from pios_ld import organizations
@@ -110,3 +113,48 @@ def dump_file(name: str) -> Response:
         raise NotFoundError(f"No dump {name}.", f"Ingen dump {name}.")
     mimetype = "application/gzip" if name.endswith(".gz") else "text/turtle"
     return send_file(path, mimetype=mimetype, as_attachment=name.endswith(".gz"))
+
+
+# -- progress over time (history) ------------------------------------------------------------------
+def _progress() -> dict:
+    """The progress report for the request's ``period`` and ``county``, made once per store
+    change (the history's versions are read in one query)."""
+    views_ = _ui().views
+    period = request.args.get("period", "quarter")
+    period = period if period in progress.PERIODS else "quarter"
+    county = request.args.get("county", "").strip()
+
+    def make() -> dict:
+        rows = views_.cached("history-versions",
+                             lambda: views_.rows(progress.VERSIONS, dataset=HISTORY_DATASET))
+        report = progress.report(rows, views_.broader(), datetime.now(UTC), period, county)
+        if report["quiet"]:
+            titles = views_.cached("titles-sv", lambda: {
+                r["i"]: r["title"] for r in views_.rows(progress.TITLES)})
+            for entry in report["quiet"]:
+                entry["title"] = titles.get(entry["initiative"])
+        return report
+
+    return views_.cached(("progress", period, county), make)
+
+
+@blueprint.route("/progress.json")
+@blueprint.route("/progress")
+def progress_page() -> Response:
+    ui = _ui()
+    data = _progress()
+    counties = sorted({o.county_name for o in organizations.load() if o.county_name})
+    return ui.render("progress.html", data=data, title=ui.t("Progress over time"),
+                     chart=progress.chart(data["byPeriod"]), counties=counties)
+
+
+@blueprint.route("/progress/<table>.csv")
+def progress_csv(table: str) -> Response:
+    found = progress.tables(_progress()).get(table)
+    if found is None:
+        raise NotFoundError(f"No table {table!r}: choose one of "
+                            f"{', '.join(progress.tables(_progress()))}.",
+                            f"Ingen tabell {table!r}: välj en av "
+                            f"{', '.join(progress.tables(_progress()))}.")
+    header, rows = found
+    return csv_response(f"progress-{table}", header, rows)

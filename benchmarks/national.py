@@ -28,6 +28,7 @@ import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import requests
 from exports import write_export  # benchmarks/exports.py
 
 from pios_ld import organizations
@@ -35,6 +36,8 @@ from pios_ld.namespaces import DCT, PIOS, PROV, SCHEMA, THEME
 from pios_ld.tools import generate
 from pios_ld.tools.demo import Child, Demo, DemoError, DemoNode, free_port
 
+#: The national pages timed (HTML, as a person opens them).
+PAGES = ("", "initiatives", "progress", "progress?period=month", "progress.json")
 QUERIES = {
     "initiatives per phase": f"""
         SELECT ?phase (COUNT(DISTINCT ?i) AS ?n) WHERE {{
@@ -282,6 +285,20 @@ def run(args: argparse.Namespace, root: Path, demo: Demo) -> None:
             demo.sparql(query, "sparql/history" if "/sparql/history" in name else "sparql")
             times.append(time.perf_counter() - started)
         say(f"query: {name}", f"median {statistics.median(times) * 1000:.0f} ms")
+
+    for path in PAGES:
+        times = []
+        for _ in range(5):  # the first is cold (the page's queries run), the rest cached
+            started = time.perf_counter()
+            answer = requests.get(demo.aggregator_url + path, timeout=300)
+            times.append(time.perf_counter() - started)
+            if answer.status_code != 200:
+                times = []
+                say(f"page: /{path}", f"HTTP {answer.status_code}")
+                break
+        if times:
+            say(f"page: /{path}", f"first {times[0] * 1000:.0f} ms, then median "
+                f"{statistics.median(times[1:]) * 1000:.0f} ms")
 
     say("store size (aggregator instance folder)", f"{folder_size(instance) / 2**20:.1f} MB")
     say("peak memory: aggregator serve", f"{vm_hwm(aggregator.process.pid) / 1024:.0f} MB")

@@ -135,3 +135,23 @@ def test_initiative_page_shows_what_a_coordinator_needs_to_reuse_it(browser, fed
         shoot(page, "aggregator-initiative-phone")
     finally:
         context.close()
+
+
+def test_progress_over_time_reads_on_a_phone_with_its_table_beside_the_chart(browser, federation,
+                                                                              axe, shoot):
+    context, page = phone_page(browser)
+    try:
+        page.goto(federation.aggregator_url)
+        page.get_by_role("link", name="Utveckling över tid").first.click()
+        assert page.get_by_role("heading", name="Utveckling över tid").is_visible()
+        assert page.locator("svg.stacked rect").count() > 0
+        assert page.locator("#phases ~ .grid table tbody tr").count() > 0
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+        page.get_by_label("Period", exact=True).select_option("month")
+        page.get_by_role("button", name="Visa").click()
+        page.wait_for_url("**/progress?*period=month*")
+        violations, described = axe(page)
+        assert violations == [], described
+        shoot(page, "aggregator-progress-phone")
+    finally:
+        context.close()

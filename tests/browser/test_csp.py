@@ -24,7 +24,8 @@ NODE_EDITING = ["edit", "edit/new", "edit/{identifier}", "edit/{identifier}/stat
                 "edit/import"]
 AGGREGATOR_PAGES = ["", "?lang=en", "initiatives", "initiatives?q=digital",
                     "initiative?iri={iri}", "nodes", "nodes/1", "sparql",
-                    "sparql?example=per-organisation", "sparql?{query}", "no-such-page"]
+                    "sparql?example=per-organisation", "sparql?{query}", "progress",
+                    "progress?period=month&lang=en", "no-such-page"]
 
 
 @pytest.fixture

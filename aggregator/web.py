@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, redirect, request, send_file, url_for
-from pios_ld.aggregator import progress, views
+from pios_ld.aggregator import progress, reuse, views
 from pios_ld.aggregator.store import HISTORY_DATASET
 from pios_ld.aggregator.tables import csv_response
 from pios_ld.aggregator.views import KINDS
@@ -129,8 +129,7 @@ def _progress() -> dict:
                              lambda: views_.rows(progress.VERSIONS, dataset=HISTORY_DATASET))
         report = progress.report(rows, views_.broader(), datetime.now(UTC), period, county)
         if report["quiet"]:
-            titles = views_.cached("titles-sv", lambda: {
-                r["i"]: r["title"] for r in views_.rows(progress.TITLES)})
+            titles = _titles()
             for entry in report["quiet"]:
                 entry["title"] = titles.get(entry["initiative"])
         return report
@@ -158,3 +157,83 @@ def progress_csv(table: str) -> Response:
                             f"{', '.join(progress.tables(_progress()))}.")
     header, rows = found
     return csv_response(f"progress-{table}", header, rows)
+
+
+# -- the reuse network -----------------------------------------------------------------------------
+def _titles() -> dict[str, str]:
+    views_ = _ui().views
+    return views_.cached("titles-sv", lambda: {
+        r["i"]: r["title"] for r in views_.rows(progress.TITLES)})
+
+
+def _network() -> dict:
+    """The reuse network, made once per store change."""
+    views_ = _ui().views
+
+    def make() -> dict:
+        return reuse.network(views_.rows(reuse.REUSES), views_.rows(reuse.PARTNERS),
+                             views_.rows(reuse.ADOPTED, dataset=HISTORY_DATASET), _titles())
+
+    return views_.cached("reuse-network", make)
+
+
+@blueprint.route("/reuse.json")
+@blueprint.route("/reuse")
+def reuse_page() -> Response:
+    ui = _ui()
+    return ui.render("reuse.html", data=_network(), title=ui.t("Reuse network"))
+
+
+@blueprint.route("/reuse/solution.json")
+@blueprint.route("/reuse/solution")
+def reuse_solution() -> Response:
+    ui = _ui()
+    iri = request.args.get("iri", "")
+    data = reuse.solution(_network(), iri) if iri else None
+    if data is None:
+        raise NotFoundError(f"Nobody has said they reuse {iri!r} (pios:reuses).",
+                            f"Ingen har angett att de återanvänder {iri!r} (pios:reuses).")
+    return ui.render("reuse_solution.html", data=data, title=data["title"] or iri,
+                     chart=_curve_chart(data["curve"]))
+
+
+def _curve_chart(curve: list[dict]) -> dict:
+    """The adoption curve as bars of :func:`progress.chart` (all in one 'completed' segment)."""
+    return progress.chart([{"period": r["period"], "planned": 0, "ongoing": 0,
+                            "completed": r["total"], "total": r["total"]} for r in curve])
+
+
+@blueprint.route("/reuse/map.json")
+@blueprint.route("/reuse/map")
+def reuse_map() -> Response:
+    ui = _ui()
+    chosen = request.args.get("solution", "") or None
+    data = {"solution": chosen, "title": _titles().get(chosen) if chosen else None,
+            "counties": reuse.county_tiles(_network(), ui.views.per_org(), chosen)}
+    return ui.render("reuse_map.html", data=data, title=ui.t("Coverage and adoption by county"))
+
+
+@blueprint.route("/reuse/<table>.csv")
+def reuse_csv(table: str) -> Response:
+    data = _network()
+    if table == "network":
+        header, rows = reuse.edge_rows(data)
+    elif table == "solutions":
+        header, rows = reuse.solution_rows(data)
+    elif table == "map":
+        header = ["county_code", "county", "organizations", "publishing", "coverage_percent",
+                  "adopting_organizations"]
+        rows = [[c["code"], c["county"], c["organizations"], c["publishing"], c["coverage"],
+                 c["adopting"]] for c in reuse.county_tiles(data, _ui().views.per_org(),
+                                                            request.args.get("solution") or None)]
+    else:
+        raise NotFoundError(f"No table {table!r}: choose network, solutions or map.",
+                            f"Ingen tabell {table!r}: välj network, solutions eller map.")
+    return csv_response(f"reuse-{table}", header, rows)
+
+
+@blueprint.route("/reuse/network.graphml")
+def reuse_graphml() -> Response:
+    response = Response(reuse.graphml(_network()), mimetype="application/graphml+xml")
+    response.headers["Content-Disposition"] = 'attachment; filename="reuse-network.graphml"'
+    return response

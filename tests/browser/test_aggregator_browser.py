@@ -155,3 +155,26 @@ def test_progress_over_time_reads_on_a_phone_with_its_table_beside_the_chart(bro
         shoot(page, "aggregator-progress-phone")
     finally:
         context.close()
+
+
+def test_the_reuse_network_and_county_map_read_on_a_phone(browser, federation, axe, shoot):
+    context, page = phone_page(browser)
+    try:
+        page.goto(federation.aggregator_url)
+        page.get_by_role("link", name="Återanvändning").first.click()
+        assert page.get_by_role("heading", name="Återanvändning").is_visible()
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+        violations, described = axe(page)
+        assert violations == [], described
+        shoot(page, "aggregator-reuse-phone")
+        page.get_by_role("link", name="Täckning och spridning per län").first.click()
+        assert page.locator("svg.tiles rect.tile").count() == 21
+        sizes = page.locator("svg.tiles text.tile-name").evaluate_all(
+            "els => els.map(e => e.getBoundingClientRect().height)")
+        assert min(sizes) >= 12, sizes  # the county names are readable on the phone
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+        violations, described = axe(page)
+        assert violations == [], described
+        shoot(page, "aggregator-county-map-phone")
+    finally:
+        context.close()

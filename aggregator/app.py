@@ -111,6 +111,8 @@ def build(config: dict[str, Any]) -> Flask:
     def close() -> None:
         pool.close()
         state.close()
+        external.close_clients(remote)
+        atexit.unregister(close)  # else the exit hook keeps every closed application alive
 
     app.extensions["pios_close"] = close
     atexit.register(close)

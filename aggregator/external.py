@@ -144,21 +144,38 @@ class Connection:
 
 
 class _Client:
-    """HTTP to one endpoint; every failure becomes a :class:`StoreError` (the one boundary)."""
+    """HTTP to one endpoint; every failure becomes a :class:`StoreError` (the one boundary).
+    One session (its kept-alive connections) per thread that uses it, all closed by
+    :meth:`close`."""
 
     def __init__(self, endpoint: Endpoint) -> None:
         self.endpoint = endpoint
         self._local = threading.local()
+        self._sessions: list[requests.Session] = []
+        self._sessions_lock = threading.Lock()
 
     @property
     def session(self) -> requests.Session:
         if not hasattr(self._local, "session"):
             self._local.session = self.endpoint.session()
+            with self._sessions_lock:
+                self._sessions.append(self._local.session)
         return self._local.session
 
-    def send(self, method: str, url: str, what: tuple[str, str], **kwargs) -> requests.Response:
+    def close(self) -> None:
+        """Close every thread's connections to the server (a later request opens new ones)."""
+        with self._sessions_lock:
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            session.close()
+        self._local = threading.local()
+
+    def send(self, method: str, url: str, what: tuple[str, str], *,
+             timeout: float | None = None, **kwargs) -> requests.Response:
+        """*timeout*: this request's, when shorter than the endpoint's (a query's deadline)."""
         en, sv = what
-        timeout = self.endpoint.timeout
+        timeout = self.endpoint.timeout if timeout is None else min(timeout,
+                                                                   self.endpoint.timeout)
         try:
             response = self.session.request(method, url, timeout=(min(10.0, timeout), timeout),
                                             **kwargs)
@@ -176,12 +193,13 @@ class _Client:
                 f"Lagringen på {url} svarade {response.status_code} ({sv}): {text}")
         return response
 
-    def graph_response(self, graph: str) -> requests.Response | None:
+    def graph_response(self, graph: str, timeout: float | None = None
+                       ) -> requests.Response | None:
         """The server's answer to reading *graph* (None when it has no such graph)."""
         try:
             return self.send("GET", self.endpoint.data_url,
                              ("reading a graph", "läser en graf"), params={"graph": graph},
-                             headers={"Accept": _GRAPH_ACCEPT})
+                             headers={"Accept": _GRAPH_ACCEPT}, timeout=timeout)
         except StoreError as exc:
             if " answered 404 " in exc.message:
                 return None
@@ -208,14 +226,14 @@ class _Client:
                   data={"update": update})
 
     def query(self, query: str, accept: str, default_graphs: list[str] | None,
-              named_graphs: list[str] | None) -> requests.Response:
+              named_graphs: list[str] | None, timeout: float | None = None) -> requests.Response:
         fields: list[tuple[str, str]] = [("query", query)]
         if default_graphs is not None:
             fields += [("default-graph-uri", g) for g in default_graphs or [NO_GRAPH]]
         if named_graphs is not None:
             fields += [("named-graph-uri", g) for g in named_graphs or [NO_GRAPH]]
         return self.send("POST", self.endpoint.query_url, ("a query", "en fråga"), data=fields,
-                         headers={"Accept": accept})
+                         headers={"Accept": accept}, timeout=timeout)
 
 
 def _rdf_format(response: requests.Response) -> ox.RdfFormat:
@@ -313,15 +331,15 @@ def fetch(connection: Connection | None, request: dict[str, Any], timeout: float
                 "Ingen extern lagring är inställd.")
     endpoint = connection.history if request["dataset"] == HISTORY_DATASET else connection.main
     bounded = timeout < endpoint.timeout  # the query's own deadline comes first
-    client = _clients(replace(endpoint, timeout=min(endpoint.timeout, timeout)))
+    client = _clients(endpoint)
     try:
         if request["kind"] == "graph":
-            response = client.graph_response(request["graph"])
+            response = client.graph_response(request["graph"], timeout)
             if response is None:
                 return ("fetch-missing",)
         else:
             response = client.query(request["query"], request["accept"],
-                                    request["default_graphs"], request["named_graphs"])
+                                    request["default_graphs"], request["named_graphs"], timeout)
     except StoreTimeout as exc:
         if bounded:  # the query ran out of time: stopped as any query past its deadline
             return ("fetch-timeout",)
@@ -331,9 +349,29 @@ def fetch(connection: Connection | None, request: dict[str, Any], timeout: float
     return ("fetched", response.content, response.headers.get("Content-Type", ""))
 
 
-@functools.lru_cache(maxsize=16)
+_fetch_clients: dict[Endpoint, _Client] = {}
+_fetch_lock = threading.Lock()
+
+
 def _clients(endpoint: Endpoint) -> _Client:
-    return _Client(endpoint)
+    """The server process's one client per endpoint for its query workers' requests (each
+    request thread keeps its connections open); :func:`close_clients` closes them."""
+    with _fetch_lock:
+        if endpoint not in _fetch_clients:
+            _fetch_clients[endpoint] = _Client(endpoint)
+        return _fetch_clients[endpoint]
+
+
+def close_clients(connection: Connection | None) -> None:
+    """Close the connections :func:`fetch` keeps open to *connection*'s servers (an
+    application closing)."""
+    if connection is None:
+        return
+    with _fetch_lock:
+        clients = [_fetch_clients.pop(e) for e in {connection.main, connection.history}
+                   if e in _fetch_clients]
+    for client in clients:
+        client.close()
 
 
 class RemoteDataset:
@@ -484,7 +522,8 @@ class ExternalStore:
                 for t in (_parse(*found) if found else [])]
 
     def dataset(self, dataset: str = NATIONAL) -> RemoteDataset:
-        return RemoteDataset(self.connection, dataset, self._graphs)
+        client = self._history if dataset == HISTORY_DATASET else self._main
+        return RemoteDataset(self.connection, dataset, self._graphs, client=client)
 
     def query(self, sparql: str, dataset: str = NATIONAL, **options):
         """As :meth:`OxigraphStore.query`: the national default graph is the union of the
@@ -579,7 +618,10 @@ class ExternalStore:
             return target
 
     def close(self) -> None:
-        """Nothing to flush: every write was sent when it was committed."""
+        """Close the connections to the server (nothing to flush: every write was sent when it
+        was committed)."""
+        self._main.close()
+        self._history.close()
 
 
 def _lines(data: bytes) -> bytes:

@@ -425,11 +425,13 @@ class RemoteDataset:
         # the form of the answer (and any syntax error), from an empty in-memory store
         probe = ox.Store().query(sparql, base_iri=base_iri, custom_functions=custom_functions,
                                  substitutions=substitutions)
+        constructs = isinstance(probe, ox.QueryTriples)
+        del probe  # pyoxigraph's results belong to this thread: not kept by a traceback's frame
         sparql = bind(sparql, substitutions)
         if base_iri:
             sparql = f"BASE {ox.NamedNode(base_iri)}\n{sparql}"
         dg, ng = self._dataset(sparql, default_graph, named_graphs, use_default_graph_as_union)
-        if isinstance(probe, ox.QueryTriples):
+        if constructs:
             response = self._client.query(sparql, _GRAPH_ACCEPT, dg, ng)
             memory = ox.Store()
             memory.extend(ox.Quad(t.subject, t.predicate, t.object)

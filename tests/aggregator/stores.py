@@ -85,11 +85,12 @@ class OxigraphServer:
 
 class Proxy:
     """A real HTTP server in front of a store server that can misbehave on purpose: it asks for
-    HTTP basic credentials when given some, answers ``500`` to a ``PUT`` of the graphs in
-    :attr:`fail_puts` (or of every graph while :attr:`fail_all_puts`), answers every request
-    with ``503`` while :attr:`down`, and records what it was asked (method, path, body)."""
+    HTTP basic credentials (or a bearer *token*) when given some, answers ``500`` to a ``PUT`` of
+    the graphs in :attr:`fail_puts` (or of every graph while :attr:`fail_all_puts`), answers
+    every request with ``503`` while :attr:`down`, waits :attr:`delay` seconds before answering,
+    and records what it was asked (method, path, body)."""
 
-    def __init__(self, target: str, user: str = "", password: str = "") -> None:
+    def __init__(self, target: str, user: str = "", password: str = "", token: str = "") -> None:
         import base64
         import threading
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -99,9 +100,10 @@ class Proxy:
         self.fail_puts: set[str] = set()
         self.fail_all_puts = False
         self.down = False
+        self.delay = 0.0
         self.seen: list[tuple[str, str, bytes]] = []
         wanted = ("Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
-                  if user else None)
+                  if user else f"Bearer {token}" if token else None)
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -112,6 +114,8 @@ class Proxy:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 proxy.seen.append((self.command, self.path, body))
+                if proxy.delay:
+                    time.sleep(proxy.delay)
                 graph = parse_qs(urlsplit(self.path).query).get("graph", [""])[0]
                 if wanted and self.headers.get("Authorization") != wanted:
                     return self._reply(401, b"sign in", {"WWW-Authenticate": 'Basic realm="x"'})
@@ -136,6 +140,7 @@ class Proxy:
             do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _any
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True  # a delayed answer does not hold up close()
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()

@@ -8,7 +8,13 @@ keeps everything on that server (``docs/decisions/0009-external-store.md``):
   as :data:`~pios_ld.aggregator.crawllog.CRAWL_LOG` (or both on a second server named by the
   ``store_history_…`` settings);
 - the list of national graphs, as the named graph :data:`CATALOGUE` (``<CATALOGUE> void:subset
-  <graph>``), so that any process reading the server knows which graphs make up the national graph.
+  <graph>``), so that any process reading the server knows which graphs make up the national graph,
+  with a generation (``<CATALOGUE> dcterms:identifier "…"``) that every write renews.
+
+Many readers: several serving processes (each its own instance folder, on one machine or several)
+may read one server while one of them crawls. Each looks at the catalogue at most every
+:data:`FOLLOW_SECONDS` (:meth:`ExternalStore.follow`, through :attr:`ExternalStore.writes`); a new
+generation makes it publish a new manifest and forget its cached pages (``docs/scale.md``).
 
 The server's own default graph is never used: every query names its dataset with the protocol's
 ``default-graph-uri`` and ``named-graph-uri`` (the national graphs for ``/sparql``; the history
@@ -59,6 +65,10 @@ from pios_ld.errors import PiosError
 #: The named graph that lists the national graphs.
 CATALOGUE = "https://w3id.org/pios/graph/catalogue"
 _SUBSET = ox.NamedNode("http://rdfs.org/ns/void#subset")
+#: the catalogue's generation: new with every write, so that other processes see a change
+_GENERATION = ox.NamedNode("http://purl.org/dc/terms/identifier")
+#: how often (seconds) a process looks whether another one wrote to the server
+FOLLOW_SECONDS = 2.0
 #: Named in place of an empty list of graphs (the protocol has no way to say "none").
 NO_GRAPH = "urn:x-pios:no-graph"
 NATIONAL, HISTORY_DATASET = "national", "history"
@@ -502,12 +512,48 @@ class ExternalStore:
         self._main = _Client(connection.main)
         self._history = _Client(connection.history)
         self._lock = threading.Lock()
-        self.writes = 0
+        self._writes = 0
+        self._followed = time.monotonic()
+        self._graphs, self._generation = self._read_catalogue()
+
+    def _read_catalogue(self) -> tuple[set[str], str]:
+        """The national graphs and the generation the server's catalogue names."""
         found = self._main.graph(CATALOGUE)
-        self._graphs: set[str] = set()
-        if found:
-            self._graphs = {t.object.value for t in _parse(*found)
-                            if t.predicate == _SUBSET and isinstance(t.object, ox.NamedNode)}
+        graphs, generation = set(), ""
+        for t in (_parse(*found) if found else []):
+            if t.predicate == _SUBSET and isinstance(t.object, ox.NamedNode):
+                graphs.add(t.object.value)
+            elif t.predicate == _GENERATION and isinstance(t.object, ox.Literal):
+                generation = t.object.value
+        return graphs, generation
+
+    @property
+    def writes(self) -> int:
+        """How many changes this process has seen (its own writes and, checked at most every
+        :data:`FOLLOW_SECONDS`, another process's): cached pages are kept while it stays."""
+        self.follow()
+        return self._writes
+
+    def follow(self) -> bool:
+        """Read the catalogue again if :data:`FOLLOW_SECONDS` have passed: True when another
+        process wrote since (its graphs are then this store's). A failing server changes
+        nothing here (the next query reports it)."""
+        now = time.monotonic()
+        if now - self._followed < FOLLOW_SECONDS or not self._lock.acquire(blocking=False):
+            return False  # too soon, or this process is writing (and knows what it writes)
+        try:
+            self._followed = now
+            try:
+                graphs, generation = self._read_catalogue()
+            except StoreError:
+                return False
+            if generation == self._generation:
+                return False
+            self._graphs, self._generation = graphs, generation
+            self._writes += 1
+            return True
+        finally:
+            self._lock.release()
 
     @property
     def national_graphs(self) -> list[str]:
@@ -563,19 +609,24 @@ class ExternalStore:
                 if graph not in (HISTORY, CRAWL_LOG):
                     self._main.post(graph, b"".join(_lines(p) for p in parts))
             national = (set(replaced) | set(appended)) - {HISTORY, CRAWL_LOG}
-            if national - self._graphs:
-                self._write_catalogue(self._graphs | national)
+            graphs = self._graphs | national
+            if national - self._graphs:  # and any another process listed meanwhile
+                graphs |= self._read_catalogue()[0]
+            self._write_catalogue(graphs)  # a new generation: other processes see the change
             for graph in (HISTORY, CRAWL_LOG):
                 if graph in appended:
                     self._history.post(graph, b"".join(_lines(p) for p in appended[graph]))
-            self.writes += 1
+            self._writes += 1
             return True
 
     def _write_catalogue(self, graphs: set[str]) -> None:
         me = ox.NamedNode(CATALOGUE)
+        generation = f"{time.time_ns()}-{os.getpid()}"
         triples = [ox.Triple(me, _SUBSET, ox.NamedNode(g)) for g in sorted(graphs)]
+        triples.append(ox.Triple(me, _GENERATION, ox.Literal(generation)))
         self._main.put(CATALOGUE, ox.serialize(triples, format=_NT))
-        self._graphs = set(graphs)  # readers see the new graphs only once they are listed
+        # readers see the new graphs only once they are listed
+        self._graphs, self._generation = set(graphs), generation
 
     def drop(self, graphs: Iterable[str]) -> None:
         """Remove whole node graphs (of nodes no longer registered)."""
@@ -585,7 +636,7 @@ class ExternalStore:
         with self._lock:
             self._write_catalogue(self._graphs - {n.value for n in names})
             self._main.update(" ;\n".join(f"DROP SILENT GRAPH {n}" for n in names))
-            self.writes += 1
+            self._writes += 1
 
     def load_graph(self, graph: str, data: bytes, fmt: ox.RdfFormat) -> None:
         """Replace *graph* with a parsed file (reference data), blank nodes skolemised."""
@@ -610,7 +661,7 @@ class ExternalStore:
             partial = self.snapshots / f".{stamp}.json"
             partial.write_text(json.dumps({"store": "external", "instance": str(self.instance),
                                            "national": sorted(self._graphs),
-                                           "writes": self.writes}), encoding="utf-8")
+                                           "writes": self._writes}), encoding="utf-8")
             target = self.snapshots / f"{stamp}.json"
             partial.rename(target)
             old = sorted((p for p in self.snapshots.glob("*.json") if p.stem.isdigit()),

@@ -1,5 +1,15 @@
 """External SPARQL servers for the tests: each a real server process on a free loopback port, in
-a folder of its own, stopped (and its folder left to ``tmp_path``) when the test ends."""
+a folder of its own, stopped (and its folder left to ``tmp_path``) when the test ends.
+
+Benchmarks use them too (outside pytest, with the ``test`` extra installed)::
+
+    sys.path.insert(0, "tests/aggregator")
+    import stores
+    with stores.server("virtuoso", Path("/tmp/bench/virtuoso")) as running:
+        os.environ.update(running.environment())  # PIOS_AGGREGATOR_STORE_… for every process
+
+A server that is not installed skips the test (``pytest.skip``, an exception outside pytest).
+"""
 
 from __future__ import annotations
 
@@ -55,6 +65,10 @@ class OxigraphServer:
     def settings(self) -> dict[str, str]:
         return {"store_query_url": f"{self.url}/query", "store_update_url": f"{self.url}/update",
                 "store_data_url": f"{self.url}/store"}
+
+    def environment(self) -> dict[str, str]:
+        """The settings as PIOS_AGGREGATOR_STORE_… environment variables."""
+        return environment(self.settings())
 
     def start(self) -> OxigraphServer:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -218,6 +232,10 @@ class VirtuosoServer:
                 "store_user": self.USER, "store_password": self.PASSWORD,
                 "store_auth": "digest"}
 
+    def environment(self) -> dict[str, str]:
+        """The settings as PIOS_AGGREGATOR_STORE_… environment variables."""
+        return environment(self.settings())
+
     def start(self) -> VirtuosoServer:
         command = shutil.which("virtuoso-t")
         if not command:
@@ -289,3 +307,18 @@ class VirtuosoServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+#: the external backends, by the names the tests and benchmarks give them
+KINDS = {"oxigraph-server": OxigraphServer, "virtuoso": VirtuosoServer}
+
+
+def server(kind: str, folder: Path) -> OxigraphServer | VirtuosoServer:
+    """A server of *kind* (:data:`KINDS`) in *folder*, not started: use it as a context manager
+    (started on entering, stopped on leaving) or call ``start()`` and ``stop()``."""
+    return KINDS[kind](Path(folder))
+
+
+def environment(settings: dict[str, str]) -> dict[str, str]:
+    """*settings* as the environment variables every aggregator process reads."""
+    return {f"PIOS_AGGREGATOR_{name.upper()}": value for name, value in settings.items()}

@@ -69,6 +69,8 @@ _SUBSET = ox.NamedNode("http://rdfs.org/ns/void#subset")
 _GENERATION = ox.NamedNode("http://purl.org/dc/terms/identifier")
 #: how often (seconds) a process looks whether another one wrote to the server
 FOLLOW_SECONDS = 2.0
+#: the longest that look may take (pages wait for it): a slow server is noticed by the query
+_FOLLOW_TIMEOUT = 5.0
 #: Named in place of an empty list of graphs (the protocol has no way to say "none").
 NO_GRAPH = "urn:x-pios:no-graph"
 NATIONAL, HISTORY_DATASET = "national", "history"
@@ -215,10 +217,11 @@ class _Client:
                 return None
             raise
 
-    def graph(self, graph: str) -> tuple[bytes, ox.RdfFormat] | None:
+    def graph(self, graph: str, timeout: float | None = None
+              ) -> tuple[bytes, ox.RdfFormat] | None:
         """The statements of *graph* and their format (None when the server has no such
         graph)."""
-        response = self.graph_response(graph)
+        response = self.graph_response(graph, timeout)
         return None if response is None else (response.content, _rdf_format(response))
 
     def put(self, graph: str, data: bytes) -> None:
@@ -516,9 +519,9 @@ class ExternalStore:
         self._followed = time.monotonic()
         self._graphs, self._generation = self._read_catalogue()
 
-    def _read_catalogue(self) -> tuple[set[str], str]:
+    def _read_catalogue(self, timeout: float | None = None) -> tuple[set[str], str]:
         """The national graphs and the generation the server's catalogue names."""
-        found = self._main.graph(CATALOGUE)
+        found = self._main.graph(CATALOGUE, timeout)
         graphs, generation = set(), ""
         for t in (_parse(*found) if found else []):
             if t.predicate == _SUBSET and isinstance(t.object, ox.NamedNode):
@@ -544,7 +547,7 @@ class ExternalStore:
         try:
             self._followed = now
             try:
-                graphs, generation = self._read_catalogue()
+                graphs, generation = self._read_catalogue(_FOLLOW_TIMEOUT)
             except StoreError:
                 return False
             if generation == self._generation:

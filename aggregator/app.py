@@ -32,6 +32,7 @@ class State:
         self.crawler = Crawler(instance.registry, self.store, self.settings)
         self._snapshot = str(latest_snapshot(instance.snapshots) or "")
         self._snapshot_lock = threading.Lock()
+        self._published = self.store.writes
         self.monitor = Monitor()
         self.similar = SimilarSearch(self.store, instance.registry)
         self.service = CrawlService(self.crawler, self.settings["ping_interval"],
@@ -44,9 +45,11 @@ class State:
 
     def publish(self) -> None:
         """Make the store's current state visible to query workers and pages."""
+        seen = self.store.writes
         path = str(self.store.snapshot())
         with self._snapshot_lock:
             self._snapshot = path
+            self._published = seen
 
     def _crawled(self, outcome) -> None:
         self.monitor.crawled(outcome)
@@ -74,6 +77,9 @@ class State:
                 "crawl_queue": self.service.depth()}
 
     def snapshot(self) -> str:
+        if (isinstance(self.store, external.ExternalStore)  # another process wrote to it
+                and self._published != self.store.writes):
+            self.publish()
         with self._snapshot_lock:
             return self._snapshot
 
@@ -111,6 +117,8 @@ def build(config: dict[str, Any]) -> Flask:
     def close() -> None:
         pool.close()
         state.close()
+        external.close_clients(remote)
+        atexit.unregister(close)  # else the exit hook keeps every closed application alive
 
     app.extensions["pios_close"] = close
     atexit.register(close)

@@ -8,7 +8,13 @@ keeps everything on that server (``docs/decisions/0009-external-store.md``):
   as :data:`~pios_ld.aggregator.crawllog.CRAWL_LOG` (or both on a second server named by the
   ``store_history_…`` settings);
 - the list of national graphs, as the named graph :data:`CATALOGUE` (``<CATALOGUE> void:subset
-  <graph>``), so that any process reading the server knows which graphs make up the national graph.
+  <graph>``), so that any process reading the server knows which graphs make up the national graph,
+  with a generation (``<CATALOGUE> dcterms:identifier "…"``) that every write renews.
+
+Many readers: several serving processes (each its own instance folder, on one machine or several)
+may read one server while one of them crawls. Each looks at the catalogue at most every
+:data:`FOLLOW_SECONDS` (:meth:`ExternalStore.follow`, through :attr:`ExternalStore.writes`); a new
+generation makes it publish a new manifest and forget its cached pages (``docs/scale.md``).
 
 The server's own default graph is never used: every query names its dataset with the protocol's
 ``default-graph-uri`` and ``named-graph-uri`` (the national graphs for ``/sparql``; the history
@@ -59,6 +65,12 @@ from pios_ld.errors import PiosError
 #: The named graph that lists the national graphs.
 CATALOGUE = "https://w3id.org/pios/graph/catalogue"
 _SUBSET = ox.NamedNode("http://rdfs.org/ns/void#subset")
+#: the catalogue's generation: new with every write, so that other processes see a change
+_GENERATION = ox.NamedNode("http://purl.org/dc/terms/identifier")
+#: how often (seconds) a process looks whether another one wrote to the server
+FOLLOW_SECONDS = 2.0
+#: the longest that look may take (pages wait for it): a slow server is noticed by the query
+_FOLLOW_TIMEOUT = 5.0
 #: Named in place of an empty list of graphs (the protocol has no way to say "none").
 NO_GRAPH = "urn:x-pios:no-graph"
 NATIONAL, HISTORY_DATASET = "national", "history"
@@ -144,21 +156,38 @@ class Connection:
 
 
 class _Client:
-    """HTTP to one endpoint; every failure becomes a :class:`StoreError` (the one boundary)."""
+    """HTTP to one endpoint; every failure becomes a :class:`StoreError` (the one boundary).
+    One session (its kept-alive connections) per thread that uses it, all closed by
+    :meth:`close`."""
 
     def __init__(self, endpoint: Endpoint) -> None:
         self.endpoint = endpoint
         self._local = threading.local()
+        self._sessions: list[requests.Session] = []
+        self._sessions_lock = threading.Lock()
 
     @property
     def session(self) -> requests.Session:
         if not hasattr(self._local, "session"):
             self._local.session = self.endpoint.session()
+            with self._sessions_lock:
+                self._sessions.append(self._local.session)
         return self._local.session
 
-    def send(self, method: str, url: str, what: tuple[str, str], **kwargs) -> requests.Response:
+    def close(self) -> None:
+        """Close every thread's connections to the server (a later request opens new ones)."""
+        with self._sessions_lock:
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            session.close()
+        self._local = threading.local()
+
+    def send(self, method: str, url: str, what: tuple[str, str], *,
+             timeout: float | None = None, **kwargs) -> requests.Response:
+        """*timeout*: this request's, when shorter than the endpoint's (a query's deadline)."""
         en, sv = what
-        timeout = self.endpoint.timeout
+        timeout = self.endpoint.timeout if timeout is None else min(timeout,
+                                                                   self.endpoint.timeout)
         try:
             response = self.session.request(method, url, timeout=(min(10.0, timeout), timeout),
                                             **kwargs)
@@ -176,21 +205,23 @@ class _Client:
                 f"Lagringen på {url} svarade {response.status_code} ({sv}): {text}")
         return response
 
-    def graph_response(self, graph: str) -> requests.Response | None:
+    def graph_response(self, graph: str, timeout: float | None = None
+                       ) -> requests.Response | None:
         """The server's answer to reading *graph* (None when it has no such graph)."""
         try:
             return self.send("GET", self.endpoint.data_url,
                              ("reading a graph", "läser en graf"), params={"graph": graph},
-                             headers={"Accept": _GRAPH_ACCEPT})
+                             headers={"Accept": _GRAPH_ACCEPT}, timeout=timeout)
         except StoreError as exc:
             if " answered 404 " in exc.message:
                 return None
             raise
 
-    def graph(self, graph: str) -> tuple[bytes, ox.RdfFormat] | None:
+    def graph(self, graph: str, timeout: float | None = None
+              ) -> tuple[bytes, ox.RdfFormat] | None:
         """The statements of *graph* and their format (None when the server has no such
         graph)."""
-        response = self.graph_response(graph)
+        response = self.graph_response(graph, timeout)
         return None if response is None else (response.content, _rdf_format(response))
 
     def put(self, graph: str, data: bytes) -> None:
@@ -208,14 +239,14 @@ class _Client:
                   data={"update": update})
 
     def query(self, query: str, accept: str, default_graphs: list[str] | None,
-              named_graphs: list[str] | None) -> requests.Response:
+              named_graphs: list[str] | None, timeout: float | None = None) -> requests.Response:
         fields: list[tuple[str, str]] = [("query", query)]
         if default_graphs is not None:
             fields += [("default-graph-uri", g) for g in default_graphs or [NO_GRAPH]]
         if named_graphs is not None:
             fields += [("named-graph-uri", g) for g in named_graphs or [NO_GRAPH]]
         return self.send("POST", self.endpoint.query_url, ("a query", "en fråga"), data=fields,
-                         headers={"Accept": accept})
+                         headers={"Accept": accept}, timeout=timeout)
 
 
 def _rdf_format(response: requests.Response) -> ox.RdfFormat:
@@ -313,15 +344,15 @@ def fetch(connection: Connection | None, request: dict[str, Any], timeout: float
                 "Ingen extern lagring är inställd.")
     endpoint = connection.history if request["dataset"] == HISTORY_DATASET else connection.main
     bounded = timeout < endpoint.timeout  # the query's own deadline comes first
-    client = _clients(replace(endpoint, timeout=min(endpoint.timeout, timeout)))
+    client = _clients(endpoint)
     try:
         if request["kind"] == "graph":
-            response = client.graph_response(request["graph"])
+            response = client.graph_response(request["graph"], timeout)
             if response is None:
                 return ("fetch-missing",)
         else:
             response = client.query(request["query"], request["accept"],
-                                    request["default_graphs"], request["named_graphs"])
+                                    request["default_graphs"], request["named_graphs"], timeout)
     except StoreTimeout as exc:
         if bounded:  # the query ran out of time: stopped as any query past its deadline
             return ("fetch-timeout",)
@@ -331,9 +362,29 @@ def fetch(connection: Connection | None, request: dict[str, Any], timeout: float
     return ("fetched", response.content, response.headers.get("Content-Type", ""))
 
 
-@functools.lru_cache(maxsize=16)
+_fetch_clients: dict[Endpoint, _Client] = {}
+_fetch_lock = threading.Lock()
+
+
 def _clients(endpoint: Endpoint) -> _Client:
-    return _Client(endpoint)
+    """The server process's one client per endpoint for its query workers' requests (each
+    request thread keeps its connections open); :func:`close_clients` closes them."""
+    with _fetch_lock:
+        if endpoint not in _fetch_clients:
+            _fetch_clients[endpoint] = _Client(endpoint)
+        return _fetch_clients[endpoint]
+
+
+def close_clients(connection: Connection | None) -> None:
+    """Close the connections :func:`fetch` keeps open to *connection*'s servers (an
+    application closing)."""
+    if connection is None:
+        return
+    with _fetch_lock:
+        clients = [_fetch_clients.pop(e) for e in {connection.main, connection.history}
+                   if e in _fetch_clients]
+    for client in clients:
+        client.close()
 
 
 class RemoteDataset:
@@ -387,11 +438,13 @@ class RemoteDataset:
         # the form of the answer (and any syntax error), from an empty in-memory store
         probe = ox.Store().query(sparql, base_iri=base_iri, custom_functions=custom_functions,
                                  substitutions=substitutions)
+        constructs = isinstance(probe, ox.QueryTriples)
+        del probe  # pyoxigraph's results belong to this thread: not kept by a traceback's frame
         sparql = bind(sparql, substitutions)
         if base_iri:
             sparql = f"BASE {ox.NamedNode(base_iri)}\n{sparql}"
         dg, ng = self._dataset(sparql, default_graph, named_graphs, use_default_graph_as_union)
-        if isinstance(probe, ox.QueryTriples):
+        if constructs:
             response = self._client.query(sparql, _GRAPH_ACCEPT, dg, ng)
             memory = ox.Store()
             memory.extend(ox.Quad(t.subject, t.predicate, t.object)
@@ -462,12 +515,48 @@ class ExternalStore:
         self._main = _Client(connection.main)
         self._history = _Client(connection.history)
         self._lock = threading.Lock()
-        self.writes = 0
-        found = self._main.graph(CATALOGUE)
-        self._graphs: set[str] = set()
-        if found:
-            self._graphs = {t.object.value for t in _parse(*found)
-                            if t.predicate == _SUBSET and isinstance(t.object, ox.NamedNode)}
+        self._writes = 0
+        self._followed = time.monotonic()
+        self._graphs, self._generation = self._read_catalogue()
+
+    def _read_catalogue(self, timeout: float | None = None) -> tuple[set[str], str]:
+        """The national graphs and the generation the server's catalogue names."""
+        found = self._main.graph(CATALOGUE, timeout)
+        graphs, generation = set(), ""
+        for t in (_parse(*found) if found else []):
+            if t.predicate == _SUBSET and isinstance(t.object, ox.NamedNode):
+                graphs.add(t.object.value)
+            elif t.predicate == _GENERATION and isinstance(t.object, ox.Literal):
+                generation = t.object.value
+        return graphs, generation
+
+    @property
+    def writes(self) -> int:
+        """How many changes this process has seen (its own writes and, checked at most every
+        :data:`FOLLOW_SECONDS`, another process's): cached pages are kept while it stays."""
+        self.follow()
+        return self._writes
+
+    def follow(self) -> bool:
+        """Read the catalogue again if :data:`FOLLOW_SECONDS` have passed: True when another
+        process wrote since (its graphs are then this store's). A failing server changes
+        nothing here (the next query reports it)."""
+        now = time.monotonic()
+        if now - self._followed < FOLLOW_SECONDS or not self._lock.acquire(blocking=False):
+            return False  # too soon, or this process is writing (and knows what it writes)
+        try:
+            self._followed = now
+            try:
+                graphs, generation = self._read_catalogue(_FOLLOW_TIMEOUT)
+            except StoreError:
+                return False
+            if generation == self._generation:
+                return False
+            self._graphs, self._generation = graphs, generation
+            self._writes += 1
+            return True
+        finally:
+            self._lock.release()
 
     @property
     def national_graphs(self) -> list[str]:
@@ -484,7 +573,8 @@ class ExternalStore:
                 for t in (_parse(*found) if found else [])]
 
     def dataset(self, dataset: str = NATIONAL) -> RemoteDataset:
-        return RemoteDataset(self.connection, dataset, self._graphs)
+        client = self._history if dataset == HISTORY_DATASET else self._main
+        return RemoteDataset(self.connection, dataset, self._graphs, client=client)
 
     def query(self, sparql: str, dataset: str = NATIONAL, **options):
         """As :meth:`OxigraphStore.query`: the national default graph is the union of the
@@ -522,19 +612,24 @@ class ExternalStore:
                 if graph not in (HISTORY, CRAWL_LOG):
                     self._main.post(graph, b"".join(_lines(p) for p in parts))
             national = (set(replaced) | set(appended)) - {HISTORY, CRAWL_LOG}
-            if national - self._graphs:
-                self._write_catalogue(self._graphs | national)
+            graphs = self._graphs | national
+            if national - self._graphs:  # and any another process listed meanwhile
+                graphs |= self._read_catalogue()[0]
+            self._write_catalogue(graphs)  # a new generation: other processes see the change
             for graph in (HISTORY, CRAWL_LOG):
                 if graph in appended:
                     self._history.post(graph, b"".join(_lines(p) for p in appended[graph]))
-            self.writes += 1
+            self._writes += 1
             return True
 
     def _write_catalogue(self, graphs: set[str]) -> None:
         me = ox.NamedNode(CATALOGUE)
+        generation = f"{time.time_ns()}-{os.getpid()}"
         triples = [ox.Triple(me, _SUBSET, ox.NamedNode(g)) for g in sorted(graphs)]
+        triples.append(ox.Triple(me, _GENERATION, ox.Literal(generation)))
         self._main.put(CATALOGUE, ox.serialize(triples, format=_NT))
-        self._graphs = set(graphs)  # readers see the new graphs only once they are listed
+        # readers see the new graphs only once they are listed
+        self._graphs, self._generation = set(graphs), generation
 
     def drop(self, graphs: Iterable[str]) -> None:
         """Remove whole node graphs (of nodes no longer registered)."""
@@ -544,7 +639,7 @@ class ExternalStore:
         with self._lock:
             self._write_catalogue(self._graphs - {n.value for n in names})
             self._main.update(" ;\n".join(f"DROP SILENT GRAPH {n}" for n in names))
-            self.writes += 1
+            self._writes += 1
 
     def load_graph(self, graph: str, data: bytes, fmt: ox.RdfFormat) -> None:
         """Replace *graph* with a parsed file (reference data), blank nodes skolemised."""
@@ -569,7 +664,7 @@ class ExternalStore:
             partial = self.snapshots / f".{stamp}.json"
             partial.write_text(json.dumps({"store": "external", "instance": str(self.instance),
                                            "national": sorted(self._graphs),
-                                           "writes": self.writes}), encoding="utf-8")
+                                           "writes": self._writes}), encoding="utf-8")
             target = self.snapshots / f"{stamp}.json"
             partial.rename(target)
             old = sorted((p for p in self.snapshots.glob("*.json") if p.stem.isdigit()),
@@ -579,7 +674,10 @@ class ExternalStore:
             return target
 
     def close(self) -> None:
-        """Nothing to flush: every write was sent when it was committed."""
+        """Close the connections to the server (nothing to flush: every write was sent when it
+        was committed)."""
+        self._main.close()
+        self._history.close()
 
 
 def _lines(data: bytes) -> bytes:

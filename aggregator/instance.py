@@ -95,7 +95,9 @@ class Instance:
                 self.store = external.ExternalStore(
                     external.Connection.from_settings(self.settings), self.snapshots, self.folder,
                     keep=keep)
-                self._load_reference(always=True)  # the server may have been emptied
+                # the server may have been emptied; else it has them (another instance serving
+                # the same server, or this one before), and this one need not write
+                self._load_reference(always=REFERENCE not in self.store.national_graphs)
                 self._forget_validators(set(self.store.national_graphs))
             else:
                 self.store = OxigraphStore(self.folder / "store", self.snapshots, keep=keep)

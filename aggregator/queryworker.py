@@ -193,6 +193,8 @@ class _Worker:
         self.process.kill()
         self.process.join(5)
         self.connection.close()
+        if self.process.exitcode is not None:  # its pipes to the parent, now, not when collected
+            self.process.close()
 
 
 class QueryPool:

@@ -97,6 +97,7 @@ class Aggregator:
 
     def close(self) -> None:
         self.server.close()
+        self.server.task_dispatcher.shutdown()  # its threads: close() leaves them waiting
         self.app.extensions["pios_close"]()
 
 

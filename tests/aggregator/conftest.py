@@ -6,12 +6,40 @@ from pathlib import Path
 
 import pytest
 import stores  # the external SPARQL servers the tests start
+from liveaggregator import stop_waitress
 from pios_ld.aggregator import instance as instance_module
 from pios_ld.aggregator.crawler import Crawler
 from pios_ld.aggregator.instance import Instance
 from sites import Site  # tests/aggregator is on sys.path (pytest's rootdir-relative conftest)
 
 from pios_ld import organizations
+
+#: threads a module may leave running (a daemon thread still winding down, a pool's worker)
+THREADS_LEFT = 4
+
+
+def _threads() -> list[str]:
+    import threading
+
+    return sorted(t.name for t in threading.enumerate())
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _no_threads_left():
+    """Every module stops what it started: after its fixtures are torn down the process runs no
+    more threads than before it (within :data:`THREADS_LEFT`, after a few seconds to wind down).
+    Servers whose threads outlived their tests once piled up to more than a thousand threads and
+    made the suite fail late in the run."""
+    import time
+
+    before = len(_threads())
+    yield
+    deadline = time.monotonic() + 10
+    while len(_threads()) > before + THREADS_LEFT and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = _threads()
+    assert len(left) <= before + THREADS_LEFT, (
+        f"{len(left) - before} threads more than when this module started: {left}")
 
 
 @pytest.fixture(autouse=True)
@@ -181,7 +209,7 @@ class Server:
         raise AssertionError("crawl did not finish")
 
     def close(self) -> None:
-        self.server.close()
+        stop_waitress(self.server, self.thread)
         self.app.extensions["pios_close"]()
 
 

@@ -27,6 +27,26 @@ class Live:
     second: Site  # Stockholm (0180), 2 initiatives
 
 
+def stop_waitress(server, thread: threading.Thread | None = None) -> None:
+    """Stop a waitress server started in a thread, and every thread it started: its listening
+    socket, its open (keep-alive) connections and its task threads. ``server.close()`` alone
+    leaves the task threads waiting for work that never comes, and the loop thread running
+    until the last keep-alive connection times out: a suite of many servers leaked thousands."""
+    def close_everything() -> None:  # in the loop thread, where the channels belong
+        for channel in list(server._map.values()):
+            if channel is not server and channel is not server.trigger:
+                channel.close()
+        server.close()  # the listening socket and the trigger: the map empties, the loop ends
+
+    try:
+        server.trigger.pull_trigger(close_everything)
+    except OSError:  # already closed
+        pass
+    if thread is not None:
+        thread.join(10)
+    server.task_dispatcher.shutdown(timeout=10)
+
+
 def serve(folder: Path):
     """Yield a :class:`Live` aggregator with two crawled nodes; stop everything afterwards."""
     with pytest.MonkeyPatch.context() as patch:
@@ -43,7 +63,8 @@ def serve(folder: Path):
         url = f"http://127.0.0.1:{server.effective_port}/"
         state = app.extensions["pios"]
         state.admin_token = state.instance.announce_server(url)
-        threading.Thread(target=server.run, daemon=True).start()
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
         try:
             for site in (first, second):
                 state.instance.registry.add(site.base_url, site.org.iri, site.base_url + "catalog",
@@ -55,7 +76,7 @@ def serve(folder: Path):
             assert job.finished and job.error is None, job.error
             yield Live(url, first, second)
         finally:
-            server.close()
+            stop_waitress(server, thread)
             app.extensions["pios_close"]()
             first.close()
             second.close()

@@ -1,5 +1,15 @@
 """External SPARQL servers for the tests: each a real server process on a free loopback port, in
-a folder of its own, stopped (and its folder left to ``tmp_path``) when the test ends."""
+a folder of its own, stopped (and its folder left to ``tmp_path``) when the test ends.
+
+Benchmarks use them too (outside pytest, with the ``test`` extra installed)::
+
+    sys.path.insert(0, "tests/aggregator")
+    import stores
+    with stores.server("virtuoso", Path("/tmp/bench/virtuoso")) as running:
+        os.environ.update(running.environment())  # PIOS_AGGREGATOR_STORE_… for every process
+
+A server that is not installed skips the test (``pytest.skip``, an exception outside pytest).
+"""
 
 from __future__ import annotations
 
@@ -56,6 +66,10 @@ class OxigraphServer:
         return {"store_query_url": f"{self.url}/query", "store_update_url": f"{self.url}/update",
                 "store_data_url": f"{self.url}/store"}
 
+    def environment(self) -> dict[str, str]:
+        """The settings as PIOS_AGGREGATOR_STORE_… environment variables."""
+        return environment(self.settings())
+
     def start(self) -> OxigraphServer:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
@@ -85,11 +99,12 @@ class OxigraphServer:
 
 class Proxy:
     """A real HTTP server in front of a store server that can misbehave on purpose: it asks for
-    HTTP basic credentials when given some, answers ``500`` to a ``PUT`` of the graphs in
-    :attr:`fail_puts` (or of every graph while :attr:`fail_all_puts`), answers every request
-    with ``503`` while :attr:`down`, and records what it was asked (method, path, body)."""
+    HTTP basic credentials (or a bearer *token*) when given some, answers ``500`` to a ``PUT`` of
+    the graphs in :attr:`fail_puts` (or of every graph while :attr:`fail_all_puts`), answers
+    every request with ``503`` while :attr:`down`, waits :attr:`delay` seconds before answering,
+    and records what it was asked (method, path, body)."""
 
-    def __init__(self, target: str, user: str = "", password: str = "") -> None:
+    def __init__(self, target: str, user: str = "", password: str = "", token: str = "") -> None:
         import base64
         import threading
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -99,9 +114,10 @@ class Proxy:
         self.fail_puts: set[str] = set()
         self.fail_all_puts = False
         self.down = False
+        self.delay = 0.0
         self.seen: list[tuple[str, str, bytes]] = []
         wanted = ("Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
-                  if user else None)
+                  if user else f"Bearer {token}" if token else None)
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -112,6 +128,8 @@ class Proxy:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 proxy.seen.append((self.command, self.path, body))
+                if proxy.delay:
+                    time.sleep(proxy.delay)
                 graph = parse_qs(urlsplit(self.path).query).get("graph", [""])[0]
                 if wanted and self.headers.get("Authorization") != wanted:
                     return self._reply(401, b"sign in", {"WWW-Authenticate": 'Basic realm="x"'})
@@ -136,6 +154,7 @@ class Proxy:
             do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _any
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True  # a delayed answer does not hold up close()
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -213,6 +232,10 @@ class VirtuosoServer:
                 "store_user": self.USER, "store_password": self.PASSWORD,
                 "store_auth": "digest"}
 
+    def environment(self) -> dict[str, str]:
+        """The settings as PIOS_AGGREGATOR_STORE_… environment variables."""
+        return environment(self.settings())
+
     def start(self) -> VirtuosoServer:
         command = shutil.which("virtuoso-t")
         if not command:
@@ -284,3 +307,18 @@ class VirtuosoServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+#: the external backends, by the names the tests and benchmarks give them
+KINDS = {"oxigraph-server": OxigraphServer, "virtuoso": VirtuosoServer}
+
+
+def server(kind: str, folder: Path) -> OxigraphServer | VirtuosoServer:
+    """A server of *kind* (:data:`KINDS`) in *folder*, not started: use it as a context manager
+    (started on entering, stopped on leaving) or call ``start()`` and ``stop()``."""
+    return KINDS[kind](Path(folder))
+
+
+def environment(settings: dict[str, str]) -> dict[str, str]:
+    """*settings* as the environment variables every aggregator process reads."""
+    return {f"PIOS_AGGREGATOR_{name.upper()}": value for name, value in settings.items()}

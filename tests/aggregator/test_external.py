@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import gzip
+import time
 
 import pytest
 import requests
@@ -202,3 +203,99 @@ def test_query_workers_stay_sealed_and_the_server_process_asks_the_store(server,
     assert answer.status_code == 200
     assert len(answer.json()["results"]["bindings"]) == 3
     assert any(path.startswith("/query") for _, path, _ in proxy.seen[before:])
+
+
+def _wait_for(job, seconds: float = 60.0):
+    deadline = time.monotonic() + seconds
+    while not job.finished:
+        assert time.monotonic() < deadline, "the crawl did not finish"
+        time.sleep(0.05)
+    return job
+
+
+def test_a_store_server_that_is_stopped_is_reported_and_its_last_state_is_read_once_it_is_back(
+        make_server, make_site, tmp_path, monkeypatch):
+    with stores.OxigraphServer(tmp_path / "stopped") as store:  # no proxy: the real server
+        for name, value in store.settings().items():
+            monkeypatch.setenv(f"PIOS_AGGREGATOR_{name.upper()}", value)
+        server = make_server(tmp_path / "served-directly")
+        site = make_site(count=3)
+        server.register(site)
+        server.crawl()
+        query = "SELECT ?i WHERE { ?i a <https://w3id.org/pios/vocab#Initiative> } ORDER BY ?i"
+        good = _rows(server.url, query).json()
+        assert len(good["results"]["bindings"]) == 3
+
+        store.stop()  # the server process is gone
+        answer = _rows(server.url, query)
+        assert answer.status_code == 503
+        assert "cannot be reached" in answer.text and "går inte att nå" in answer.text
+        page = requests.get(server.url, timeout=30)
+        assert page.status_code == 503 and "Traceback" not in page.text
+        _change(site, "Ändrad medan lagringen var nere")
+        job = _wait_for(server.state.service.request(None))
+        reported = " ".join(f["reason"] for f in job.failed) + (job.error or "")
+        assert "cannot be reached" in reported  # the crawl says why it wrote nothing
+
+        store.start()  # the same folder and port: the last good state is there
+        assert _rows(server.url, query).json() == good
+        server.crawl()  # the change that could not be written is read again, and goes in
+        titles = {b["t"]["value"] for b in _rows(server.url, (
+            "SELECT ?t WHERE { ?i <http://purl.org/dc/terms/title> ?t }")).json()[
+            "results"]["bindings"]}
+        assert "Ändrad medan lagringen var nere" in titles
+
+
+def test_a_slow_store_server_is_reported_within_store_timeout_and_then_answers_again(
+        make_server, make_site, proxy, tmp_path, monkeypatch):
+    monkeypatch.setenv("PIOS_AGGREGATOR_STORE_TIMEOUT", "1")
+    server = make_server(tmp_path / "impatient")
+    site = make_site(count=3)
+    server.register(site)
+    server.crawl()
+    query = "SELECT ?i WHERE { ?i a <https://w3id.org/pios/vocab#Initiative> } ORDER BY ?i"
+    good = _rows(server.url, query).json()
+    proxy.delay = 3.0
+    started = time.monotonic()
+    answer = _rows(server.url, query)
+    assert answer.status_code == 503
+    assert "did not answer within 1 s" in answer.text and "svarade inte inom 1 s" in answer.text
+    assert time.monotonic() - started < 3.0  # not held for as long as the server dawdles
+    _change(site, "Ändrad medan lagringen var långsam")
+    job = _wait_for(server.state.service.request(None))
+    reported = " ".join(f["reason"] for f in job.failed) + (job.error or "")
+    assert "did not answer within 1 s" in reported
+    proxy.delay = 0.0
+    assert _rows(server.url, query).json() == good  # the last good state, whole
+
+
+def test_a_bearer_token_from_the_settings_signs_in_and_a_wrong_one_is_reported(
+        make_harness, make_site, tmp_path, monkeypatch):
+    with stores.OxigraphServer(tmp_path / "tokened") as store:
+        front = stores.Proxy(store.url, token="rätt-token-123")
+        try:
+            for name, value in {**front.settings(), "store_token": "rätt-token-123"}.items():
+                monkeypatch.setenv(f"PIOS_AGGREGATOR_{name.upper()}", value)
+            site = make_site(count=2)
+            harness = make_harness(tmp_path / "with-token")
+            harness.register(site)
+            assert harness.crawl()[site.base_url].status == "updated"
+            assert len(harness.titles()) == 2
+            harness.close()
+            monkeypatch.setenv("PIOS_AGGREGATOR_STORE_TOKEN", "fel-token")
+            with pytest.raises(StoreError) as refused:
+                make_harness(tmp_path / "with-token")  # opening the store reads its catalogue
+            assert "answered 401" in refused.value.message
+            assert "svarade 401" in refused.value.message_sv
+            assert "fel-token" not in refused.value.message
+        finally:
+            front.close()
+
+
+def test_no_command_takes_the_stores_credentials():
+    from pios_ld.aggregator.cli import aggregator
+
+    options = {name for command in aggregator.commands.values() for param in command.params
+               for name in getattr(param, "opts", [])}
+    assert not [o for o in options if any(w in o for w in ("store", "password", "token",
+                                                           "user"))]

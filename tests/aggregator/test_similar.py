@@ -80,6 +80,7 @@ def test_missing_or_bad_parameters_are_400_and_an_unknown_initiative_404(federat
     assert similar(server, initiative="https://nowhere.example/x").status_code == 404
 
 
+@pytest.mark.backends  # the index is read from the store: from a server too
 def test_the_index_follows_a_crawl(federation):
     server, vellinge, lund, umea = federation
     _record(umea, "natt", "Digital nattillsyn med trygghetskamera",

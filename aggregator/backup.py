@@ -92,6 +92,7 @@ def restore(source: str | Path, folder: str | Path) -> Path:
             db.execute(f"UPDATE node_state SET {', '.join(f'{c} = NULL' for c in VALIDATORS)}")
             db.execute("DELETE FROM feed_pages")
             db.execute("DELETE FROM feed_members")
+            db.execute("DROP TABLE IF EXISTS history_heads")  # made again, empty, on opening
     finally:
         db.close()
     shutil.copytree(source / NATIONAL, partial / "store")

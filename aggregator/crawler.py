@@ -265,7 +265,8 @@ class Crawler:
             counts = {"initiatives": outcome.initiatives,
                       "quarantined": outcome.quarantined_count, "stale": len(outcome.stale),
                       "dropped": outcome.dropped_count, "warnings": outcome.warnings_count,
-                      "versions": outcome.versions, "omittedProblems": omitted}
+                      "versions": outcome.versions,
+                      "repeatedVersions": outcome.repeated_versions, "omittedProblems": omitted}
             if outcome.held:
                 counts.update(listedInitiatives=outcome.held["listed"],
                               heldCrawls=outcome.held["crawls"])
@@ -281,7 +282,8 @@ class Crawler:
         if outcome.reset_feed:
             self.registry.reset_feed(node.id)
         if outcome.feed_pages or outcome.feed_members:
-            self.registry.record_feed(node.id, outcome.feed_pages, outcome.feed_members)
+            self.registry.record_feed(node.id, outcome.feed_pages, outcome.feed_members,
+                                      outcome.history_heads)
         state = {**outcome.state, "last_crawl_at": finished, "last_status": outcome.status,
                  "last_http": outcome.http_status,
                  "last_error": records.quote(outcome.errors[0].message_en, 1000)
@@ -424,6 +426,7 @@ class Crawler:
         start = state.get("feed_page") or node.feed_url
         visited: set[str] = set()
         seen: set[str] = set()
+        heads: dict[str, str] = {}
         headers = self._conditional(state.get("feed_etag"), state.get("feed_last_modified")) \
             if state.get("feed_page") and not frontier else {}
         queue_ = deque(frontier or [start])
@@ -444,13 +447,15 @@ class Crawler:
                 if pages == 1:  # something changed: now read where this node's feed stopped
                     visited = self.registry.feed_pages(node.id)
                     seen = self.registry.seen_members(node.id)
+                    heads = self.registry.history_heads(node.id)
                 if fetched.status != 200:
                     raise self._answered("feed page", "Flödessidan", url, fetched)
                 page = self._digest(outcome, url, len(fetched.content), digest.feed_page,
                                     fetched.content,
                                     fetched.media_type, fetched.url, frozenset(seen),
                                     node.prefixes, node.org_iri,
-                                    int(self.settings["max_record_triples"]), self.max_problems)
+                                    int(self.settings["max_record_triples"]), self.max_problems,
+                                    heads)
                 cache_control = fetched.headers.get("cache-control", "")
                 if page["immutable"] or "immutable" in cache_control:
                     outcome.feed_pages.append(url)
@@ -459,6 +464,9 @@ class Crawler:
                               fetched.headers.get("last-modified"))
                 seen.update(page["members"])
                 members += page["members"]
+                heads.update(page["heads"])
+                outcome.history_heads.update(page["heads"])
+                outcome.repeated_versions += page["repeated"]
                 room = max(0, self.max_problems - len(outcome.dropped))
                 outcome.dropped += page["dropped"][:room]
                 outcome.dropped_count += page["dropped_count"]

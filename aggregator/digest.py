@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import functools
 import gc
+import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from typing import Any, ParamSpec, TypeVar
 
@@ -202,9 +203,12 @@ def next_catalog_page(content: bytes, media_type: str, url: str) -> dict[str, An
 @_without_gc
 def feed_page(content: bytes, media_type: str, url: str, seen: frozenset[str],
               prefixes: tuple[str, ...], org_iri: str, max_record_triples: int = 5000,
-              max_problems: int = 100) -> dict[str, Any]:
+              max_problems: int = 100, heads: Mapping[str, str] | None = None
+              ) -> dict[str, Any]:
     """Read one feed page: onward links, the versions not seen before, and their statements
-    for the history (only versions the node may speak for, and within the size limit).
+    for the history (only versions the node may speak for, and within the size limit; a version
+    that repeats the one before it is counted in ``repeated`` and left out, see
+    :func:`_compacted`; ``heads`` are the fingerprints to compare with).
 
     ``dropped`` holds at most *max_problems* problems; ``dropped_count`` counts them all."""
     content, dropped, unread = prescreen(content, media_type, url, prefixes, max_record_triples)
@@ -213,7 +217,7 @@ def feed_page(content: bytes, media_type: str, url: str, seen: frozenset[str],
     except PiosError as exc:
         return _error(exc)
     members = [m for m in page.members if m.iri not in seen]
-    kept: list[tuple[str, list[records.Triple]]] = []
+    kept: list[tuple[feed.Member, list[records.Triple]]] = []
     for member in members:
         iri = records.quote(member.iri)
         if not (member.iri.startswith(prefixes) and member.version_of
@@ -242,12 +246,47 @@ def feed_page(content: bytes, media_type: str, url: str, seen: frozenset[str],
                 f"The version {iri} names another responsible organisation than the "
                 "node's."))
             continue
-        kept.append((member.iri, list(member.statements)))
+        kept.append((member, list(member.statements)))
+    history, new_heads, repeated = _compacted(kept, prefixes[0], heads or {})
     shown, _ = records.capped(dropped, max_problems)
     return {"links": list(page.links), "immutable": page.immutable,
             "members": [m.iri for m in members] + [i for i in unread if i not in seen],
-            "history": records.to_ntriples(kept, prefixes[0]),
+            "history": history, "heads": new_heads, "repeated": repeated,
             "dropped": shown, "dropped_count": len(dropped)}
+
+
+#: What differs between two versions of the same content: when each was made and saved.
+_VOLATILE = (b"<http://www.w3.org/ns/prov#generatedAtTime>", b"<http://purl.org/dc/terms/modified>")
+
+
+def _compacted(kept: list, prefix: str, heads: Mapping[str, str]
+               ) -> tuple[bytes, dict[str, str], int]:
+    """The history's N-Triples of the *kept* versions, without those whose content equals the
+    version before them of the same resource (*heads*: resource → fingerprint of its latest
+    version in the history; updated and returned for the resources on this page), and how many
+    were left out.
+
+    A version's blank nodes are named from its resource and their content (not from the
+    version), so a status update or budget that did not change between two versions is the same
+    node, stored once. The fingerprint is the version's statements without the version's own IRI
+    and its save times."""
+    latest = dict(heads)
+    changed: dict[str, str] = {}
+    out: list[bytes] = []
+    repeated = 0
+    for member, statements in sorted(kept, key=lambda pair: pair[0].timestamp or ""):
+        owner = member.version_of or member.iri
+        text = records.to_ntriples([(owner, statements)], prefix)
+        subject = b"<" + member.iri.encode() + b">"
+        lines = sorted(line.replace(subject, b"<>") for line in text.splitlines()
+                       if not any(term in line for term in _VOLATILE))
+        fingerprint = hashlib.sha1(b"\n".join(lines), usedforsecurity=False).hexdigest()
+        if latest.get(owner) == fingerprint:
+            repeated += 1
+            continue
+        latest[owner] = changed[owner] = fingerprint
+        out.append(text)
+    return b"".join(out), changed, repeated
 
 
 @_without_gc

@@ -42,6 +42,10 @@ class Outcome:
     state: dict[str, Any] = field(default_factory=dict)
     feed_pages: list[str] = field(default_factory=list)
     feed_members: list[str] = field(default_factory=list)
+    #: per resource, the fingerprint of the latest version this crawl added to the history
+    history_heads: dict[str, str] = field(default_factory=dict)
+    #: versions read that repeated the version before them and were not stored again
+    repeated_versions: int = 0
     reset_feed: bool = False
     finished: str = ""
     #: when this node's time budget ends (time.monotonic()) and how many bytes it may still read

@@ -68,6 +68,10 @@ CREATE TABLE IF NOT EXISTS crawls (
 );
 CREATE INDEX IF NOT EXISTS crawls_by_node ON crawls (node_id, id);
 CREATE TABLE IF NOT EXISTS removed_graphs (graph TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS history_heads (
+    node_id INTEGER NOT NULL, resource TEXT NOT NULL, fingerprint TEXT NOT NULL,
+    PRIMARY KEY (node_id, resource)
+);
 """
 
 #: Columns added after the first release: a registry made before gets them when opened.
@@ -185,7 +189,7 @@ class Registry:
     def remove(self, node: Node) -> None:
         """Forget *node*; the next crawl drops its graph from the store."""
         with self._tx() as db:
-            for table in ("node_state", "feed_pages", "feed_members", "crawls"):
+            for table in ("node_state", "feed_pages", "feed_members", "history_heads", "crawls"):
                 db.execute(f"DELETE FROM {table} WHERE node_id = ?", (node.id,))  # noqa: S608
             db.execute("DELETE FROM nodes WHERE id = ?", (node.id,))
             db.execute("INSERT OR IGNORE INTO removed_graphs (graph) VALUES (?)", (node.graph,))
@@ -278,17 +282,27 @@ class Registry:
         rows = self._db().execute("SELECT member FROM feed_members WHERE node_id = ?", (node_id,))
         return {r[0] for r in rows}
 
-    def record_feed(self, node_id: int, pages: list[str], members: list[str]) -> None:
+    def history_heads(self, node_id: int) -> dict[str, str]:
+        """Per resource of the node, the fingerprint of its latest version in the history."""
+        rows = self._db().execute(
+            "SELECT resource, fingerprint FROM history_heads WHERE node_id = ?", (node_id,))
+        return dict(rows.fetchall())
+
+    def record_feed(self, node_id: int, pages: list[str], members: list[str],
+                    heads: dict[str, str] | None = None) -> None:
         with self._tx() as db:
             db.executemany("INSERT OR IGNORE INTO feed_pages VALUES (?, ?)",
                            [(node_id, p) for p in pages])
             db.executemany("INSERT OR IGNORE INTO feed_members VALUES (?, ?)",
                            [(node_id, m) for m in members])
+            db.executemany("INSERT OR REPLACE INTO history_heads VALUES (?, ?, ?)",
+                           [(node_id, r, f) for r, f in (heads or {}).items()])
 
     def reset_feed(self, node_id: int) -> None:
         with self._tx() as db:
             db.execute("DELETE FROM feed_pages WHERE node_id = ?", (node_id,))
             db.execute("DELETE FROM feed_members WHERE node_id = ?", (node_id,))
+            db.execute("DELETE FROM history_heads WHERE node_id = ?", (node_id,))
             db.execute("UPDATE node_state SET feed_page = NULL, feed_etag = NULL, "
                        "feed_last_modified = NULL WHERE node_id = ?", (node_id,))
 

@@ -93,6 +93,7 @@ class Agg:
     dropped: Final = AGG + "dropped"
     warnings: Final = AGG + "warnings"
     versions: Final = AGG + "versions"
+    repeatedVersions: Final = AGG + "repeatedVersions"
     problem: Final = AGG + "problem"
     kind: Final = AGG + "kind"
     subject: Final = AGG + "subject"

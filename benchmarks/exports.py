@@ -20,8 +20,9 @@ from pios_ld import organizations
 
 
 def write_export(folder: Path, base_url: str, org: organizations.Organization,
-                 records: list[dict]) -> None:
-    """Write what a node publishes (discovery, catalog pages, feed) as plain files."""
+                 records: list[dict], versions: list[wire_feed.Version] | None = None) -> None:
+    """Write what a node publishes (discovery, catalog pages, feed) as plain files; the feed
+    holds *versions* (every version of the node's life) or, by default, one per record."""
     records = [ordered(r) for r in sorted(records, key=lambda r: r["identifier"])]
     (folder / ".well-known").mkdir(parents=True, exist_ok=True)
     _dump(folder / ".well-known" / "pios", wire_catalog.well_known(base_url, org.iri))
@@ -31,8 +32,10 @@ def write_export(folder: Path, base_url: str, org: organizations.Organization,
                                         wire_catalog.paginate(records, page), page, len(records))
         (folder / wire_catalog.catalog_url(base_url, page).rsplit("/", 1)[1]).write_bytes(
             wire_catalog.serialize(doc))
-    versions = [wire_feed.Version(seq, r["id"], wire_feed.CREATE, r["modified"], r)
-                for seq, r in enumerate(sorted(records, key=lambda r: r["modified"]), start=1)]
+    if versions is None:
+        versions = [wire_feed.Version(seq, r["id"], wire_feed.CREATE, r["modified"], r)
+                    for seq, r in enumerate(sorted(records, key=lambda r: r["modified"]),
+                                            start=1)]
     (folder / "feed").write_bytes(wire_feed.serialize(wire_feed.stream_document(base_url)))
     for number in range(1, wire_feed.page_count(len(versions)) + 1):
         first, last = wire_feed.page_range(number)

@@ -11,8 +11,10 @@ Read from the national graph's current state and the history dataset in three co
   adopter said so (the publisher's time; a link older than the history has no date).
 
 :func:`network` shapes them into solutions with their adopters (each with organisation, county
-and date), the organisation-to-organisation edges, and the downloads: JSON (:func:`network`
-itself), GraphML (:func:`graphml`) and CSV (:func:`edge_rows`). :func:`adoption_curve` counts a
+and date; an adopter of the solution's own organisation is marked ``own`` and not counted as
+spread: not in ``organizations``, ``counties``, ``first``, the curve or the map), the
+organisation-to-organisation edges, and the downloads: JSON (:func:`network` itself), GraphML
+(:func:`graphml`) and CSV (:func:`edge_rows`). :func:`adoption_curve` counts a
 solution's adopters per quarter; :func:`county_tiles` places Sweden's 21 counties on a tile map
 (:data:`TILES`, a grid of squares placed roughly as the counties lie: no shapes to license) with
 each county's coverage and adoption.
@@ -58,6 +60,8 @@ def network(reuses: Iterable[dict], partners: Iterable[dict], adopted: Iterable[
     solutions: dict[str, dict[str, Any]] = {}
     edges = []
     for row in reuses:
+        if row["i"] == row["s"]:
+            continue  # an initiative that names itself builds on nothing
         solution = solutions.setdefault(row["s"], {
             "solution": row["s"], "title": titles.get(row["s"]), "owner": _org(row.get("so")),
             "adopters": []})
@@ -73,12 +77,16 @@ def network(reuses: Iterable[dict], partners: Iterable[dict], adopted: Iterable[
                       "initiative": row["i"], "solution": None, "since": None})
     listed = []
     for solution in solutions.values():
-        adopters = sorted(solution["adopters"], key=lambda a: (a["since"] or "9", a["initiative"]))
-        orgs = {a["organization"]["iri"] for a in adopters}
-        listed.append({**solution, "adopters": adopters, "organizations": len(orgs),
-                       "counties": len({a["organization"]["county"] for a in adopters
+        owner = solution["owner"]["iri"]
+        adopters = sorted(({**a, "own": bool(owner) and a["organization"]["iri"] == owner}
+                           for a in solution["adopters"]),
+                          key=lambda a: (a["since"] or "9", a["initiative"]))
+        others = [a for a in adopters if not a["own"]]  # reuse at home is not spread
+        listed.append({**solution, "adopters": adopters,
+                       "organizations": len({a["organization"]["iri"] for a in others}),
+                       "counties": len({a["organization"]["county"] for a in others
                                         if a["organization"]["county"]}),
-                       "first": next((a["since"] for a in adopters if a["since"]), None)})
+                       "first": next((a["since"] for a in others if a["since"]), None)})
     listed.sort(key=lambda s: (-s["organizations"], -len(s["adopters"]), s["solution"]))
     orgs = {e["from"] for e in edges} | {e["to"] for e in edges if e["to"]}
     pairs = Counter((e["from"], e["to"]) for e in edges if e["kind"] == "partner")
@@ -110,11 +118,12 @@ def _quarter(moment: str) -> str:
 
 def adoption_curve(adopters: list[dict]) -> list[dict[str, Any]]:
     """Per quarter with a new adopting organisation: how many joined then, and in all so far
-    (an organisation counts once, at its first link; links without a date are left out)."""
+    (an organisation counts once, at its first link; links without a date, and the solution's
+    own organisation, are left out)."""
     first: dict[str, str] = {}
     for adopter in adopters:
         org, when = adopter["organization"]["iri"], adopter["since"]
-        if when and (org not in first or when < first[org]):
+        if when and not adopter.get("own") and (org not in first or when < first[org]):
             first[org] = when
     joined = Counter(_quarter(when) for when in first.values())
     total = 0
@@ -135,7 +144,7 @@ def county_tiles(data: dict[str, Any], per_org: dict[str, int],
             continue
         for adopter in found["adopters"]:
             org = adopter["organization"]
-            if org["countyCode"]:
+            if org["countyCode"] and not adopter["own"]:
                 adopting[org["countyCode"]].add(org["iri"])
     counties: dict[str, dict[str, Any]] = {}
     for org in organizations.load():

@@ -106,8 +106,6 @@ HISTORY = ("SELECT ?s ?v ?when ?phase ?title ?deleted WHERE { ?v dct:isVersionOf
            "OPTIONAL { ?v dct:title ?title FILTER(LANG(?title) = 'sv') } "
            "BIND(EXISTS { ?v a <https://www.w3.org/ns/activitystreams#Delete> } AS ?deleted) } "
            "ORDER BY ?when")
-REUSED_BY = ("SELECT ?s ?i ?title ?o WHERE { ?i pios:reuses ?s ; pios:responsibleOrganization ?o "
-             ". OPTIONAL { ?i dct:title ?title FILTER(LANG(?title) = 'sv') } }")
 REUSES = ("SELECT ?s ?r ?title WHERE { ?s pios:reuses ?r . OPTIONAL { ?r dct:title ?title "
           "FILTER(LANG(?title) = 'sv') } }")
 STATUS_UPDATES = ("SELECT ?s ?date ?phase ?health ?summary WHERE { ?s pios:hasStatusUpdate ?u . "
@@ -331,7 +329,6 @@ class Views:
             for r in (self.rows(CONTACT, c=node) if node is not None else []):
                 contacts.append(r["email"])
         history = self.rows(HISTORY, dataset=HISTORY_DATASET, s=subject)
-        reused_by = self.rows(REUSED_BY, s=subject)
         reuses = self.rows(REUSES, s=subject)
         status_updates = self.rows(STATUS_UPDATES, s=subject)
 
@@ -387,10 +384,6 @@ class Views:
             "history": [{"version": r["v"], "time": r["when"], "phase": code(r["phase"]),
                          "phaseLabel": self.label(r["phase"], lang) if r["phase"] else "",
                          "title": r["title"], "deleted": bool(r["deleted"])} for r in history],
-            "reusedBy": [{"iri": r["i"], "title": r["title"], "organization": r["o"],
-                          "organizationName": (organizations.by_iri(r["o"]).name
-                                               if organizations.by_iri(r["o"]) else r["o"])}
-                         for r in reused_by],
             "reuses": [{"iri": r["r"], "title": r["title"]} for r in reuses],
         }
 

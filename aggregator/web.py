@@ -67,6 +67,7 @@ def initiative() -> Response:
     if data is None:
         raise NotFoundError(f"No initiative {iri!r} in the national graph.",
                             f"Inget initiativ {iri!r} i den nationella grafen.")
+    data.update(_reused_by(iri))
     return ui.render("initiative.html", data=data, title=data["title"] or iri)
 
 
@@ -164,6 +165,18 @@ def _titles() -> dict[str, str]:
     views_ = _ui().views
     return views_.cached("titles-sv", lambda: {
         r["i"]: r["title"] for r in views_.rows(progress.TITLES)})
+
+
+def _reused_by(iri: str) -> dict:
+    """Who reuses the initiative *iri*, from the reuse network (as its solution page lists)."""
+    found = reuse.solution(_network(), iri)
+    adopters = found["adopters"] if found else []
+    return {"reusedBy": [{"iri": a["initiative"], "title": a["title"],
+                          "organization": a["organization"]["iri"],
+                          "organizationName": a["organization"]["name"],
+                          "county": a["organization"]["county"], "since": a["since"],
+                          "own": a["own"]} for a in adopters],
+            "reuseSolution": found is not None}
 
 
 def _network() -> dict:

@@ -141,3 +141,52 @@ def test_an_aggregator_where_nobody_reuses_anything_explains_how_it_fills(make_s
     root = ET.fromstring(_get(server, "reuse/network.graphml").content)
     assert root.find(f"{GRAPHML}graph") is not None
     assert requests.get(server.url + "reuse/budgets.csv", timeout=30).status_code == 404
+
+
+@pytest.fixture
+def at_home(make_server, make_site):
+    """Upplands Väsby's solution, reused by another Upplands Väsby initiative and by Vellinge;
+    the solution also names itself in its reuses (a slip a publisher can make)."""
+    server = make_server()
+    owner, vellinge = make_site(count=2), make_site(org="Vellinge", count=1)
+    solution, sibling = (dict(r) for r in owner.records.values())
+    adopter = dict(next(iter(vellinge.records.values())))
+    for site, record in ((owner, solution), (owner, sibling), (vellinge, adopter)):
+        record.pop("reuses", None)
+        record.pop("participant", None)
+        site.put(copy.deepcopy(record))
+    _change(owner, solution, "2026-01-05T09:00:00Z", reuses=[solution["id"]])
+    _change(owner, sibling, "2026-01-10T09:00:00Z", reuses=[solution["id"]])
+    _change(vellinge, adopter, "2026-03-01T09:00:00Z", reuses=[solution["id"]])
+    for site in (owner, vellinge):
+        server.register(site)
+    server.crawl()
+    return server, solution, sibling, adopter
+
+
+def test_reuse_inside_the_owner_is_listed_but_not_counted_as_spread(at_home):
+    server, solution, sibling, adopter = at_home
+    data = _get(server, "reuse/solution.json", iri=solution["id"]).json()
+    assert {a["initiative"]: a["own"] for a in data["adopters"]} == {
+        sibling["id"]: True, adopter["id"]: False}  # the self-link is no adoption
+    assert data["organizations"] == 1 and data["counties"] == 1
+    assert data["first"].startswith("2026-03-01")
+    assert data["curve"] == [{"period": "2026-Q1", "new": 1, "total": 1}]
+    assert "egen organisation" in _get(server, "reuse/solution", iri=solution["id"]).text
+    counties = {c["county"]: c["adopting"] for c in _get(server, "reuse/map.json").json()[
+        "counties"]}
+    assert counties["Stockholms län"] == 0 and counties["Skåne län"] == 1
+
+
+def test_the_initiative_page_lists_who_reuses_it_from_the_network_and_links_its_spread(at_home):
+    server, solution, sibling, adopter = at_home
+    data = _get(server, "initiative.json", iri=solution["id"]).json()
+    network = _get(server, "reuse/solution.json", iri=solution["id"]).json()
+    assert [r["iri"] for r in data["reusedBy"]] == [a["initiative"] for a in network["adopters"]]
+    assert [r["since"] for r in data["reusedBy"]] == [a["since"] for a in network["adopters"]]
+    assert data["reuseSolution"] is True
+    html = _get(server, "initiative", iri=solution["id"]).text
+    assert "/reuse/solution?iri=" in html and "sedan 1 mars 2026" in html
+    unused = _get(server, "initiative.json", iri=adopter["id"]).json()
+    assert unused["reusedBy"] == [] and unused["reuseSolution"] is False
+    assert "/reuse/solution?iri=" not in _get(server, "initiative", iri=adopter["id"]).text

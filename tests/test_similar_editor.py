@@ -269,3 +269,34 @@ def test_one_dead_aggregator_beside_a_live_one_still_gives_suggestions(federatio
         assert len(iris) == len(set(iris))  # the same aggregator twice: each initiative once
     finally:
         node.close()
+
+
+def test_we_reuse_this_on_a_suggestion_shows_on_the_aggregators_reuse_pages(federation):
+    vasby, lund, aggregator = federation
+    session = vasby.logged_in()
+    suggested = session.get(f"{vasby.url}/edit/similar", timeout=10, params={
+        "text": "Digital nattillsyn med kamera i hemtjänsten", "format": "json"}).json()
+    iri = suggested["results"][0]["initiative"]  # the suggestion the coordinator marks
+    token = csrf(session, f"{vasby.url}/edit/new")
+    shown = session.post(f"{vasby.url}/edit/new", timeout=10,
+                         data={**draft(), "csrf_token": token, "reuse": iri})
+    reuses = re.search(r'<textarea id="f-reuses" name="reuses"[^>]*>([^<]*)</textarea>',
+                       shown.text).group(1)
+    saved = session.post(f"{vasby.url}/edit/new", timeout=10,
+                         data={**draft(), "csrf_token": token, "reuses": reuses})
+    assert saved.status_code == 200
+    aggregator.crawl(vasby, VASBY)
+
+    network = requests.get(aggregator.url + "reuse.json", timeout=30).json()
+    (solution,) = network["solutions"]
+    assert solution["solution"] == iri and solution["title"] == LUND_TITLE
+    assert solution["owner"]["name"] == "Lunds kommun" and solution["organizations"] == 1
+    (adopter,) = solution["adopters"]
+    assert adopter["initiative"] == f"{vasby.url}/initiatives/nattillsyn"
+    assert adopter["organization"]["name"] == "Upplands Väsby kommun"
+    assert adopter["organization"]["county"] == "Stockholms län"
+    assert adopter["since"]  # the version the node published when it was saved
+    page = requests.get(aggregator.url + "reuse/solution", params={"iri": iri}, timeout=30).text
+    assert "Upplands Väsby kommun" in page and "Stockholms län" in page
+    shown = requests.get(aggregator.url + "initiative.json", params={"iri": iri}, timeout=30)
+    assert [r["iri"] for r in shown.json()["reusedBy"]] == [adopter["initiative"]]

@@ -134,6 +134,21 @@ def adoption_curve(adopters: list[dict]) -> list[dict[str, Any]]:
     return out
 
 
+#: A solution reused by at least this many other organisations is followed up as scaling.
+SCALED_FROM = 2
+
+
+def scaling(data: dict[str, Any], limit: int = 20) -> dict[str, Any]:
+    """The solutions adopted by at least :data:`SCALED_FROM` other organisations (the most
+    adopted first, at most *limit*), each with its :func:`adoption_curve`."""
+    scaled = [s for s in data["solutions"] if s["organizations"] >= SCALED_FROM]
+    return {"scaledFrom": SCALED_FROM, "count": len(scaled),
+            "solutions": [{key: found[key] for key in ("solution", "title", "owner",
+                                                       "organizations", "counties", "first")}
+                          | {"curve": adoption_curve(found["adopters"])}
+                          for found in scaled[:limit]]}
+
+
 def county_tiles(data: dict[str, Any], per_org: dict[str, int],
                  solution_iri: str | None = None) -> list[dict[str, Any]]:
     """Per county: where its tile lies, how many of its organisations publish (coverage), and how

@@ -198,6 +198,7 @@ STRINGS = {
     "partner links": "partnerlänkar",
     "Map": "Karta",
     "not dated": "utan datum",
+    "Scaling follow-up": "Spridning av lösningar",
 }
 
 

@@ -216,6 +216,15 @@ def _curve_chart(curve: list[dict]) -> dict:
                             "completed": r["total"], "total": r["total"]} for r in curve])
 
 
+@blueprint.route("/reuse/scaling.json")
+@blueprint.route("/reuse/scaling")
+def reuse_scaling() -> Response:
+    ui = _ui()
+    data = reuse.scaling(_network())
+    return ui.render("reuse_scaling.html", data=data, title=ui.t("Scaling follow-up"),
+                     charts=[_curve_chart(s["curve"]) for s in data["solutions"]])
+
+
 @blueprint.route("/reuse/map.json")
 @blueprint.route("/reuse/map")
 def reuse_map() -> Response:

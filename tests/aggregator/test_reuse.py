@@ -190,3 +190,25 @@ def test_the_initiative_page_lists_who_reuses_it_from_the_network_and_links_its_
     unused = _get(server, "initiative.json", iri=adopter["id"]).json()
     assert unused["reusedBy"] == [] and unused["reuseSolution"] is False
     assert "/reuse/solution?iri=" not in _get(server, "initiative", iri=adopter["id"]).text
+
+
+def test_scaling_follows_solutions_adopted_by_several_organisations_with_their_curve(reused):
+    server, f = reused
+    data = _get(server, "reuse/scaling.json").json()
+    assert data["scaledFrom"] == 2 and data["count"] == 1
+    (scaled,) = data["solutions"]
+    assert scaled["solution"] == f["solution"]["id"] and scaled["organizations"] == 2
+    assert scaled["curve"] == [{"period": "2026-Q1", "new": 1, "total": 1},
+                               {"period": "2026-Q2", "new": 1, "total": 2}]
+    html = _get(server, "reuse/scaling").text
+    assert "Spridning av lösningar" in html and html.count("<rect") == 2
+    assert '<th scope="row">2026-Q2</th><td class="num">1</td><td class="num">2</td>' in html
+    assert "/reuse/scaling" in _get(server, "").text and "/reuse/scaling" in _get(
+        server, "reuse").text
+    assert "Scaling follow-up" in _get(server, "reuse/scaling", lang="en").text
+
+
+def test_scaling_says_so_when_no_solution_has_spread_to_several_organisations(at_home):
+    server, *_ = at_home
+    assert _get(server, "reuse/scaling.json").json()["solutions"] == []
+    assert "Ingen lösning återanvänds ännu av flera" in _get(server, "reuse/scaling").text

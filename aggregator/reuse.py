@@ -35,6 +35,9 @@ PARTNERS = ("SELECT ?i ?o ?p WHERE { ?i pios:participant ?p ; "
             "pios:responsibleOrganization ?o }")
 ADOPTED = ("SELECT ?i ?s (MIN(?when) AS ?since) WHERE { ?v dct:isVersionOf ?i ; "
            "pios:reuses ?s ; prov:generatedAtTime ?when } GROUP BY ?i ?s")
+#: Per partner link, the first version in the history that named the partner.
+PARTNERED = ("SELECT ?i ?p (MIN(?when) AS ?since) WHERE { ?v dct:isVersionOf ?i ; "
+             "pios:participant ?p ; prov:generatedAtTime ?when } GROUP BY ?i ?p")
 #: The county tile map: county code → (column, row) on a 4 × 10 grid, north at the top.
 TILES: dict[str, tuple[int, int]] = {
     "25": (2, 0), "24": (2, 1), "23": (1, 2), "22": (2, 2), "20": (1, 3), "21": (2, 3),
@@ -54,9 +57,11 @@ def _org(iri: str | None) -> dict[str, Any]:
 
 
 def network(reuses: Iterable[dict], partners: Iterable[dict], adopted: Iterable[dict],
-            titles: dict[str, str]) -> dict[str, Any]:
-    """Solutions (most adopters first) with their adopters, and the network's edges."""
+            titles: dict[str, str], partnered: Iterable[dict] = ()) -> dict[str, Any]:
+    """Solutions (most adopters first) with their adopters, and the network's edges (a partner
+    link dated by *partnered*, the rows of :data:`PARTNERED`)."""
     since = {(r["i"], r["s"]): r["since"] for r in adopted}
+    named = {(r["i"], r["p"]): r["since"] for r in partnered}
     solutions: dict[str, dict[str, Any]] = {}
     edges = []
     for row in reuses:
@@ -74,7 +79,8 @@ def network(reuses: Iterable[dict], partners: Iterable[dict], adopted: Iterable[
                       "initiative": row["i"], "solution": row["s"], "since": when})
     for row in partners:
         edges.append({"kind": "partner", "from": row["p"], "to": row["o"],
-                      "initiative": row["i"], "solution": None, "since": None})
+                      "initiative": row["i"], "solution": None,
+                      "since": named.get((row["i"], row["p"]))})
     listed = []
     for solution in solutions.values():
         owner = solution["owner"]["iri"]
@@ -107,8 +113,12 @@ def solution(data: dict[str, Any], iri: str) -> dict[str, Any] | None:
     by_county: dict[str, list[dict]] = defaultdict(list)
     for adopter in found["adopters"]:
         by_county[adopter["organization"]["county"] or ""].append(adopter)
-    return {**found, "byCounty": [{"county": county or None, "adopters": adopters}
-                                  for county, adopters in sorted(by_county.items())],
+    partners = sorted(({"organization": _org(e["from"]), "since": e["since"]}
+                       for e in data["edges"] if e["kind"] == "partner" and e["initiative"] == iri),
+                      key=lambda p: (p["since"] or "9", p["organization"]["name"] or ""))
+    return {**found, "partners": partners,
+            "byCounty": [{"county": county or None, "adopters": adopters}
+                         for county, adopters in sorted(by_county.items())],
             "curve": adoption_curve(found["adopters"])}
 
 
@@ -202,7 +212,9 @@ def solution_rows(data: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
 
 def graphml(data: dict[str, Any]) -> bytes:
     """The organisation network as GraphML: organisations are nodes (name, county, kind), each
-    reuse or partner link an edge (kind, initiative, solution, since)."""
+    reuse or partner link an edge (kind, initiative, solution, since). A reused solution whose
+    organisation is not known (it lies outside the national graph) is a node of its own, kind
+    ``initiative``, so that every link of the page is an edge here too."""
     ET.register_namespace("", GRAPHML)
     root = ET.Element(f"{{{GRAPHML}}}graphml")
     keys = (("name", "node"), ("county", "node"), ("kind", "node"), ("type", "edge"),
@@ -219,10 +231,16 @@ def graphml(data: dict[str, Any]) -> bytes:
             if org.get(key):
                 ET.SubElement(node, f"{{{GRAPHML}}}data", {"key": key}).text = org[key]
     for number, edge in enumerate(data["edges"]):
-        if not edge["to"] or edge["to"] not in known or edge["from"] not in known:
-            continue  # a solution whose organisation is unknown has no node to point to
+        target = edge["to"] if edge["to"] in known else edge["solution"]
+        if target and target not in known:  # a solution outside the graph: a node of its own
+            node = ET.SubElement(graph, f"{{{GRAPHML}}}node", {"id": target})
+            ET.SubElement(node, f"{{{GRAPHML}}}data", {"key": "name"}).text = target
+            ET.SubElement(node, f"{{{GRAPHML}}}data", {"key": "kind"}).text = "initiative"
+            known.add(target)
+        if not target or edge["from"] not in known:
+            continue
         element = ET.SubElement(graph, f"{{{GRAPHML}}}edge", {
-            "id": f"e{number}", "source": edge["from"], "target": edge["to"]})
+            "id": f"e{number}", "source": edge["from"], "target": target})
         values = {"type": edge["kind"], "initiative": edge["initiative"],
                   "solution": edge["solution"], "since": edge["since"]}
         for key, value in values.items():

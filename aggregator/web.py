@@ -185,7 +185,8 @@ def _network() -> dict:
 
     def make() -> dict:
         return reuse.network(views_.rows(reuse.REUSES), views_.rows(reuse.PARTNERS),
-                             views_.rows(reuse.ADOPTED, dataset=HISTORY_DATASET), _titles())
+                             views_.rows(reuse.ADOPTED, dataset=HISTORY_DATASET), _titles(),
+                             views_.rows(reuse.PARTNERED, dataset=HISTORY_DATASET))
 
     return views_.cached("reuse-network", make)
 

@@ -12,6 +12,8 @@ import pytest
 import requests
 
 GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
+#: A reused initiative outside the national graph (no node publishes it).
+ELSEWHERE = "https://kommun.example/initiatives/annat"
 
 
 def _change(site, record, when, **fields) -> None:
@@ -156,7 +158,7 @@ def at_home(make_server, make_site):
         record.pop("participant", None)
         site.put(copy.deepcopy(record))
     _change(owner, solution, "2026-01-05T09:00:00Z", reuses=[solution["id"]])
-    _change(owner, sibling, "2026-01-10T09:00:00Z", reuses=[solution["id"]])
+    _change(owner, sibling, "2026-01-10T09:00:00Z", reuses=[solution["id"], ELSEWHERE])
     _change(vellinge, adopter, "2026-03-01T09:00:00Z", reuses=[solution["id"]])
     for site in (owner, vellinge):
         server.register(site)
@@ -173,8 +175,8 @@ def test_reuse_inside_the_owner_is_listed_but_not_counted_as_spread(at_home):
     assert data["first"].startswith("2026-03-01")
     assert data["curve"] == [{"period": "2026-Q1", "new": 1, "total": 1}]
     assert "egen organisation" in _get(server, "reuse/solution", iri=solution["id"]).text
-    counties = {c["county"]: c["adopting"] for c in _get(server, "reuse/map.json").json()[
-        "counties"]}
+    counties = {c["county"]: c["adopting"] for c in _get(
+        server, "reuse/map.json", solution=solution["id"]).json()["counties"]}
     assert counties["Stockholms län"] == 0 and counties["Skåne län"] == 1
 
 
@@ -212,3 +214,27 @@ def test_scaling_says_so_when_no_solution_has_spread_to_several_organisations(at
     server, *_ = at_home
     assert _get(server, "reuse/scaling.json").json()["solutions"] == []
     assert "Ingen lösning återanvänds ännu av flera" in _get(server, "reuse/scaling").text
+
+
+def test_a_partner_is_dated_from_the_history_and_listed_on_the_solution_page(reused):
+    server, f = reused
+    data = _get(server, "reuse.json").json()
+    (partner,) = [e for e in data["edges"] if e["kind"] == "partner"]
+    assert partner["since"].startswith("2026-05-20")  # the version that named the partner
+    assert partner["initiative"] == f["lund"]["id"]
+
+
+def test_a_solution_outside_the_graph_is_a_node_of_its_own_in_graphml(at_home):
+    server, solution, sibling, _ = at_home
+    data = _get(server, "reuse.json").json()
+    assert ELSEWHERE in [s["solution"] for s in data["solutions"]]
+    graph = ET.fromstring(_get(server, "reuse/network.graphml").content).find(f"{GRAPHML}graph")
+    kinds = {n.get("id"): {d.get("key"): d.text for d in n.findall(f"{GRAPHML}data")}.get("kind")
+             for n in graph.findall(f"{GRAPHML}node")}
+    assert kinds[ELSEWHERE] == "initiative"
+    targets = [e.get("target") for e in graph.findall(f"{GRAPHML}edge")]
+    assert len(targets) == len(data["edges"]) and ELSEWHERE in targets
+    rows = list(csv.DictReader(io.StringIO(
+        _get(server, "reuse/network.csv").content.decode("utf-8-sig"))))
+    assert len(rows) == len(data["edges"])
+    assert ELSEWHERE in _get(server, "reuse").text

@@ -178,3 +178,29 @@ def test_the_reuse_network_and_county_map_read_on_a_phone(browser, federation, a
         shoot(page, "aggregator-county-map-phone")
     finally:
         context.close()
+
+
+def test_a_solutions_spread_and_the_scaling_follow_up_read_on_a_phone(browser, federation, axe,
+                                                                        shoot):
+    context, page = phone_page(browser)
+    try:
+        page.goto(federation.aggregator_url + "reuse")
+        solutions = page.locator("#solutions ~ .scroll table tbody a")
+        assert solutions.count() > 0, "the demo's nodes reuse each other's initiatives"
+        title = solutions.first.inner_text()
+        solutions.first.click()
+        assert page.get_by_role("heading", name=title).is_visible()
+        assert page.get_by_role("heading", name="Återanvänds av").is_visible()
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+        violations, described = axe(page)
+        assert violations == [], described
+        shoot(page, "aggregator-reuse-solution-phone")
+        page.goto(federation.aggregator_url)
+        page.get_by_role("link", name="Spridning av lösningar").first.click()
+        assert page.get_by_role("heading", name="Spridning av lösningar").is_visible()
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+        violations, described = axe(page)
+        assert violations == [], described
+        shoot(page, "aggregator-reuse-scaling-phone")
+    finally:
+        context.close()

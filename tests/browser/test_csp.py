@@ -25,7 +25,8 @@ NODE_EDITING = ["edit", "edit/new", "edit/{identifier}", "edit/{identifier}/stat
 AGGREGATOR_PAGES = ["", "?lang=en", "initiatives", "initiatives?q=digital",
                     "initiative?iri={iri}", "nodes", "nodes/1", "sparql",
                     "sparql?example=per-organisation", "sparql?{query}", "progress",
-                    "progress?period=month&lang=en", "reuse", "reuse/map", "no-such-page"]
+                    "progress?period=month&lang=en", "reuse", "reuse/map", "reuse/scaling",
+                    "no-such-page"]
 
 
 @pytest.fixture

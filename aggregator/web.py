@@ -257,6 +257,7 @@ def reuse_csv(table: str) -> Response:
 
 @blueprint.route("/reuse/network.graphml")
 def reuse_graphml() -> Response:
-    response = Response(reuse.graphml(_network()), mimetype="application/graphml+xml")
+    body = _ui().views.cached("reuse-graphml", lambda: reuse.graphml(_network()))
+    response = Response(body, mimetype="application/graphml+xml")
     response.headers["Content-Disposition"] = 'attachment; filename="reuse-network.graphml"'
     return response

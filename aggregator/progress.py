@@ -86,16 +86,26 @@ def timelines(rows: Iterable[dict[str, Any]], broader: dict[str, str]) -> list[T
             grouped[row["i"]].append((moment, row))
     out = []
     for iri, versions in grouped.items():
-        versions.sort(key=lambda pair: pair[0])
+        # versions published at the same moment: in the order of a life, a deletion last, so
+        # the outcome does not depend on the order the store returns them in
+        versions.sort(key=lambda pair: (pair[0], bool(pair[1].get("deleted")),
+                                        _rank(broader, pair[1].get("phase"))))
         organization = None
         steps = []
         for moment, row in versions:
             organization = row.get("o") or organization
             phase = row.get("phase")
-            top = broader.get(phase, phase) if phase else None
-            steps.append(Step(moment, _code(top), _code(phase), bool(row.get("deleted"))))
+            top = _code(broader.get(phase, phase)) if phase else None
+            # a phase outside the vocabulary's scheme says nothing known: the state before holds
+            top = top if top in TOPS else None
+            steps.append(Step(moment, top, _code(phase), bool(row.get("deleted"))))
         out.append(Timeline(iri, organization, steps))
     return out
+
+
+def _rank(broader: dict[str, str], phase: str | None) -> tuple[int, bool]:
+    top = _code(broader.get(phase, phase)) if phase else None
+    return (TOPS.index(top) if top in TOPS else len(TOPS), _code(phase) == DISCONTINUED)
 
 
 def _code(iri: str | None) -> str | None:
@@ -149,6 +159,8 @@ def transitions(lines: list[Timeline], period: str) -> list[dict[str, Any]]:
     for line in lines:
         before: Step | None = None
         for step in line.steps:
+            if step.deleted:  # a re-created initiative starts a new life: no change across it
+                before = None
             if step.deleted or not step.top:
                 continue
             name = period_of(step.moment, period)

@@ -84,18 +84,35 @@ def timelines(rows: Iterable[dict[str, Any]], broader: dict[str, str]) -> list[T
         moment = _moment(row.get("when") or "")
         if moment is not None:
             grouped[row["i"]].append((moment, row))
+    known: dict[Any, tuple[str | None, str | None, tuple[int, bool]]] = {}
+
+    def phase_of(phase: str | None) -> tuple[str | None, str | None, tuple[int, bool]]:
+        if phase not in known:  # a handful of phase concepts: looked up once each
+            top = _code(broader.get(phase, phase)) if phase else None
+            # a phase outside the vocabulary's scheme says nothing known: the state before holds
+            top = top if top in TOPS else None
+            known[phase] = (top, _code(phase), _rank(broader, phase))
+        return known[phase]
+
     out = []
     for iri, versions in grouped.items():
-        versions.sort(key=lambda pair: pair[0])
+        # versions published at the same moment: in the order of a life, a deletion last, so
+        # the outcome does not depend on the order the store returns them in
+        versions.sort(key=lambda pair: (pair[0], bool(pair[1].get("deleted")),
+                                        phase_of(pair[1].get("phase"))[2]))
         organization = None
         steps = []
         for moment, row in versions:
             organization = row.get("o") or organization
-            phase = row.get("phase")
-            top = broader.get(phase, phase) if phase else None
-            steps.append(Step(moment, _code(top), _code(phase), bool(row.get("deleted"))))
+            top, code, _ = phase_of(row.get("phase"))
+            steps.append(Step(moment, top, code, bool(row.get("deleted"))))
         out.append(Timeline(iri, organization, steps))
     return out
+
+
+def _rank(broader: dict[str, str], phase: str | None) -> tuple[int, bool]:
+    top = _code(broader.get(phase, phase)) if phase else None
+    return (TOPS.index(top) if top in TOPS else len(TOPS), _code(phase) == DISCONTINUED)
 
 
 def _code(iri: str | None) -> str | None:
@@ -128,19 +145,29 @@ def by_period(lines: list[Timeline], period: str, now: datetime) -> list[dict[st
     if not moments:
         return []
     names = _periods(min(moments), now, period)
-    counts: dict[str, Counter] = {name: Counter() for name in names}
+    index = {name: k for k, name in enumerate(names)}
+    # one pass per timeline: each stay in a phase adds one from its period to the next change's
+    change = {top: [0] * (len(names) + 1) for top in TOPS}
     for line in lines:
-        steps = [(period_of(step.moment, period), step) for step in line.steps]
-        at, state = 0, None
-        for name in names:  # the period names sort as they follow each other
-            while at < len(steps) and steps[at][0] <= name:
-                step = steps[at][1]
-                state = None if step.deleted else (step.top or state)
-                at += 1
-            if state:
-                counts[name][state] += 1
-    return [{"period": name, **{top: counts[name][top] for top in TOPS},
-             "total": sum(counts[name][top] for top in TOPS)} for name in names]
+        state, since = None, 0
+        for step in line.steps:
+            name = period_of(step.moment, period)
+            at = index.get(name, 0 if name < names[0] else len(names))
+            after = None if step.deleted else (step.top or state)
+            if after != state:
+                if state:
+                    change[state][since] += 1
+                    change[state][max(at, since)] -= 1
+                state, since = after, at
+        if state:
+            change[state][since] += 1
+    out = []
+    running = dict.fromkeys(TOPS, 0)
+    for k, name in enumerate(names):
+        for top in TOPS:
+            running[top] += change[top][k]
+        out.append({"period": name, **running, "total": sum(running.values())})
+    return out
 
 
 def transitions(lines: list[Timeline], period: str) -> list[dict[str, Any]]:
@@ -149,6 +176,8 @@ def transitions(lines: list[Timeline], period: str) -> list[dict[str, Any]]:
     for line in lines:
         before: Step | None = None
         for step in line.steps:
+            if step.deleted:  # a re-created initiative starts a new life: no change across it
+                before = None
             if step.deleted or not step.top:
                 continue
             name = period_of(step.moment, period)

@@ -175,3 +175,60 @@ def test_a_deleted_initiative_stops_counting_and_its_stay_is_not_counted_as_runn
     data = progress.report(rows, BROADER, datetime(2025, 12, 1, tzinfo=UTC))
     assert _period(data, "2025-Q1")["ongoing"] == 1 and _period(data, "2025-Q2")["total"] == 0
     assert data["durations"][1]["running"] == 0 and data["quietCount"] == 0
+
+
+def _rows(*events):
+    return [{"i": i, "when": when, "phase": PHASE + phase if phase else None,
+             "o": org, "deleted": deleted} for i, when, phase, org, deleted in events]
+
+
+NOW = datetime(2026, 3, 1, tzinfo=UTC)
+ORG = "http://dataportal.se/organisation/SE2021004284"  # an agency: no county
+
+
+def test_versions_at_the_same_moment_count_the_same_whatever_order_the_store_returns():
+    events = [("A", "2025-01-10T09:00:00Z", "idea", ORG, False),
+              ("A", "2025-05-10T09:00:00Z", "pilot", ORG, False),
+              ("A", "2025-05-10T09:00:00Z", "operation", ORG, False)]
+    one = progress.report(_rows(*events), BROADER, NOW)
+    other = progress.report(_rows(*reversed(events)), BROADER, NOW)
+    assert one == other
+    assert one["byPeriod"][-1]["completed"] == 1
+    changes = {r["period"]: r for r in one["transitions"]}["2025-Q2"]
+    assert (changes["planned→ongoing"], changes["ongoing→completed"]) == (1, 1)
+    assert changes["completed→ongoing"] == 0
+
+
+def test_a_recreated_initiative_starts_a_new_life_without_a_change_across_the_deletion():
+    rows = _rows(("A", "2025-01-10T09:00:00Z", "pilot", ORG, False),
+                 ("A", "2025-02-10T09:00:00Z", None, None, True),
+                 ("A", "2025-07-10T09:00:00Z", "idea", ORG, False))
+    data = progress.report(rows, BROADER, NOW)
+    periods = {r["period"]: r for r in data["byPeriod"]}
+    assert periods["2025-Q1"]["total"] == 0 and periods["2025-Q3"]["planned"] == 1
+    assert all(r["ongoing→planned"] == 0 for r in data["transitions"])
+    assert {d["phase"]: d["ended"] for d in data["durations"]} == {"planned": 0, "ongoing": 0}
+
+
+def test_a_phase_outside_the_vocabulary_or_no_phase_keeps_the_phase_before():
+    rows = _rows(("A", "2025-01-10T09:00:00Z", "pilot", ORG, False),
+                 ("A", "2025-04-10T09:00:00Z", None, ORG, False),
+                 ("A", "2025-07-10T09:00:00Z", "made-up", ORG, False))
+    rows[2]["phase"] = "https://example.org/phase/made-up"
+    data = progress.report(rows, BROADER, NOW)
+    assert [r["ongoing"] for r in data["byPeriod"]] == [1] * len(data["byPeriod"])
+    assert data["transitions"] == []
+    assert data["durations"][1] == {"phase": "ongoing", "ended": 0, "running": 1,
+                                    "q1": None, "median": None, "q3": None}
+
+
+def test_months_run_on_across_the_year_end_and_an_agency_without_county_counts_nationally():
+    rows = _rows(("A", "2025-11-20T09:00:00Z", "idea", ORG, False),
+                 ("A", "2026-01-05T09:00:00Z", "pilot", ORG, False))
+    data = progress.report(rows, BROADER, NOW, period="month")
+    assert [r["period"] for r in data["byPeriod"]] == ["2025-11", "2025-12", "2026-01",
+                                                      "2026-02", "2026-03"]
+    assert [r["ongoing"] for r in data["byPeriod"]] == [0, 0, 1, 1, 1]
+    assert {r["period"]: r["planned→ongoing"] for r in data["transitions"]} == {"2026-01": 1}
+    assert data["durations"][0]["median"] == 46
+    assert progress.report(rows, BROADER, NOW, county="Stockholms län")["initiatives"] == 0

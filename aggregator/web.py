@@ -237,3 +237,25 @@ def reuse_graphml() -> Response:
     response = Response(reuse.graphml(_network()), mimetype="application/graphml+xml")
     response.headers["Content-Disposition"] = 'attachment; filename="reuse-network.graphml"'
     return response
+
+
+# -- the national dataset in DCAT-AP-SE (aggregator/dcat.py) --------------------------------------
+@blueprint.route("/catalog.<suffix>")
+@blueprint.route("/catalog")
+def catalog(suffix: str | None = None) -> Response:
+    from pios_ld.aggregator import dcat
+
+    from pios_ld import negotiate
+    if suffix is None:
+        offers = [(key, [media]) for key, (media, _) in dcat.FORMATS.items()]
+        suffix = (negotiate.preferences(request.headers.get("Accept"), offers) or ["ttl"])[0]
+    elif suffix not in dcat.FORMATS:
+        raise NotFoundError(f"No catalog .{suffix}: choose .ttl, .rdf or .jsonld.",
+                            f"Ingen katalog .{suffix}: välj .ttl, .rdf eller .jsonld.")
+    base = str(current_app.config["PIOS"]["public_url"] or request.url_root)
+    crawled = [n.state.get("last_crawl_at") for n in _state().instance.registry.nodes()]
+    crawled = [c for c in crawled if c]
+    modified = datetime.fromisoformat(max(crawled)) if crawled else None
+    body, media = dcat.serialize(dcat.describe(base, dcat.Publisher(), modified,
+                                               latest_dump_name()), suffix)
+    return Response(body, mimetype=media)

@@ -259,3 +259,19 @@ def catalog(suffix: str | None = None) -> Response:
     body, media = dcat.serialize(dcat.describe(base, dcat.Publisher(), modified,
                                                latest_dump_name()), suffix)
     return Response(body, mimetype=media)
+
+
+@blueprint.route("/overview/<table>.csv")
+def overview_csv(table: str) -> Response:
+    data = _ui().views.overview(_ui().lang())
+    if table == "coverage-kind":
+        header = ["kind", "publishing", "organizations"]
+        rows = [[c["kind"], c["publishing"], c["total"]] for c in data["coverageByKind"]]
+    elif table == "coverage-county":
+        header = ["county", "publishing", "organizations", "initiatives"]
+        rows = [[c["county"], c["publishing"], c["total"], c["initiatives"]]
+                for c in data["coverageByCounty"]]
+    else:
+        raise NotFoundError(f"No table {table!r}: choose coverage-kind or coverage-county.",
+                            f"Ingen tabell {table!r}: välj coverage-kind eller coverage-county.")
+    return csv_response(f"overview-{table}", header, rows)

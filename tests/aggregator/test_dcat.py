@@ -31,3 +31,19 @@ def test_catalog_conforms_to_dcat_ap_se_and_names_both_datasets_and_the_endpoint
         assert all(graph.value(d, DCTERMS.modified) for d in datasets)
         assert (None, DCTERMS.spatial, URIRef(
             "http://publications.europa.eu/resource/authority/country/SWE")) in graph
+
+
+def test_overview_coverage_tables_download_as_csv_with_the_pages_rows(make_server, make_site):
+    import csv
+    import io
+    server = make_server()
+    server.register(make_site())
+    server.crawl()
+    data = requests.get(server.url + "index.json", timeout=60).json()
+    answer = requests.get(server.url + "overview/coverage-county.csv", timeout=60)
+    assert answer.status_code == 200 and answer.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    assert rows[0] == ["county", "publishing", "organizations", "initiatives"]
+    assert rows[1:] == [[c["county"], str(c["publishing"]), str(c["total"]),
+                         str(c["initiatives"])] for c in data["coverageByCounty"]]
+    assert 'href="/overview/coverage-kind.csv"' in requests.get(server.url, timeout=60).text

@@ -261,3 +261,41 @@ def reuse_graphml() -> Response:
     response = Response(body, mimetype="application/graphml+xml")
     response.headers["Content-Disposition"] = 'attachment; filename="reuse-network.graphml"'
     return response
+
+
+# -- the national dataset in DCAT-AP-SE (aggregator/dcat.py) --------------------------------------
+@blueprint.route("/catalog.<suffix>")
+@blueprint.route("/catalog")
+def catalog(suffix: str | None = None) -> Response:
+    from pios_ld.aggregator import dcat
+
+    from pios_ld import negotiate
+    if suffix is None:
+        offers = [(key, [media]) for key, (media, _) in dcat.FORMATS.items()]
+        suffix = (negotiate.preferences(request.headers.get("Accept"), offers) or ["ttl"])[0]
+    elif suffix not in dcat.FORMATS:
+        raise NotFoundError(f"No catalog .{suffix}: choose .ttl, .rdf or .jsonld.",
+                            f"Ingen katalog .{suffix}: välj .ttl, .rdf eller .jsonld.")
+    base = str(current_app.config["PIOS"]["public_url"] or request.url_root)
+    crawled = [n.state.get("last_crawl_at") for n in _state().instance.registry.nodes()]
+    crawled = [c for c in crawled if c]
+    modified = datetime.fromisoformat(max(crawled)) if crawled else None
+    body, media = dcat.serialize(dcat.describe(base, dcat.Publisher(), modified,
+                                               latest_dump_name()), suffix)
+    return Response(body, mimetype=media)
+
+
+@blueprint.route("/overview/<table>.csv")
+def overview_csv(table: str) -> Response:
+    data = _ui().views.overview(_ui().lang())
+    if table == "coverage-kind":
+        header = ["kind", "publishing", "organizations"]
+        rows = [[c["kind"], c["publishing"], c["total"]] for c in data["coverageByKind"]]
+    elif table == "coverage-county":
+        header = ["county", "publishing", "organizations", "initiatives"]
+        rows = [[c["county"], c["publishing"], c["total"], c["initiatives"]]
+                for c in data["coverageByCounty"]]
+    else:
+        raise NotFoundError(f"No table {table!r}: choose coverage-kind or coverage-county.",
+                            f"Ingen tabell {table!r}: välj coverage-kind eller coverage-county.")
+    return csv_response(f"overview-{table}", header, rows)

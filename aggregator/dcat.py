@@ -43,9 +43,10 @@ FORMATS = {"ttl": ("text/turtle", "turtle"), "rdf": ("application/rdf+xml", "xml
 class Publisher:
     """Who publishes the national dataset (the aggregator's operator)."""
 
-    name: str = "pios.se"
-    homepage: str = "https://pios.se/"
-    email: str = "info@pios.se"
+    name: str
+    homepage: str
+    #: empty when the operator set none: the catalog then has no contact point
+    email: str = ""
     license: str = "http://creativecommons.org/publicdomain/zero/1.0/"
 
 
@@ -74,10 +75,11 @@ def describe(base: str, publisher: Publisher, modified: datetime | None,
     g.add((agent, RDF.type, FOAF.Agent))
     g.add((agent, FOAF.name, Literal(publisher.name)))
     g.add((agent, FOAF.homepage, URIRef(publisher.homepage)))
-    g.add((agent, FOAF.mbox, URIRef("mailto:" + publisher.email)))
-    g.add((contact, RDF.type, VCARD.Organization))
-    g.add((contact, VCARD.fn, Literal(publisher.name)))
-    g.add((contact, VCARD.hasEmail, URIRef("mailto:" + publisher.email)))
+    if publisher.email:  # without one there is no contact point (the shapes then say so)
+        g.add((agent, FOAF.mbox, URIRef("mailto:" + publisher.email)))
+        g.add((contact, RDF.type, VCARD.Organization))
+        g.add((contact, VCARD.fn, Literal(publisher.name)))
+        g.add((contact, VCARD.hasEmail, URIRef("mailto:" + publisher.email)))
     g.add((licence, RDF.type, DCTERMS.LicenseDocument))
 
     def text(subject, prop, sv: str, en: str) -> None:
@@ -115,7 +117,8 @@ def describe(base: str, publisher: Publisher, modified: datetime | None,
         g.add((service, DCAT.endpointDescription, service))
         g.add((service, DCTERMS.conformsTo, SPARQL_PROTOCOL))
         g.add((service, DCTERMS.publisher, agent))
-        g.add((service, DCAT.contactPoint, contact))
+        if publisher.email:
+            g.add((service, DCAT.contactPoint, contact))
         g.add((service, DCTERMS.license, licence))
 
     for dataset, name, (sv_title, en_title, sv_text, en_text) in (
@@ -140,7 +143,8 @@ def describe(base: str, publisher: Publisher, modified: datetime | None,
         text(dataset, DCTERMS.title, sv_title, en_title)
         text(dataset, DCTERMS.description, sv_text, en_text)
         g.add((dataset, DCTERMS.publisher, agent))
-        g.add((dataset, DCAT.contactPoint, contact))
+        if publisher.email:
+            g.add((dataset, DCAT.contactPoint, contact))
         g.add((dataset, DCAT.landingPage, iri("/")))
         g.add((dataset, DCAT.theme, URIRef(EU_THEME + "GOVE")))
         g.add((dataset, DCAT.theme, URIRef(EU_THEME + "TECH")))

@@ -73,6 +73,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("client_ip_header", "X-Forwarded-For", "Header in which a trusted proxy names the "
             "client's address (the right-most address that is not a trusted proxy counts)."),
     Setting("cors_origin", "*", "Access-Control-Allow-Origin of the SPARQL endpoint and JSON."),
+    Setting("publisher_name", "", "Who publishes the national dataset (the operator), as its "
+            "DCAT-AP-SE description (/catalog) and citation name it; empty: the site's host."),
+    Setting("publisher_homepage", "", "The operator's web page, for /catalog; empty: the "
+            "aggregator's public address."),
+    Setting("publisher_email", "", "The operator's contact mailbox (a function mailbox), for "
+            "/catalog; a catalog without one is not DCAT-AP-SE conformant, and says so."),
+    Setting("dataset_license", "http://creativecommons.org/publicdomain/zero/1.0/",
+            "The licence the national dataset is published under (an IRI), for /catalog."),
     Setting("snapshots_keep", 3, "Store snapshots kept for readers (older ones are removed)."),
     Setting("store_query_url", "", "SPARQL query endpoint of an external store (empty: the "
             "embedded store), e.g. http://127.0.0.1:7878/query."),

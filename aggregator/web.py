@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, redirect, request, send_file, url_for
 from pios_ld.aggregator import progress, reuse, views
@@ -280,7 +281,13 @@ def catalog(suffix: str | None = None) -> Response:
     crawled = [n.state.get("last_crawl_at") for n in _state().instance.registry.nodes()]
     crawled = [c for c in crawled if c]
     modified = datetime.fromisoformat(max(crawled)) if crawled else None
-    body, media = dcat.serialize(dcat.describe(base, dcat.Publisher(), modified,
+    settings = current_app.config["PIOS"]
+    host = urlsplit(base).hostname or "pios-ld"
+    publisher = dcat.Publisher(name=str(settings.get("publisher_name") or host),
+                               homepage=str(settings.get("publisher_homepage") or base),
+                               email=str(settings.get("publisher_email") or ""),
+                               license=str(settings.get("dataset_license")))
+    body, media = dcat.serialize(dcat.describe(base, publisher, modified,
                                                latest_dump_name()), suffix)
     return Response(body, mimetype=media)
 

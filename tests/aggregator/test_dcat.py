@@ -15,7 +15,8 @@ SHAPES = Path(__file__).resolve().parents[2] / "shapes" / "dcat-ap-se.ttl"
 
 def test_catalog_conforms_to_dcat_ap_se_and_names_both_datasets_and_the_endpoints(
         make_server, make_site):
-    server = make_server()
+    server = make_server(publisher_name="Nationella operatören",
+                         publisher_email="pios@operator.example.se")
     server.register(make_site())
     server.crawl()
     for path, fmt in (("catalog", "turtle"), ("catalog.rdf", "xml"), ("catalog.jsonld", "json-ld")):
@@ -47,3 +48,13 @@ def test_overview_coverage_tables_download_as_csv_with_the_pages_rows(make_serve
     assert rows[1:] == [[c["county"], str(c["publishing"]), str(c["total"]),
                          str(c["initiatives"])] for c in data["coverageByCounty"]]
     assert 'href="/overview/coverage-kind.csv"' in requests.get(server.url, timeout=60).text
+
+
+def test_a_catalog_without_the_operators_mailbox_has_no_contact_and_the_shapes_say_so(
+        make_server):
+    server = make_server()
+    graph = Graph().parse(data=requests.get(server.url + "catalog", timeout=60).content,
+                          format="turtle")
+    assert (None, DCAT.contactPoint, None) not in graph  # nothing made up
+    conforms, _, report = pyshacl.validate(graph, shacl_graph=str(SHAPES))
+    assert not conforms and "contactPoint" in report

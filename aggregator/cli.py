@@ -18,6 +18,7 @@ from pios_ld.aggregator import settings as agg_settings
 from pios_ld.aggregator.crawler import Crawler, outcome_line
 from pios_ld.aggregator.instance import Instance, WriterBusy
 from pios_ld.aggregator.monitor import Monitor
+from pios_ld.aggregator.outcome import slow_paths
 from pios_ld.aggregator.service import failure
 
 from pios_ld import logs, organizations
@@ -258,6 +259,9 @@ def _crawl_here(inst: Instance) -> list[dict]:
             counts[o.status] = counts.get(o.status, 0) + 1
         click.echo("Crawled {} nodes: {}.".format(
             len(outcomes), ", ".join(f"{v} {k}" for k, v in sorted(counts.items())) or "none"))
+        slow = slow_paths(outcomes)
+        if slow:
+            click.echo(f"Slow routes: {slow} (the fast ones declined them; see /metrics).")
         return [failure(o) for o in outcomes if o.status == "failed"]
     finally:
         crawler.close()

@@ -267,6 +267,9 @@ class Crawler:
                       "dropped": outcome.dropped_count, "warnings": outcome.warnings_count,
                       "versions": outcome.versions,
                       "repeatedVersions": outcome.repeated_versions, "omittedProblems": omitted}
+            slow = {"declinedDocuments": outcome.declined_documents,
+                    "pyshaclRecords": outcome.pyshacl_records}
+            counts.update((k, v) for k, v in slow.items() if v)
             if outcome.held:
                 counts.update(listedInitiatives=outcome.held["listed"],
                               heldCrawls=outcome.held["crawls"])
@@ -467,6 +470,7 @@ class Crawler:
                 heads.update(page["heads"])
                 outcome.history_heads.update(page["heads"])
                 outcome.repeated_versions += page["repeated"]
+                outcome.declined_documents += page["declined"]
                 room = max(0, self.max_problems - len(outcome.dropped))
                 outcome.dropped += page["dropped"][:room]
                 outcome.dropped_count += page["dropped_count"]
@@ -528,6 +532,8 @@ class Crawler:
                                 node.org_iri, node.prefixes,
                                 int(self.settings["max_record_triples"]), self.max_problems)
         del documents
+        outcome.declined_documents += screened["declined"]
+        outcome.pyshacl_records += screened["pyshacl_records"]
         outcome.dropped.extend(screened["dropped"])
         outcome.dropped_count += screened["dropped_count"]
         if screened["refused"]:

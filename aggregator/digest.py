@@ -47,14 +47,17 @@ def parse(content: bytes, media_type: str, url: str) -> list[ox.Quad]:
     return rdf.parse(content, _format(media_type, url), base_iri=url)
 
 
-def read(content: bytes, media_type: str, url: str) -> TermGraph:
+def read(content: bytes, media_type: str, url: str) -> jsonld_terms.Reading:
     """:func:`parse` into plain terms: JSON-LD through the fast reader
-    (:func:`pios_ld.jsonld_terms.read_terms`), other syntaxes through pyoxigraph."""
+    (:func:`pios_ld.jsonld_terms.read`; ``fast`` is false when it declined the document and the
+    standard parser read it), other syntaxes through pyoxigraph (``fast``: not JSON-LD, nothing
+    to decline)."""
     fmt = _format(media_type, url)
     if fmt is rdf.JSON_LD:
-        return jsonld_terms.read_terms(content, base_iri=url)
+        return jsonld_terms.read(content, base_iri=url)
     try:
-        return TermGraph.from_statements(rdf.parse(content, fmt, base_iri=url))
+        return jsonld_terms.Reading(
+            TermGraph.from_statements(rdf.parse(content, fmt, base_iri=url)), True)
     except UnsupportedTerm as exc:
         raise ParseError(f"{url}: {exc} (RDF 1.2 triple terms are not supported).",
                          f"{url}: {exc} (RDF 1.2-tripeltermer stöds inte).") from exc
@@ -193,7 +196,7 @@ def next_catalog_page(content: bytes, media_type: str, url: str) -> dict[str, An
     if b"next" not in content.lower():  # every syntax spells the link with "next" somewhere
         return {"next": None}
     try:
-        graph = read(content, media_type, url)
+        graph = read(content, media_type, url).graph
     except PiosError as exc:
         return _error(exc)
     found = graph.objects(url, records.PIOS + "nextPage")
@@ -213,7 +216,8 @@ def feed_page(content: bytes, media_type: str, url: str, seen: frozenset[str],
     ``dropped`` holds at most *max_problems* problems; ``dropped_count`` counts them all."""
     content, dropped, unread = prescreen(content, media_type, url, prefixes, max_record_triples)
     try:
-        page = feed.read_page(read(content, media_type, url), url)
+        reading = read(content, media_type, url)
+        page = feed.read_page(reading.graph, url)
     except PiosError as exc:
         return _error(exc)
     members = [m for m in page.members if m.iri not in seen]
@@ -252,7 +256,7 @@ def feed_page(content: bytes, media_type: str, url: str, seen: frozenset[str],
     return {"links": list(page.links), "immutable": page.immutable,
             "members": [m.iri for m in members] + [i for i in unread if i not in seen],
             "history": history, "heads": new_heads, "repeated": repeated,
-            "dropped": shown, "dropped_count": len(dropped)}
+            "dropped": shown, "dropped_count": len(dropped), "declined": int(not reading.fast)}
 
 
 #: What differs between two versions of the same content: when each was made and saved.
@@ -298,6 +302,7 @@ def catalog(pages: list[tuple[bytes, str, str]], org_iri: str, prefixes: tuple[s
     ``…_count`` entries count them all."""
     unread: list[records.Problem] = []
     unread_subjects: list[str] = []
+    declined = 0
     try:
         graphs = []
         for content, media_type, url in pages:
@@ -305,7 +310,9 @@ def catalog(pages: list[tuple[bytes, str, str]], org_iri: str, prefixes: tuple[s
                                                     max_record_triples)
             unread += problems
             unread_subjects += subjects
-            graphs.append(read(content, media_type, url))
+            reading = read(content, media_type, url)
+            graphs.append(reading.graph)
+            declined += not reading.fast
         graph = TermGraph.union(graphs)
         del graphs
     except PiosError as exc:
@@ -327,4 +334,5 @@ def catalog(pages: list[tuple[bytes, str, str]], org_iri: str, prefixes: tuple[s
                          for r in screened.warnings[:max_problems]],
             "warnings_count": len(screened.warnings),
             "graph": statements, "records": len(screened.records), "listed": screened.listed,
-            "initiatives": sorted(screened.records)}
+            "initiatives": sorted(screened.records),
+            "declined": declined, "pyshacl_records": screened.pyshacl_records}

@@ -18,6 +18,10 @@ Metric names (all ``pios_aggregator_…``):
 - ``sparql_query_seconds`` (histogram, ``endpoint``), ``sparql_refusals_total`` (counter,
   ``reason``: malformed, forbidden, format, too-many-results, client-limit, timeout-or-busy,
   server-error), ``http_requests_total`` (counter, ``status`` class: 2xx, 3xx, 4xx, 5xx).
+- ``fast_reader_declined_total`` (counter): documents (catalog and feed pages) the fast JSON-LD
+  reader declined, so the standard parser read them; ``shacl_fallback_records_total`` (counter):
+  catalog records pySHACL validated because the compiled engine could not. Both give the same
+  answers many times slower: a rise after a change to the context or the shapes is the sign.
 - ``store_bytes`` (gauge): the instance's store, history and snapshots on disk.
 """
 
@@ -94,6 +98,14 @@ class Monitor:
             ["endpoint"], registry=r, buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15))
         self.refusals = Counter("pios_aggregator_sparql_refusals",
                                 "SPARQL requests refused, by reason.", ["reason"], registry=r)
+        self.declined = Counter(
+            "pios_aggregator_fast_reader_declined",
+            "Documents the fast JSON-LD reader declined (the standard parser read them).",
+            registry=r)
+        self.shacl_fallback = Counter(
+            "pios_aggregator_shacl_fallback_records",
+            "Catalog records validated by pySHACL because the compiled engine could not.",
+            registry=r)
         self.requests_total = Counter("pios_aggregator_http_requests",
                                       "HTTP requests answered, by status class.", ["status"],
                                       registry=r)
@@ -104,6 +116,8 @@ class Monitor:
         seconds = max(0.0, time.monotonic() - outcome.began)
         self.node_seconds.labels(outcome.status).observe(seconds)
         self.nodes_total.labels(outcome.status).inc()
+        self.declined.inc(outcome.declined_documents)
+        self.shacl_fallback.inc(outcome.pyshacl_records)
         node = outcome.node
         org = node.organization
         reason = "; ".join(e.message_en for e in outcome.errors)
@@ -112,11 +126,15 @@ class Monitor:
                    f"requests={outcome.requests} initiatives={outcome.initiatives} "
                    f"quarantined={len(outcome.quarantined)} stale={len(outcome.stale)} "
                    f"versions={outcome.versions} {seconds:.2f}s")
+        if outcome.declined_documents or outcome.pyshacl_records:
+            message += (f" declined={outcome.declined_documents} "
+                        f"pyshacl={outcome.pyshacl_records}")
         event(log, level, message + (f": {reason}" if reason else ""),
               node=node.id, url=node.url, organization=org.name if org else node.org_iri,
               status=outcome.status, http=outcome.http_status, requests=outcome.requests,
               initiatives=outcome.initiatives, quarantined=len(outcome.quarantined),
               stale=len(outcome.stale), versions=outcome.versions, seconds=round(seconds, 3),
+              declined=outcome.declined_documents, pyshacl=outcome.pyshacl_records,
               reason=reason or None)
 
     def run_finished(self, outcomes: list[Any]) -> None:

@@ -46,6 +46,10 @@ class Outcome:
     history_heads: dict[str, str] = field(default_factory=dict)
     #: versions read that repeated the version before them and were not stored again
     repeated_versions: int = 0
+    #: documents the fast reader declined (the standard parser read them), and catalog records
+    #: that pySHACL validated (the compiled engine could not): right, but slow
+    declined_documents: int = 0
+    pyshacl_records: int = 0
     reset_feed: bool = False
     finished: str = ""
     #: when this node's time budget ends (time.monotonic()) and how many bytes it may still read
@@ -110,7 +114,19 @@ def outcome_line(outcome: Outcome) -> str:
     name = org.name if org else outcome.node.org_iri
     extra = f", {outcome.quarantined_count} quarantined" if outcome.quarantined_count else ""
     extra += f", {len(outcome.stale)} stale" if outcome.stale else ""
+    slow = slow_paths([outcome])
+    extra += f", {slow}" if slow else ""
     extra += (": " + "; ".join(e.message_en for e in outcome.errors[:3])) \
         if outcome.errors else ""
     return (f"{name} ({outcome.node.url}): {outcome.status}, HTTP {outcome.http_status}, "
             f"{outcome.initiatives} initiatives{extra}")
+
+
+def slow_paths(outcomes: list[Outcome]) -> str:
+    """What of *outcomes* took the slow routes (right, but many times slower): documents the
+    fast reader declined and records pySHACL validated; empty when nothing did."""
+    declined = sum(o.declined_documents for o in outcomes)
+    pyshacl = sum(o.pyshacl_records for o in outcomes)
+    parts = ([f"{declined} document(s) read by the standard JSON-LD parser"] if declined else []) \
+        + ([f"{pyshacl} record(s) validated by pySHACL"] if pyshacl else [])
+    return ", ".join(parts)

@@ -128,6 +128,9 @@ class Screened:
     listed: int = 0
     #: the IRIs of the quarantined records, whole (a problem's ``subject`` may leave one out)
     quarantined_iris: list[str] = field(default_factory=list)
+    #: records that pySHACL validated because the compiled engine could not (the same results,
+    #: many times slower: counted so that the operator sees it)
+    pyshacl_records: int = 0
 
 
 def _reachable(graph: TermGraph, roots: Iterable[Term]) -> set[Term]:
@@ -250,6 +253,8 @@ def screen(graph: TermGraph | Iterable[ox.Quad | ox.Triple], org_iri: str,
     if oversized:
         kept = _restricted(kept, lambda s: owner.get(s) not in oversized)
     report = validation.validate(kept)
+    if report.engine == validation.PYSHACL:
+        out.pyshacl_records = sum(1 for iri in groups if iri is not None)
     by_initiative = report.by_initiative()
     for iri, triples in groups.items():
         if iri is None:

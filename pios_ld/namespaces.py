@@ -94,6 +94,8 @@ class Agg:
     warnings: Final = AGG + "warnings"
     versions: Final = AGG + "versions"
     repeatedVersions: Final = AGG + "repeatedVersions"
+    declinedDocuments: Final = AGG + "declinedDocuments"
+    pyshaclRecords: Final = AGG + "pyshaclRecords"
     problem: Final = AGG + "problem"
     kind: Final = AGG + "kind"
     subject: Final = AGG + "subject"

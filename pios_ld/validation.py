@@ -34,6 +34,8 @@ INITIATIVE = PIOS + "Initiative"
 CATALOG = PIOS + "Catalog"
 
 VIOLATION = "Violation"
+#: the two engines a :class:`Report` may come from
+COMPILED, PYSHACL = "compiled", "pyshacl"
 WARNING = "Warning"
 INFO = "Info"
 
@@ -68,6 +70,10 @@ class Report:
     """The outcome of validating a graph: every result, violations and warnings alike."""
 
     results: tuple[Result, ...] = field(default_factory=tuple)
+    #: which engine produced the results: ``compiled`` (:mod:`pios_ld.shacl`) or ``pyshacl``
+    #: (the shapes or the data needed what the compiled engine does not evaluate); the results
+    #: are the same either way, the time is not, so the crawler counts it
+    engine: str = field(default=COMPILED, compare=False)
 
     @property
     def conforms(self) -> bool:
@@ -88,7 +94,7 @@ class Report:
         return grouped
 
     def for_initiative(self, iri: str) -> Report:
-        return Report(tuple(r for r in self.results if r.initiative == iri))
+        return Report(tuple(r for r in self.results if r.initiative == iri), self.engine)
 
     def as_dict(self) -> dict:
         return {
@@ -312,7 +318,7 @@ def _report_from_rdflib(graph, owner: dict[str, str]) -> Report:
             message_en=en,
             field=terms.get(str(path)) if path is not None else None,
         ))
-    return Report(tuple(sorted(results, key=sort_key)))
+    return Report(tuple(sorted(results, key=sort_key)), PYSHACL)
 
 
 # --------------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass, field
 import pyoxigraph as ox
 
 from pios_ld import ntriples, validation
-from pios_ld.terms import Term, TermGraph, value
+from pios_ld.terms import Term, TermGraph, owned, value
 from pios_ld.validation import Result
 
 #: A statement in plain terms (:mod:`pios_ld.terms`): subject, predicate IRI, object.
@@ -134,20 +134,7 @@ class Screened:
 
 
 def _reachable(graph: TermGraph, roots: Iterable[Term]) -> set[Term]:
-    children: dict[Term, list[Term]] = {}
-    for by_subject in graph.index.values():
-        for subject, objects in by_subject.items():
-            for o in objects:
-                if o.__class__ is str and o.startswith("_:"):
-                    children.setdefault(subject, []).append(o)
-    seen = set(roots)
-    stack = list(seen)
-    while stack:
-        for child in children.get(stack.pop(), ()):
-            if child not in seen:
-                seen.add(child)
-                stack.append(child)
-    return seen
+    return set(owned(graph.blank_children(), roots))
 
 
 def _restricted(graph: TermGraph, keep: Callable[[Term], bool]) -> TermGraph:
@@ -413,15 +400,7 @@ def records_of(statements: Iterable[ox.Quad | ox.Triple]) -> dict[str, list[ox.T
     for s in triples:
         if isinstance(s.object, ox.NamedNode) and "/.well-known/genid/" in s.object.value:
             children.setdefault(s.subject.value, []).append(s.object.value)
-    owner: dict[str, str] = {}
-    for iri in initiatives:
-        owner[iri] = iri
-        stack = list(children.get(iri, ()))
-        while stack:
-            node = stack.pop()
-            if node not in owner:
-                owner[node] = iri
-                stack.extend(children.get(node, ()))
+    owner = owned(children, sorted(initiatives))
     grouped: dict[str, list[ox.Triple]] = {}
     for s in triples:
         o = owner.get(s.subject.value)

@@ -15,8 +15,8 @@ writes plain terms as N-Triples.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import cast
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TypeVar, cast
 
 import pyoxigraph as ox
 
@@ -24,9 +24,10 @@ from pios_ld.namespaces import RDF_TYPE, XSD, Rdf, Xsd
 
 Literal = tuple[str, str, str | None]
 Term = str | Literal
+K = TypeVar("K")
 
 __all__ = ["RDF_LANGSTRING", "RDF_TYPE", "XSD", "XSD_STRING", "Literal", "Term", "TermGraph",
-           "UnsupportedTerm", "from_ox", "to_ox", "value"]
+           "UnsupportedTerm", "from_ox", "owned", "to_ox", "value"]
 
 XSD_STRING = Xsd.string
 RDF_LANGSTRING = Rdf.langString
@@ -114,6 +115,16 @@ class TermGraph:
                 out[subject].append((predicate, objects))
         return out
 
+    def blank_children(self) -> dict[Term, list[Term]]:
+        """Subject -> the blank nodes it points to (what :func:`owned` walks)."""
+        children: dict[Term, list[Term]] = {}
+        for by_subject in self.index.values():
+            for subject, objects in by_subject.items():
+                for o in objects:
+                    if o.__class__ is str and o.startswith("_:"):
+                        children.setdefault(subject, []).append(o)
+        return children
+
     def to_triples(self) -> list[ox.Triple]:
         """The graph as pyoxigraph triples (for comparisons and serialisation)."""
         return [ox.Triple(cast("ox.NamedNode | ox.BlankNode", to_ox(s)), ox.NamedNode(p), to_ox(o))
@@ -164,3 +175,23 @@ class TermGraph:
                 for subject, objects in by_subject.items():
                     into.setdefault(relabel(subject), []).extend(relabel(o) for o in objects)
         return out
+
+
+def owned(children: Mapping[K, Iterable[K]], roots: Iterable[K]) -> dict[K, K]:
+    """The ownership walk: every node reachable from one of *roots* through *children* (each root
+    itself included), mapped to the root it was reached from. A node reachable from several roots
+    belongs to the first of them in *roots*' order, so callers pass the roots sorted when the
+    owner must not depend on the document's order. Records' blank nodes (and their skolem IRIs
+    once stored) are walked this way wherever a record's statements are grouped."""
+    owner: dict[K, K] = {}
+    for root in roots:
+        if root in owner:
+            continue
+        owner[root] = root
+        stack = list(children.get(root, ()))
+        while stack:
+            node = stack.pop()
+            if node not in owner:
+                owner[node] = root
+                stack.extend(children.get(node, ()))
+    return owner

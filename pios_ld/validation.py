@@ -20,12 +20,13 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
+from typing import cast
 
 import pyoxigraph as ox
 
 from pios_ld import shacl, vocab_paths
 from pios_ld.errors import ParseError, PiosError
-from pios_ld.terms import TermGraph, UnsupportedTerm
+from pios_ld.terms import TermGraph, UnsupportedTerm, owned
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -214,17 +215,7 @@ def owners(statements: Iterable[ox.Quad | ox.Triple]) -> dict[str, str]:
             initiatives.append(subject)
         if isinstance(s.object, ox.BlankNode):
             children.setdefault(subject, []).append(_key(s.object))
-    owner: dict[str, str] = {}
-    for initiative in sorted(set(initiatives)):  # a shared blank node goes to the first IRI
-        owner[initiative] = initiative
-        stack = list(children.get(initiative, ()))
-        while stack:
-            node = stack.pop()
-            if node in owner:
-                continue
-            owner[node] = initiative
-            stack.extend(children.get(node, ()))
-    return owner
+    return owned(children, sorted(set(initiatives)))  # a shared blank node: the first IRI
 
 
 def _key(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
@@ -402,25 +393,9 @@ def _as_statements(statements: list | TermGraph) -> list:
 
 def term_owners(graph: TermGraph) -> dict[str, str]:
     """:func:`owners` for a :class:`~pios_ld.terms.TermGraph`."""
-    children: dict[str, list[str]] = {}
-    for by_subject in graph.index.values():
-        for subject, objects in by_subject.items():
-            for obj in objects:
-                if isinstance(obj, str) and obj.startswith("_:"):
-                    children.setdefault(subject, []).append(obj)
-    owner: dict[str, str] = {}
     initiatives = sorted(subject for subject, types in graph.subjects_objects(RDF_TYPE).items()
                          if INITIATIVE in types and isinstance(subject, str))
-    for subject in initiatives:  # in the order owners() takes them
-        owner[subject] = subject
-        stack = list(children.get(subject, ()))
-        while stack:
-            node = stack.pop()
-            if node in owner:
-                continue
-            owner[node] = subject
-            stack.extend(children.get(node, ()))
-    return owner
+    return cast("dict[str, str]", owned(graph.blank_children(), initiatives))
 
 
 def _report_from_raw(raw: list[shacl.Raw], graph: TermGraph) -> Report:

@@ -37,18 +37,16 @@ import argparse
 import contextlib
 import hashlib
 import os
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from exports import write_export  # benchmarks/exports.py
-from loopback import free_port, wait_until_listening  # benchmarks/loopback.py
+from loopback import free_port, in_work_folder, wait_until_listening  # benchmarks/loopback.py
 
 from pios_ld import organizations
 from pios_ld.tools import generate
@@ -132,18 +130,7 @@ def main() -> None:
         return
     chosen = args.store or ["embedded"]
     args.store = list(BACKENDS) if "all" in chosen else list(dict.fromkeys(chosen))
-    os.environ["PIOS_ALLOW_PRIVATE_ADDRESSES"] = "1"
-    root = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="pios-bench-"))
-    children: list[subprocess.Popen] = []
-    try:
-        run(args, root, children)
-    finally:
-        for child in children:
-            child.terminate()
-        for child in children:
-            child.wait(10)
-        if not args.dir:
-            shutil.rmtree(root, ignore_errors=True)
+    in_work_folder(args.dir, "pios-bench-", lambda root, children: run(args, root, children))
 
 
 def run(args, root: Path, children: list) -> None:

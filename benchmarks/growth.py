@@ -30,16 +30,14 @@ import copy
 import os
 import random
 import resource
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from exports import write_export  # benchmarks/exports.py
-from loopback import free_port, wait_until_listening  # benchmarks/loopback.py
+from loopback import free_port, in_work_folder, wait_until_listening  # benchmarks/loopback.py
 
 from pios_ld import feed as wire_feed
 from pios_ld import organizations
@@ -140,18 +138,7 @@ def main() -> None:
     parser.add_argument("--servers", type=int, default=4, help="static server processes")
     parser.add_argument("--dir", help="work folder (default: a temporary one, removed after)")
     args = parser.parse_args()
-    os.environ["PIOS_ALLOW_PRIVATE_ADDRESSES"] = "1"
-    root = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="pios-growth-"))
-    children: list[subprocess.Popen] = []
-    try:
-        run(args, root, children)
-    finally:
-        for child in children:
-            child.terminate()
-        for child in children:
-            child.wait(10)
-        if not args.dir:
-            shutil.rmtree(root, ignore_errors=True)
+    in_work_folder(args.dir, "pios-growth-", lambda root, children: run(args, root, children))
 
 
 def run(args: argparse.Namespace, root: Path, children: list) -> None:

@@ -63,16 +63,24 @@ def test_deleted_initiative_leaves_the_national_graph(harness, make_site):
     assert len(harness.titles()) == 2
 
 
-def test_node_that_goes_down_keeps_its_last_good_data(harness, make_site):
-    site = make_site(count=3)
+def _fails_and_keeps_its_data(harness, site, feed: tuple, catalog: tuple):
+    """Crawl *site* once, then with its feed and catalog answering *feed* and *catalog*: the
+    crawl fails and the national graph keeps what the first crawl took in. The outcome."""
     harness.register(site)
     harness.crawl()
     before = harness.titles()
-    site.faults["/feed-1"] = (500, b"oops")
-    site.faults["/catalog"] = (500, b"oops")
+    site.faults["/feed-1"] = feed
+    site.faults["/catalog"] = catalog
     outcome = harness.crawl()[site.base_url]
     assert outcome.status == "failed"
     assert harness.titles() == before
+    return outcome
+
+
+def test_node_that_goes_down_keeps_its_last_good_data(harness, make_site):
+    site = make_site(count=3)
+    outcome = _fails_and_keeps_its_data(harness, site, (500, b"oops"), (500, b"oops"))
+    before = harness.titles()
     crawls = harness.instance.registry.crawls(outcome.node.id)
     assert "HTTP 500" in crawls[0]["detail"]["errors"][-1]["message_en"]
     site.close()  # down entirely: connection refused
@@ -83,14 +91,8 @@ def test_node_that_goes_down_keeps_its_last_good_data(harness, make_site):
 
 def test_garbage_keeps_last_good_data_and_reports_why(harness, make_site):
     site = make_site(count=2)
-    harness.register(site)
-    harness.crawl()
-    before = harness.titles()
-    site.faults["/feed-1"] = (200, b"{not json at all")
-    site.faults["/catalog"] = (200, b"<html>garbage</html>")
-    outcome = harness.crawl()[site.base_url]
-    assert outcome.status == "failed"
-    assert harness.titles() == before
+    outcome = _fails_and_keeps_its_data(harness, site, (200, b"{not json at all"),
+                                        (200, b"<html>garbage</html>"))
     reasons = " ".join(p.message_en for p in outcome.errors)
     assert "JSON" in reasons
 

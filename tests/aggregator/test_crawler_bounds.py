@@ -49,6 +49,16 @@ def bounded(tmp_path, monkeypatch, request):
         site.close()
 
 
+def _crawled_once(bounded, count: int = 3, **settings):
+    """A harness with *settings* that has crawled one good node of *count* initiatives."""
+    make, node = bounded
+    harness = make(**settings)
+    site = node(count=count)
+    harness.register(site)
+    harness.crawl()
+    return harness, site
+
+
 def test_a_trickling_node_fails_at_its_budget_and_a_good_one_is_committed_long_before(bounded):
     make, node = bounded
     harness = make(node_time_budget=2, fetch_timeout=30)
@@ -134,11 +144,7 @@ def test_a_worker_pool_stops_overrunning_and_dying_jobs_and_goes_on():
 def test_a_record_of_300000_status_updates_is_refused_unread_fast(bounded):
     """Regression: 300,000 status updates in one record took 70–86 s and 2.9 GB, and put every
     one of its problems into the crawl log and the registry, again on every crawl."""
-    make, node = bounded
-    harness = make()
-    site = node()
-    harness.register(site)
-    harness.crawl()
+    harness, site = _crawled_once(bounded)
     site.misbehave(status_flood(300_000))
     started = time.monotonic()
     outcome = harness.crawl()[site.base_url]
@@ -229,11 +235,7 @@ def test_a_truncated_catalog_is_held_until_the_publisher_confirms(bounded):
 
 
 def test_a_held_catalog_goes_ahead_after_consecutive_crawls_find_the_same(bounded):
-    make, node = bounded
-    harness = make(hold_repeats=2)
-    site = node(count=6)
-    harness.register(site)
-    harness.crawl()
+    harness, site = _crawled_once(bounded, 6, hold_repeats=2)
     site.misbehave(truncated_catalog)
     assert harness.crawl()[site.base_url].status == "held"
     outcome = harness.crawl()[site.base_url]
@@ -243,11 +245,7 @@ def test_a_held_catalog_goes_ahead_after_consecutive_crawls_find_the_same(bounde
 
 
 def test_a_small_deletion_is_not_held(bounded):
-    make, node = bounded
-    harness = make()
-    site = node(count=6)
-    harness.register(site)
-    harness.crawl()
+    harness, site = _crawled_once(bounded, 6)
     site.delete(next(iter(site.records)))
     site.publish()
     assert harness.crawl()[site.base_url].status == "updated"
@@ -255,11 +253,7 @@ def test_a_small_deletion_is_not_held(bounded):
 
 
 def test_an_unchanged_record_read_again_makes_no_new_version(bounded):
-    make, node = bounded
-    harness = make()
-    site = node(count=3)
-    harness.register(site)
-    harness.crawl()
+    harness, site = _crawled_once(bounded, 3)
 
     def versions() -> int:
         rows = harness.select("SELECT (COUNT(DISTINCT ?v) AS ?n) WHERE { ?v "

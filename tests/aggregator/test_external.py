@@ -133,12 +133,20 @@ def test_a_failed_write_is_reported_and_leaves_every_graph_whole(harness, make_s
     assert len(versions) == 8  # six first versions and two changes, none twice
 
 
-def test_a_store_server_that_is_down_answers_503_and_the_state_returns(server, make_site, proxy):
+INITIATIVES = "SELECT ?i WHERE { ?i a <https://w3id.org/pios/vocab#Initiative> } ORDER BY ?i"
+
+
+def _crawled_three(server, make_site):
+    """A node of three initiatives, crawled: the node, the query of the initiatives, and the
+    answer the endpoint gave while the store was well (to compare with later)."""
     site = make_site(count=3)
     server.register(site)
     server.crawl()
-    query = "SELECT ?i WHERE { ?i a <https://w3id.org/pios/vocab#Initiative> } ORDER BY ?i"
-    good = _rows(server.url, query).json()
+    return site, INITIATIVES, _rows(server.url, INITIATIVES).json()
+
+
+def test_a_store_server_that_is_down_answers_503_and_the_state_returns(server, make_site, proxy):
+    site, query, good = _crawled_three(server, make_site)
     proxy.down = True
     answer = _rows(server.url, query)
     assert answer.status_code == 503
@@ -219,11 +227,7 @@ def test_a_store_server_that_is_stopped_is_reported_and_its_last_state_is_read_o
         for name, value in store.settings().items():
             monkeypatch.setenv(f"PIOS_AGGREGATOR_{name.upper()}", value)
         server = make_server(tmp_path / "served-directly")
-        site = make_site(count=3)
-        server.register(site)
-        server.crawl()
-        query = "SELECT ?i WHERE { ?i a <https://w3id.org/pios/vocab#Initiative> } ORDER BY ?i"
-        good = _rows(server.url, query).json()
+        site, query, good = _crawled_three(server, make_site)
         assert len(good["results"]["bindings"]) == 3
 
         store.stop()  # the server process is gone
@@ -250,11 +254,7 @@ def test_a_slow_store_server_is_reported_within_store_timeout_and_then_answers_a
         make_server, make_site, proxy, tmp_path, monkeypatch):
     monkeypatch.setenv("PIOS_AGGREGATOR_STORE_TIMEOUT", "1")
     server = make_server(tmp_path / "impatient")
-    site = make_site(count=3)
-    server.register(site)
-    server.crawl()
-    query = "SELECT ?i WHERE { ?i a <https://w3id.org/pios/vocab#Initiative> } ORDER BY ?i"
-    good = _rows(server.url, query).json()
+    site, query, good = _crawled_three(server, make_site)
     proxy.delay = 3.0
     started = time.monotonic()
     answer = _rows(server.url, query)

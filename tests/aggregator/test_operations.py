@@ -86,12 +86,18 @@ def test_crawl_exits_0_when_every_node_was_crawled(tmp_path, make_site):
     assert "failed" not in out
 
 
-def test_crawl_through_a_running_server_reports_failures_too(make_server, make_site):
+def _good_and_broken(make_server, make_site, good_count: int = 1):
+    """A serving aggregator with a good node and one whose catalog answers 500."""
     server = make_server()
-    good, broken = make_site(count=1), make_site(org="Vellinge", count=1)
+    good, broken = make_site(count=good_count), make_site(org="Vellinge", count=1)
     broken.faults["/catalog"] = (500, b"no")
     server.register(good)
     server.register(broken)
+    return server, good, broken
+
+
+def test_crawl_through_a_running_server_reports_failures_too(make_server, make_site):
+    server, good, broken = _good_and_broken(make_server, make_site)
     code, out = pios("aggregator", "crawl", str(server.state.instance.folder))
     assert code == 1, out
     assert "is running" in out and "1 failed" in out
@@ -111,11 +117,7 @@ def test_health_answers_200_and_503_when_the_store_cannot_be_read(make_server):
 
 
 def test_metrics_count_crawls_queries_and_refusals(make_server, make_site):
-    server = make_server()
-    good, broken = make_site(count=2), make_site(org="Vellinge", count=1)
-    broken.faults["/catalog"] = (500, b"no")
-    server.register(good)
-    server.register(broken)
+    server, good, broken = _good_and_broken(make_server, make_site, 2)
     server.crawl()
     sparql = server.url + "sparql"
     assert requests.post(sparql, data={"query": "ASK {}"}, timeout=10).status_code == 200
@@ -138,11 +140,7 @@ def test_metrics_count_crawls_queries_and_refusals(make_server, make_site):
 
 
 def test_log_lines_for_requests_and_each_crawled_node(make_server, make_site, log_lines):
-    server = make_server()
-    good, broken = make_site(count=1), make_site(org="Vellinge", count=1)
-    broken.faults["/catalog"] = (500, b"no")
-    server.register(good)
-    server.register(broken)
+    server, good, broken = _good_and_broken(make_server, make_site)
     server.crawl()
     requests.get(server.url + "sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1",
                                                 "secret": "name@example.se"}, timeout=10)

@@ -80,10 +80,15 @@ def post(url: str, token: str, body: dict) -> requests.Response:
                          headers={"Authorization": f"Bearer {token}"})
 
 
-def test_tenants_by_path_prefix_each_publish_their_own_catalog_feed_and_pages(hosted, free_port):
+def _by_path(hosted, port: int):
+    """Vellinge and Lund hosted by path prefix on one port: the host and both base URLs."""
     h = hosted({"vellinge": (VELLINGE, "http://127.0.0.1:{port}/vellinge"),
                 "lund": (LUND, "http://127.0.0.1:{port}/lund")})
-    v, lund = f"http://127.0.0.1:{free_port}/vellinge", f"http://127.0.0.1:{free_port}/lund"
+    return h, f"http://127.0.0.1:{port}/vellinge", f"http://127.0.0.1:{port}/lund"
+
+
+def test_tenants_by_path_prefix_each_publish_their_own_catalog_feed_and_pages(hosted, free_port):
+    h, v, lund = _by_path(hosted, free_port)
     assert post(v, h.token("vellinge"), record("tillsyn")).status_code == 201
     assert post(lund, h.token("lund"), record("skola")).status_code == 201
     assert [i["id"] for i in catalog(v)["initiative"]] == [f"{v}/initiatives/tillsyn"]
@@ -112,9 +117,7 @@ def test_tenants_by_host_on_one_port(hosted, free_port):
 
 
 def test_a_tenant_cannot_write_or_publish_another_tenants_records(hosted, free_port):
-    h = hosted({"vellinge": (VELLINGE, "http://127.0.0.1:{port}/vellinge"),
-                "lund": (LUND, "http://127.0.0.1:{port}/lund")})
-    v, lund = f"http://127.0.0.1:{free_port}/vellinge", f"http://127.0.0.1:{free_port}/lund"
+    h, v, lund = _by_path(hosted, free_port)
     lund_token = h.token("lund")
     assert post(v, lund_token, record("inbrott")).status_code == 401  # Lund's token at Vellinge
     assert requests.delete(f"{v}/api/initiatives/x", timeout=10,
@@ -130,9 +133,7 @@ def test_a_tenant_cannot_write_or_publish_another_tenants_records(hosted, free_p
 def test_the_aggregator_registers_each_tenant_as_a_node_and_keeps_them_apart(
         hosted, free_port, tmp_path, monkeypatch):
     monkeypatch.setenv("PIOS_ALLOW_PRIVATE_ADDRESSES", "1")
-    h = hosted({"vellinge": (VELLINGE, "http://127.0.0.1:{port}/vellinge"),
-                "lund": (LUND, "http://127.0.0.1:{port}/lund")})
-    v, lund = f"http://127.0.0.1:{free_port}/vellinge", f"http://127.0.0.1:{free_port}/lund"
+    h, v, lund = _by_path(hosted, free_port)
     assert post(v, h.token("vellinge"), record("tillsyn")).status_code == 201
     assert post(lund, h.token("lund"), record("skola")).status_code == 201
     agg = str(tmp_path / "agg")
@@ -191,9 +192,7 @@ def test_tenant_add_refuses_a_bad_name_and_a_taken_address(tmp_path):
 def test_a_tenants_editing_ui_works_under_its_path_and_logs_in_only_its_users(hosted, free_port):
     import re
 
-    h = hosted({"vellinge": (VELLINGE, "http://127.0.0.1:{port}/vellinge"),
-                "lund": (LUND, "http://127.0.0.1:{port}/lund")})
-    v, lund = f"http://127.0.0.1:{free_port}/vellinge", f"http://127.0.0.1:{free_port}/lund"
+    h, v, lund = _by_path(hosted, free_port)
     result = CliRunner().invoke(main, ["node", "user", "create",
                                        str(h.hosting.tenant("vellinge").folder), "--name", "anna",
                                        "--password-stdin"], input="korrekt-hast-batteri\n")

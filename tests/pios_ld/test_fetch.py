@@ -175,36 +175,35 @@ def _trickle(headers_first: bool, pause: float = 2.0):
     return respond
 
 
+def _cut_off(server, respond, within: float, limits: Limits, budget: float | None = None) -> None:
+    """A fetch of a route answering with *respond* raises FetchTimeoutError within *within*
+    seconds (*budget*: the caller's own time left, as the crawler passes it)."""
+    base, routes = server
+    routes["/slow"] = respond
+    started = time.monotonic()
+    with pytest.raises(FetchTimeoutError):
+        fetch(base + "/slow", limits=limits,
+              until=None if budget is None else started + budget)
+    assert time.monotonic() - started < within
+
+
 @pytest.mark.parametrize("where", ["body", "headers"])
 def test_a_trickle_faster_than_the_read_timeout_is_cut_off_at_the_deadline(server, where):
     """Regression: the deadline used to close() a response whose blocked read held the buffer's
     lock, so a node trickling a byte every two seconds (under the 20 s read timeout) was never
     cut off. Here: a byte every 0.3 s, a 1.5 s deadline."""
-    base, routes = server
-    routes["/slow"] = _trickle(headers_first=where == "body", pause=0.3)
-    started = time.monotonic()
-    with pytest.raises(FetchTimeoutError):
-        fetch(base + "/slow", limits=Limits(allow_private=True, deadline=1.5, read_timeout=5))
-    assert time.monotonic() - started < 2.5
+    _cut_off(server, _trickle(headers_first=where == "body", pause=0.3), within=2.5,
+             limits=Limits(allow_private=True, deadline=1.5, read_timeout=5))
 
 
 def test_a_server_that_never_answers_is_cut_off_at_the_deadline(server):
-    base, routes = server
-    routes["/hang"] = lambda h: time.sleep(30)
-    started = time.monotonic()
-    with pytest.raises(FetchTimeoutError):
-        fetch(base + "/hang", limits=Limits(allow_private=True, deadline=1.0, read_timeout=20))
-    assert time.monotonic() - started < 2.0
+    _cut_off(server, lambda h: time.sleep(30), within=2.0,
+             limits=Limits(allow_private=True, deadline=1.0, read_timeout=20))
 
 
 def test_a_callers_budget_ends_the_fetch_before_its_own_deadline(server):
-    base, routes = server
-    routes["/slow"] = _trickle(headers_first=True, pause=0.2)
-    started = time.monotonic()
-    with pytest.raises(FetchTimeoutError):
-        fetch(base + "/slow", limits=Limits(allow_private=True, deadline=30),
-              until=started + 0.8)
-    assert time.monotonic() - started < 1.8
+    _cut_off(server, _trickle(headers_first=True, pause=0.2), within=1.8,
+             limits=Limits(allow_private=True, deadline=30), budget=0.8)
 
 
 def test_a_connection_kept_alive_is_reused_under_the_next_fetchs_deadline(server):

@@ -81,9 +81,9 @@ class Admission:
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any]) -> Admission:
-        return cls(int(settings["sparql_workers"]), int(settings["sparql_per_client"]),
-                   int(settings["sparql_queue_per_client"]), int(settings["sparql_queue_size"]),
-                   float(settings["sparql_queue_wait"]))
+        return cls(settings["sparql_workers"], settings["sparql_per_client"],
+                   settings["sparql_queue_per_client"], settings["sparql_queue_size"],
+                   settings["sparql_queue_wait"])
 
     @contextmanager
     def slot(self, client: str) -> Iterator[None]:
@@ -220,4 +220,4 @@ def client_of(remote: str | None, header_value: str | None,
 
 def server_threads(settings: Mapping[str, Any]) -> int:
     """Server threads for a full query queue, the running queries and 16 for everything else."""
-    return int(settings["sparql_queue_size"]) + int(settings["sparql_workers"]) + 16
+    return settings["sparql_queue_size"] + settings["sparql_workers"] + 16

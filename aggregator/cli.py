@@ -391,7 +391,7 @@ def serve_command(instance: str, host: str | None, port: int | None, log_format:
     signal.signal(signal.SIGTERM, stop)
     try:
         threads = admission.server_threads(settings)  # a waiting query holds a thread
-        waitress.serve(app, host=settings["host"], port=int(settings["port"]), threads=threads,
+        waitress.serve(app, host=settings["host"], port=settings["port"], threads=threads,
                        connection_limit=threads + 100, ident="pios-aggregator",
                        # the aggregator trusts proxies itself (settings trusted_proxies and
                        # client_ip_header): waitress must pass their headers on

@@ -52,6 +52,7 @@ from pios_ld.aggregator.workerpool import JobTimeout, PoolUnavailable, WorkerCra
 
 from pios_ld.errors import FetchError, FetchTimeoutError, PiosError, TooLargeError
 from pios_ld.fetch import Fetched, Limits, fetch, new_session, retry_after
+from pios_ld.settings import Settings
 
 log = logging.getLogger("pios_ld.aggregator.crawler")
 
@@ -107,18 +108,19 @@ def _steady_malloc() -> None:
 class Crawler:
     """Crawls the registered nodes of one instance into one store."""
 
-    def __init__(self, registry: Registry, store: GraphStore, settings: dict[str, Any]) -> None:
+    def __init__(self, registry: Registry, store: GraphStore, settings: Settings) -> None:
+        """*settings*: the instance's, resolved and typed (:mod:`pios_ld.aggregator.settings`)."""
         _steady_malloc()
         self.registry = registry
         self.store = store
         self.settings = settings
-        self.limits = Limits(max_bytes=int(settings["fetch_max_bytes"]),
-                             deadline=float(settings["fetch_timeout"]),
-                             read_timeout=min(20.0, float(settings["fetch_timeout"])))
-        processes = int(settings.get("crawl_processes", 0))
-        memory = int(settings.get("screen_max_memory", 0)) * 2**20
+        self.limits = Limits(max_bytes=settings["fetch_max_bytes"],
+                             deadline=settings["fetch_timeout"],
+                             read_timeout=min(20.0, settings["fetch_timeout"]))
+        processes = settings["crawl_processes"]
+        memory = settings["screen_max_memory"] * 2**20
         self.pool = WorkerPool(processes, memory or None) if processes > 0 else None
-        self.max_problems = int(settings.get("max_problems", 100))
+        self.max_problems = settings["max_problems"]
         #: called after a commit, at most every ``crawl_publish_interval`` seconds of a crawl
         self.on_commit: Callable[[], None] | None = None
         self._published = 0.0
@@ -137,7 +139,7 @@ class Crawler:
             return digest.raise_if_error(fn(*args))
         if time.monotonic() >= outcome.deadline:
             raise self._out_of_time(outcome)
-        limit = float(self.settings.get("screen_timeout", 60.0))
+        limit = self.settings["screen_timeout"]
         try:
             return digest.raise_if_error(self.pool.run(fn, *args, timeout=limit,
                                                        until=outcome.deadline))
@@ -174,7 +176,7 @@ class Crawler:
             self.registry.forget_removed(removed)
         outcomes: list[Outcome] = []
         done: queue.Queue[Outcome] = queue.Queue()
-        workers = max(1, min(int(self.settings["crawl_workers"]), len(nodes) or 1))
+        workers = max(1, min(self.settings["crawl_workers"], len(nodes) or 1))
         self._published = time.monotonic()
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crawl") as pool:
             for node in nodes:
@@ -204,7 +206,7 @@ class Crawler:
         done.put(outcome)
 
     def _publish(self) -> None:
-        interval = float(self.settings.get("crawl_publish_interval", 30.0))
+        interval = self.settings["crawl_publish_interval"]
         if self.on_commit is None or time.monotonic() - self._published < interval:
             return
         self._published = time.monotonic()
@@ -306,8 +308,8 @@ class Crawler:
     def crawl_node(self, node: Node) -> Outcome:
         """Fetch and screen one node; nothing is written here (see :meth:`commit`)."""
         outcome = Outcome(node=node, started=now())
-        outcome.deadline = time.monotonic() + float(self.settings.get("node_time_budget", 300))
-        outcome.bytes_left = int(self.settings.get("node_max_bytes", 256 * 1024 * 1024))
+        outcome.deadline = time.monotonic() + self.settings["node_time_budget"]
+        outcome.bytes_left = self.settings["node_max_bytes"]
         held = bool(node.state.get("held_count")) or bool(node.state.get("deletions_confirmed"))
         try:
             feed_changed = self._follow_feed(node, outcome) if node.feed_url else None
@@ -334,7 +336,7 @@ class Crawler:
         return session
 
     def _out_of_time(self, outcome: Outcome) -> BudgetError:
-        budget = float(self.settings.get("node_time_budget", 300))
+        budget = self.settings["node_time_budget"]
         return BudgetError(
             f"The node's time budget of {budget:g} s for one crawl (node_time_budget) was used "
             f"up after {outcome.requests} requests; its last good data stays.",
@@ -342,7 +344,7 @@ class Crawler:
             f"efter {outcome.requests} anrop; dess senaste godkända data finns kvar.")
 
     def _out_of_bytes(self, outcome: Outcome) -> BudgetError:
-        budget = int(self.settings.get("node_max_bytes", 256 * 1024 * 1024))
+        budget = self.settings["node_max_bytes"]
         return BudgetError(
             f"The node sent more than its budget of {budget:,} bytes for one crawl "
             f"(node_max_bytes) in {outcome.requests} requests; its last good data stays.",
@@ -355,7 +357,7 @@ class Crawler:
         """GET *url* within the node's budgets, honouring a short enough ``Retry-After``."""
         host = node.host
         with self._hosts_lock:
-            gate = self._hosts.setdefault(host, threading.Semaphore(int(self.settings["per_host"])))
+            gate = self._hosts.setdefault(host, threading.Semaphore(self.settings["per_host"]))
         for attempt in range(RETRIES + 1):
             with gate:
                 fetched = self._fetch(url, outcome, headers)
@@ -364,7 +366,7 @@ class Crawler:
             wait = retry_after(fetched.headers)
             if wait is None or attempt == RETRIES:
                 return fetched
-            if wait > float(self.settings.get("retry_after_max", 30.0)) \
+            if wait > self.settings["retry_after_max"] \
                     or time.monotonic() + wait >= outcome.deadline:
                 fetched.headers["x-pios-retry-after"] = f"{wait:g}"
                 return fetched
@@ -440,7 +442,7 @@ class Crawler:
         history: list[bytes] = []
         pages = 0
         try:
-            while queue_ and pages < int(self.settings["feed_max_pages"]):
+            while queue_ and pages < self.settings["feed_max_pages"]:
                 url = pending = queue_.popleft()
                 fetched = self._get(node, url, outcome, headers if pages == 0 else None)
                 pages += 1
@@ -457,7 +459,7 @@ class Crawler:
                                     fetched.content,
                                     fetched.media_type, fetched.url, frozenset(seen),
                                     node.prefixes, node.org_iri,
-                                    int(self.settings["max_record_triples"]), self.max_problems,
+                                    self.settings["max_record_triples"], self.max_problems,
                                     heads)
                 cache_control = fetched.headers.get("cache-control", "")
                 if page["immutable"] or "immutable" in cache_control:
@@ -502,7 +504,7 @@ class Crawler:
         headers = self._conditional(state.get("catalog_etag"),
                                     state.get("catalog_last_modified")) if conditional else {}
         url, documents, pages = node.catalog_url, [], 0
-        most = int(self.settings.get("catalog_max_pages", 1000))
+        most = self.settings["catalog_max_pages"]
         while url:
             if pages >= most:
                 raise FetchError(
@@ -530,7 +532,7 @@ class Crawler:
         screened = self._digest(outcome, node.catalog_url, sum(len(d[0]) for d in documents),
                                 digest.catalog, documents,
                                 node.org_iri, node.prefixes,
-                                int(self.settings["max_record_triples"]), self.max_problems)
+                                self.settings["max_record_triples"], self.max_problems)
         del documents
         outcome.declined_documents += screened["declined"]
         outcome.pyshacl_records += screened["pyshacl_records"]

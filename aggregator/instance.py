@@ -89,7 +89,7 @@ class Instance:
                 f"En annan process skriver till {self.folder} (en körande `pios aggregator "
                 "serve` eller genomsökning).") from exc
         self._lock_file = handle
-        keep = int(self.settings["snapshots_keep"])
+        keep = self.settings["snapshots_keep"]
         try:
             if external.configured(self.settings):
                 self.store = external.ExternalStore(

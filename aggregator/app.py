@@ -18,6 +18,7 @@ from pios_ld.aggregator.similarsearch import SimilarSearch
 from pios_ld.aggregator.store import latest_snapshot
 from pios_ld.aggregator.ui import UI
 
+from pios_ld import negotiate
 from pios_ld.errors import PiosError
 from pios_ld.logs import AccessLog
 
@@ -135,8 +136,11 @@ def build(config: dict[str, Any]) -> Flask:
         return response
 
     def _error_response(exc: PiosError) -> Response:
-        wants_html = (request.accept_mimetypes.best_match(["application/json", "text/html"])
-                      == "text/html" and not request.path.endswith(".json")
+        # an error's own order: JSON unless HTML is preferred (a client asking for anything
+        # gets the message as data)
+        offers = negotiate.PAGE_OFFERS[::-1]
+        wants_html = ((negotiate.preferences(request.headers.get("Accept"), offers)
+                       or ["json"])[0] == "html" and not request.path.endswith(".json")
                       and request.path != "/ping" and not request.path.startswith("/admin"))
         sparql_path = request.path in ("/sparql", "/sparql/history")
         if wants_html and not sparql_path:

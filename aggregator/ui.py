@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, Response, jsonify, render_template, request
 from pios_ld.aggregator.views import Views, crawl_status
 
+from pios_ld import negotiate
 from pios_ld.webpolicy import SECURITY_HEADERS, linkable
 
 STRINGS = {
@@ -287,8 +288,7 @@ class UI:
     def wants_json(self) -> bool:
         if request.path.endswith(".json") or request.args.get("format") == "json":
             return True
-        best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-        return best == "application/json" and not request.accept_mimetypes.accept_html
+        return negotiate.wants_json(request.headers.get("Accept"))
 
     def render(self, template: str, data: Any, status: int = 200, **context: Any) -> Response:
         if self.wants_json():

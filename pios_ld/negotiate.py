@@ -72,3 +72,12 @@ def preferences(accept: str | None, offers: Sequence[tuple[K, Sequence[str]]], *
         if q > 0:
             scored.append((-q, -specificity, rank, key))
     return [s[3] for s in sorted(scored, key=lambda s: s[:3])]
+
+
+#: A page and its JSON twin, in the server's order: HTML unless JSON is preferred.
+PAGE_OFFERS = (("html", ("text/html",)), ("json", ("application/json",)))
+
+
+def wants_json(accept: str | None) -> bool:
+    """Whether a client asking with *accept* prefers a page's JSON twin to its HTML."""
+    return (preferences(accept, PAGE_OFFERS) or ["html"])[0] == "json"

@@ -34,3 +34,15 @@ def test_suffix_is_split_only_when_it_is_a_known_format():
     assert n.split_suffix("/initiatives/x.ttl") == ("/initiatives/x", n.TURTLE)
     assert n.split_suffix("/initiatives/x") == ("/initiatives/x", None)
     assert n.split_suffix("/initiatives/v1.2") == ("/initiatives/v1.2", None)
+
+
+@pytest.mark.parametrize("accept,json", [
+    (None, False), ("*/*", False), ("application/json", True),
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", False),
+    ("application/json, text/html;q=0.5", True),  # JSON preferred, HTML acceptable: JSON
+    ("text/html;q=0, */*", True), ("image/png", False),
+])
+def test_a_page_or_its_json_twin_by_the_clients_preference(accept, json):
+    from pios_ld import negotiate
+
+    assert negotiate.wants_json(accept) is json

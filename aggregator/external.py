@@ -295,6 +295,47 @@ def bind(sparql: str, substitutions: Mapping[Any, Any] | None) -> str:
     return sparql
 
 
+_GROUPS = re.compile(r"\b(?:WHERE|CONSTRUCT)\b|[{}()]", re.IGNORECASE)
+
+
+def with_dataset(sparql: str, default_graphs: list[str], named_graphs: list[str]) -> str | None:
+    """*sparql* (which has no ``FROM`` of its own) with its dataset written into it, as ``FROM``
+    and ``FROM NAMED`` clauses before its ``WHERE`` clause, or ``None`` when there is no place
+    for them (a ``DESCRIBE`` without a ``WHERE``).
+
+    The same dataset as the protocol's ``default-graph-uri`` and ``named-graph-uri``, but a
+    server cannot echo it back: Virtuoso answers one ``X-SPARQL-default-graph`` header per
+    graph, and past 100 of them (a national dataset) no HTTP client reads the answer. An empty
+    default graph is :data:`NO_GRAPH`. The IRIs are written by pyoxigraph, never taken from
+    text; the result is parsed before it is used."""
+    masked = _OPAQUE.sub(lambda m: " " * len(m.group(0)), sparql)
+    depth, construct, at = 0, False, None
+    for found in _GROUPS.finditer(masked):
+        token = found.group(0).upper()
+        if token in "{(":
+            if token == "{" and depth == 0 and not construct:
+                at = found.start()  # the WHERE clause, without its keyword
+                break
+            depth += 1
+        elif token in "})":
+            depth -= 1
+        elif token == "CONSTRUCT":
+            construct = depth == 0  # its template is a group too: only WHERE opens the clause
+        elif depth == 0:
+            at = found.start()
+            break
+    if at is None:
+        return None
+    clauses = [f"FROM {ox.NamedNode(g)}" for g in default_graphs or [NO_GRAPH]]
+    clauses += [f"FROM NAMED {ox.NamedNode(g)}" for g in named_graphs]
+    written = sparql[:at] + "\n".join(clauses) + "\n" + sparql[at:]
+    try:
+        ox.Store().query(written)
+    except SyntaxError:
+        return None
+    return written
+
+
 #: the screen (rdflib's parser) for the pages' constant queries, remembered
 _screen = functools.lru_cache(maxsize=256)(sparqlcheck.inspect)
 
@@ -444,6 +485,10 @@ class RemoteDataset:
         if base_iri:
             sparql = f"BASE {ox.NamedNode(base_iri)}\n{sparql}"
         dg, ng = self._dataset(sparql, default_graph, named_graphs, use_default_graph_as_union)
+        if dg is not None and ng is not None and not _screen(sparql).has_dataset:
+            written = with_dataset(sparql, dg, ng)
+            if written is not None:  # the dataset in the text: nothing for the server to echo
+                sparql, dg, ng = written, None, None
         if constructs:
             response = self._client.query(sparql, _GRAPH_ACCEPT, dg, ng)
             memory = ox.Store()

@@ -254,7 +254,10 @@ class Views:
         }
 
     def search(self, lang: str, q: str = "", phase: str = "", theme: str = "", org: str = "",
-               county: str = "", kind: str = "", page: int = 1) -> dict[str, Any]:
+               county: str = "", kind: str = "", page: int = 1,
+               page_size: int | None = PAGE_SIZE) -> dict[str, Any]:
+        """The initiatives the filters find, newest change first: *page* of *page_size* items,
+        or every item on one page when *page_size* is None (the CSV download)."""
         nothing = {"total": 0, "page": 1, "pages": 1, "items": []}
         bound: dict[str, ox.NamedNode | ox.Literal] = {}
         if q:
@@ -272,28 +275,33 @@ class Views:
             bound["kind"] = ox.NamedNode(ORGANIZATION_TYPE + kind)
         filters = [f for f, v in SEARCH_VARIABLES.items() if v in bound]
         found = self.solutions(search_query(filters), **bound)
-        if county:
+        if county or page_size is None:
             # the county is not in the graph: the rows are filtered here
-            wanted = {o.iri for o in organizations.load() if o.county_name == county}
+            wanted = ({o.iri for o in organizations.load() if o.county_name == county}
+                      if county else None)
             matches = [(s["i"].value, s["modified"].value) for s in found
-                       if s["o"].value in wanted]
+                       if wanted is None or s["o"].value in wanted]
             total = len(matches)
         else:
             counted = self.rows(search_count(filters), **bound)
             total = counted[0]["n"] if counted else 0
-        pages = max(1, -(-total // PAGE_SIZE))
+        size = page_size or max(1, total)
+        pages = max(1, -(-total // size))
         page = min(max(1, page), pages)
-        start = (page - 1) * PAGE_SIZE
-        if county:
-            chosen = matches[start:start + PAGE_SIZE]
+        start = (page - 1) * size
+        if county or page_size is None:
+            chosen = matches[start:start + size]
         else:  # only the rows up to the page become Python objects
             chosen = [(s["i"].value, s["modified"].value)
-                      for s in itertools.islice(found, start, start + PAGE_SIZE)]
+                      for s in itertools.islice(found, start, start + size)]
+        # every row at once: the listed facts of all initiatives in one query, not one each
+        listed = self._listed() if page_size is None else None
         items = []
         for iri, modified in chosen:
             titles: dict[str, str] = {}
             entry: dict[str, Any] = {}
-            for r in self.rows(LISTED, i=ox.NamedNode(iri)):
+            for r in (listed.get(iri, ()) if listed is not None
+                      else self.rows(LISTED, i=ox.NamedNode(iri))):
                 titles[r["lang"] or ""] = r["title"]
                 entry.update(org=r["o"], phase=r["p"], stale=entry.get("stale") or bool(r["stale"]))
             title = next((titles[k] for k in (lang, "sv", "en", "") if k in titles),
@@ -305,6 +313,15 @@ class Views:
                           "phaseLabel": self.label(entry.get("phase"), lang),
                           "modified": modified, "stale": bool(entry.get("stale"))})
         return {"total": total, "page": page, "pages": pages, "items": items}
+
+    def _listed(self) -> dict[str, list[dict[str, Any]]]:
+        """:data:`LISTED` for every initiative, by initiative (once per store change)."""
+        def make():
+            out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            for r in self.rows(LISTED):
+                out[r["i"]].append(r)
+            return dict(out)
+        return self.cached("listed", make)
 
     def initiative(self, iri: str, lang: str) -> dict[str, Any] | None:
         subject = iri_term(iri)

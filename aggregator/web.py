@@ -36,6 +36,7 @@ def overview() -> Response:
     ui = _ui()
     data = ui.views.overview(ui.lang())
     data["dump"] = latest_dump_name()
+    data["citation"] = dataset_citation()
     return ui.render("overview.html", data=data, title=ui.t("National overview"))
 
 
@@ -310,6 +311,17 @@ def catalog(suffix: str | None = None) -> Response:
     elif suffix not in dcat.FORMATS:
         raise NotFoundError(f"No catalog .{suffix}: choose .ttl, .rdf or .jsonld.",
                             f"Ingen katalog .{suffix}: välj .ttl, .rdf eller .jsonld.")
+    base, publisher, modified = _dataset_facts()
+    body, media = dcat.serialize(dcat.describe(base, publisher, modified,
+                                               latest_dump_name()), suffix)
+    return Response(body, mimetype=media)
+
+
+def _dataset_facts():
+    """The national dataset's base URL, publisher (from the operator's settings) and latest
+    crawl, as /catalog and the overview's citation state them."""
+    from pios_ld.aggregator import dcat
+
     base = str(current_app.config["PIOS"]["public_url"] or request.url_root)
     crawled = [n.state.get("last_crawl_at") for n in _state().instance.registry.nodes()]
     crawled = [c for c in crawled if c]
@@ -320,9 +332,15 @@ def catalog(suffix: str | None = None) -> Response:
                                homepage=str(settings.get("publisher_homepage") or base),
                                email=str(settings.get("publisher_email") or ""),
                                license=str(settings.get("dataset_license")))
-    body, media = dcat.serialize(dcat.describe(base, publisher, modified,
-                                               latest_dump_name()), suffix)
-    return Response(body, mimetype=media)
+    return base, publisher, modified
+
+
+def dataset_citation() -> str:
+    """How to cite the national dataset: the text of /catalog's ``dct:bibliographicCitation``."""
+    from pios_ld.aggregator import dcat
+
+    base, publisher, modified = _dataset_facts()
+    return dcat.citation(publisher, base, dcat.citation_year(modified))
 
 
 @blueprint.route("/overview/<table>.csv")

@@ -1,6 +1,6 @@
-"""The CSV downloads of /initiatives, /nodes and /nodes/<id>, over real HTTP after a real
-crawl: each file holds the page's rows (its JSON twin's) under a stable header, UTF-8 with a
-byte-order mark, with the page's filters applied."""
+"""The CSV downloads of /initiatives, /nodes and /nodes/<id>, and the citation on the overview,
+over real HTTP after a real crawl: each file holds the page's rows (its JSON twin's) under a
+stable header, UTF-8 with a byte-order mark, with the page's filters applied."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ import io
 import re
 
 import requests
+from rdflib import Graph
+from rdflib.namespace import DCTERMS
 
 BOM = b"\xef\xbb\xbf"
 INITIATIVE_HEADER = ["initiative", "title", "organization", "organization_name", "phase",
@@ -215,3 +217,21 @@ def test_an_unknown_node_or_table_is_404_with_a_message(make_server, make_site):
     assert page.status_code == 404 and "Ingen nod 999 är registrerad." in page.text
     table = requests.get(server.url + f"nodes/{node.id}/everything.csv", timeout=60)
     assert table.status_code == 404 and "crawls or problems" in table.json()["message"]
+
+
+def test_the_overview_says_how_to_cite_with_the_catalogs_citation(make_server, make_site):
+    server = make_server(publisher_name="Nationella operatören")
+    server.register(make_site(count=1))
+    server.crawl()
+    graph = Graph().parse(data=requests.get(server.url + "catalog", timeout=60).content,
+                          format="turtle")
+    citations = {str(c) for c in graph.objects(None, DCTERMS.bibliographicCitation)}
+    assert len(citations) == 1
+    citation = citations.pop()
+    assert citation.startswith("Nationella operatören (20")
+    swedish = requests.get(server.url, timeout=60).text
+    assert "Så citerar du" in swedish and html.escape(citation) in swedish
+    assert 'href="/catalog"' in swedish
+    english = requests.get(server.url, params={"lang": "en"}, timeout=60).text
+    assert "How to cite" in english and html.escape(citation) in english
+    assert requests.get(server.url + "index.json", timeout=60).json()["citation"] == citation

@@ -298,12 +298,11 @@ class Views:
         listed = self._listed() if page_size is None else None
         items = []
         for iri, modified in chosen:
-            titles: dict[str, str] = {}
-            entry: dict[str, Any] = {}
-            for r in (listed.get(iri, ()) if listed is not None
-                      else self.rows(LISTED, i=ox.NamedNode(iri))):
-                titles[r["lang"] or ""] = r["title"]
-                entry.update(org=r["o"], phase=r["p"], stale=entry.get("stale") or bool(r["stale"]))
+            if listed is not None:
+                titles, entry = listed.get(iri, ({}, {}))
+            else:
+                titles, entry = _listing(self.rows(LISTED, i=ox.NamedNode(iri))).get(
+                    iri, ({}, {}))
             title = next((titles[k] for k in (lang, "sv", "en", "") if k in titles),
                          next(iter(titles.values()), iri))
             o = organizations.by_iri(entry.get("org", ""))
@@ -314,14 +313,9 @@ class Views:
                           "modified": modified, "stale": bool(entry.get("stale"))})
         return {"total": total, "page": page, "pages": pages, "items": items}
 
-    def _listed(self) -> dict[str, list[dict[str, Any]]]:
-        """:data:`LISTED` for every initiative, by initiative (once per store change)."""
-        def make():
-            out: dict[str, list[dict[str, Any]]] = defaultdict(list)
-            for r in self.rows(LISTED):
-                out[r["i"]].append(r)
-            return dict(out)
-        return self.cached("listed", make)
+    def _listed(self) -> dict[str, tuple[dict[str, str], dict[str, Any]]]:
+        """:func:`_listing` of every initiative (one query, once per store change)."""
+        return self.cached("listed", lambda: _listing(self.rows(LISTED)))
 
     def initiative(self, iri: str, lang: str) -> dict[str, Any] | None:
         subject = iri_term(iri)
@@ -403,6 +397,17 @@ class Views:
                          "title": r["title"], "deleted": bool(r["deleted"])} for r in history],
             "reuses": [{"iri": r["r"], "title": r["title"]} for r in reuses],
         }
+
+
+def _listing(rows: list[dict[str, Any]]) -> dict[str, tuple[dict[str, str], dict[str, Any]]]:
+    """:data:`LISTED`'s rows by initiative: its titles by language, and its organisation,
+    phase and whether it is stale."""
+    out: dict[str, tuple[dict[str, str], dict[str, Any]]] = {}
+    for r in rows:
+        titles, entry = out.setdefault(r["i"], ({}, {}))
+        titles[r["lang"] or ""] = r["title"]
+        entry.update(org=r["o"], phase=r["p"], stale=entry.get("stale") or bool(r["stale"]))
+    return out
 
 
 P_PIOS = "https://w3id.org/pios/vocab#"

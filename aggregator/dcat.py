@@ -56,6 +56,11 @@ def citation(publisher: Publisher, base: str, year: int | str) -> str:
             f"sektor – nationell graf [Datamängd, länkade data]. {base.rstrip('/')}/catalog")
 
 
+def citation_year(modified: datetime | None) -> int | str:
+    """The year a citation names: the latest crawl's, "u.å." (no year) before any crawl."""
+    return modified.year if modified else "u.å."
+
+
 def describe(base: str, publisher: Publisher, modified: datetime | None,
              dump: str | None) -> Graph:
     """The catalog for the aggregator at *base*; *modified* is the latest crawl's end, *dump*
@@ -70,7 +75,7 @@ def describe(base: str, publisher: Publisher, modified: datetime | None,
     catalog, current, history = iri("/catalog"), iri("/catalog#current"), iri("/catalog#history")
     agent, contact = iri("/catalog#publisher"), iri("/catalog#contact")
     licence = URIRef(publisher.license)
-    year = modified.year if modified else "u.å."
+    year = citation_year(modified)
 
     g.add((agent, RDF.type, FOAF.Agent))
     g.add((agent, FOAF.name, Literal(publisher.name)))

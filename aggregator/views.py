@@ -254,7 +254,10 @@ class Views:
         }
 
     def search(self, lang: str, q: str = "", phase: str = "", theme: str = "", org: str = "",
-               county: str = "", kind: str = "", page: int = 1) -> dict[str, Any]:
+               county: str = "", kind: str = "", page: int = 1,
+               page_size: int | None = PAGE_SIZE) -> dict[str, Any]:
+        """The initiatives the filters find, newest change first: *page* of *page_size* items,
+        or every item on one page when *page_size* is None (the CSV download)."""
         nothing = {"total": 0, "page": 1, "pages": 1, "items": []}
         bound: dict[str, ox.NamedNode | ox.Literal] = {}
         if q:
@@ -272,30 +275,34 @@ class Views:
             bound["kind"] = ox.NamedNode(ORGANIZATION_TYPE + kind)
         filters = [f for f, v in SEARCH_VARIABLES.items() if v in bound]
         found = self.solutions(search_query(filters), **bound)
-        if county:
+        if county or page_size is None:
             # the county is not in the graph: the rows are filtered here
-            wanted = {o.iri for o in organizations.load() if o.county_name == county}
+            wanted = ({o.iri for o in organizations.load() if o.county_name == county}
+                      if county else None)
             matches = [(s["i"].value, s["modified"].value) for s in found
-                       if s["o"].value in wanted]
+                       if wanted is None or s["o"].value in wanted]
             total = len(matches)
         else:
             counted = self.rows(search_count(filters), **bound)
             total = counted[0]["n"] if counted else 0
-        pages = max(1, -(-total // PAGE_SIZE))
+        size = page_size or max(1, total)
+        pages = max(1, -(-total // size))
         page = min(max(1, page), pages)
-        start = (page - 1) * PAGE_SIZE
-        if county:
-            chosen = matches[start:start + PAGE_SIZE]
+        start = (page - 1) * size
+        if county or page_size is None:
+            chosen = matches[start:start + size]
         else:  # only the rows up to the page become Python objects
             chosen = [(s["i"].value, s["modified"].value)
-                      for s in itertools.islice(found, start, start + PAGE_SIZE)]
+                      for s in itertools.islice(found, start, start + size)]
+        # every row at once: the listed facts of all initiatives in one query, not one each
+        listed = self._listed() if page_size is None else None
         items = []
         for iri, modified in chosen:
-            titles: dict[str, str] = {}
-            entry: dict[str, Any] = {}
-            for r in self.rows(LISTED, i=ox.NamedNode(iri)):
-                titles[r["lang"] or ""] = r["title"]
-                entry.update(org=r["o"], phase=r["p"], stale=entry.get("stale") or bool(r["stale"]))
+            if listed is not None:
+                titles, entry = listed.get(iri, ({}, {}))
+            else:
+                titles, entry = _listing(self.rows(LISTED, i=ox.NamedNode(iri))).get(
+                    iri, ({}, {}))
             title = next((titles[k] for k in (lang, "sv", "en", "") if k in titles),
                          next(iter(titles.values()), iri))
             o = organizations.by_iri(entry.get("org", ""))
@@ -305,6 +312,10 @@ class Views:
                           "phaseLabel": self.label(entry.get("phase"), lang),
                           "modified": modified, "stale": bool(entry.get("stale"))})
         return {"total": total, "page": page, "pages": pages, "items": items}
+
+    def _listed(self) -> dict[str, tuple[dict[str, str], dict[str, Any]]]:
+        """:func:`_listing` of every initiative (one query, once per store change)."""
+        return self.cached("listed", lambda: _listing(self.rows(LISTED)))
 
     def initiative(self, iri: str, lang: str) -> dict[str, Any] | None:
         subject = iri_term(iri)
@@ -386,6 +397,17 @@ class Views:
                          "title": r["title"], "deleted": bool(r["deleted"])} for r in history],
             "reuses": [{"iri": r["r"], "title": r["title"]} for r in reuses],
         }
+
+
+def _listing(rows: list[dict[str, Any]]) -> dict[str, tuple[dict[str, str], dict[str, Any]]]:
+    """:data:`LISTED`'s rows by initiative: its titles by language, and its organisation,
+    phase and whether it is stale."""
+    out: dict[str, tuple[dict[str, str], dict[str, Any]]] = {}
+    for r in rows:
+        titles, entry = out.setdefault(r["i"], ({}, {}))
+        titles[r["lang"] or ""] = r["title"]
+        entry.update(org=r["o"], phase=r["p"], stale=entry.get("stale") or bool(r["stale"]))
+    return out
 
 
 P_PIOS = "https://w3id.org/pios/vocab#"

@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, redirect, request, send_file, url_for
-from pios_ld.aggregator import progress, reuse, views
+from pios_ld.aggregator import progress, reuse, tables, views
 from pios_ld.aggregator.store import HISTORY_DATASET
 from pios_ld.aggregator.tables import csv_response
 from pios_ld.aggregator.views import KINDS
@@ -36,15 +36,23 @@ def overview() -> Response:
     ui = _ui()
     data = ui.views.overview(ui.lang())
     data["dump"] = latest_dump_name()
+    data["citation"] = dataset_citation()
     return ui.render("overview.html", data=data, title=ui.t("National overview"))
+
+
+#: The search's filters, as the query arguments of /initiatives (and of its CSV download).
+SEARCH_FILTERS = ("q", "phase", "theme", "org", "county", "kind")
+
+
+def _search_filters() -> dict[str, str]:
+    return {k: request.args.get(k, "").strip() for k in SEARCH_FILTERS}
 
 
 @blueprint.route("/initiatives.json")
 @blueprint.route("/initiatives")
 def initiatives() -> Response:
     ui = _ui()
-    args = {k: request.args.get(k, "").strip() for k in ("q", "phase", "theme", "org", "county",
-                                                          "kind")}
+    args = _search_filters()
     try:
         page = int(request.args.get("page", "1"))
     except ValueError:
@@ -90,6 +98,32 @@ def node(node_id: int) -> Response:
     data = views.publisher(found.as_dict(), crawls, ui.lang())
     org = found.organization
     return ui.render("node.html", data=data, title=org.name if org else found.url)
+
+
+# -- the tables of /initiatives, /nodes and /nodes/<id> as CSV (aggregator/tables.py) -------------
+@blueprint.route("/initiatives.csv")
+def initiatives_csv() -> Response:
+    """Every initiative the search with the page's filters finds (all pages, newest first)."""
+    data = _ui().views.search(_ui().lang(), page_size=None, **_search_filters())
+    return csv_response("initiatives", *tables.initiative_rows(data["items"]))
+
+
+@blueprint.route("/nodes.csv")
+def nodes_csv() -> Response:
+    return csv_response("nodes", *tables.node_rows(
+        [n.as_dict() for n in _state().instance.registry.nodes()]))
+
+
+@blueprint.route("/nodes/<int:node_id>/<table>.csv")
+def node_csv(node_id: int, table: str) -> Response:
+    registry = _state().instance.registry
+    found = registry.get(node_id)  # an unknown node: 404 with its message, as the page
+    if table not in tables.NODE_TABLES:
+        raise NotFoundError(f"No table {table!r}: choose {' or '.join(tables.NODE_TABLES)}.",
+                            f"Ingen tabell {table!r}: välj {' eller '.join(tables.NODE_TABLES)}.")
+    data = views.publisher(found.as_dict(), registry.crawls(node_id), _ui().lang())
+    rows = tables.crawl_rows(data) if table == "crawls" else tables.problem_rows(data)
+    return csv_response(f"node-{node_id}-{table}", *rows)
 
 
 def latest_dump_name() -> str | None:
@@ -277,6 +311,17 @@ def catalog(suffix: str | None = None) -> Response:
     elif suffix not in dcat.FORMATS:
         raise NotFoundError(f"No catalog .{suffix}: choose .ttl, .rdf or .jsonld.",
                             f"Ingen katalog .{suffix}: välj .ttl, .rdf eller .jsonld.")
+    base, publisher, modified = _dataset_facts()
+    body, media = dcat.serialize(dcat.describe(base, publisher, modified,
+                                               latest_dump_name()), suffix)
+    return Response(body, mimetype=media)
+
+
+def _dataset_facts():
+    """The national dataset's base URL, publisher (from the operator's settings) and latest
+    crawl, as /catalog and the overview's citation state them."""
+    from pios_ld.aggregator import dcat
+
     base = str(current_app.config["PIOS"]["public_url"] or request.url_root)
     crawled = [n.state.get("last_crawl_at") for n in _state().instance.registry.nodes()]
     crawled = [c for c in crawled if c]
@@ -287,9 +332,15 @@ def catalog(suffix: str | None = None) -> Response:
                                homepage=str(settings.get("publisher_homepage") or base),
                                email=str(settings.get("publisher_email") or ""),
                                license=str(settings.get("dataset_license")))
-    body, media = dcat.serialize(dcat.describe(base, publisher, modified,
-                                               latest_dump_name()), suffix)
-    return Response(body, mimetype=media)
+    return base, publisher, modified
+
+
+def dataset_citation() -> str:
+    """How to cite the national dataset: the text of /catalog's ``dct:bibliographicCitation``."""
+    from pios_ld.aggregator import dcat
+
+    base, publisher, modified = _dataset_facts()
+    return dcat.citation(publisher, base, dcat.citation_year(modified))
 
 
 @blueprint.route("/overview/<table>.csv")

@@ -38,7 +38,7 @@ from pios_ld.tools.demo import Child, Demo, DemoError, DemoNode, free_port
 
 #: The national pages timed (HTML, as a person opens them).
 PAGES = ("", "initiatives", "progress", "progress?period=month", "progress.json", "reuse",
-         "reuse/map", "reuse/scaling", "reuse/network.graphml")
+         "reuse/map", "reuse/scaling", "reuse/network.graphml", "initiatives.csv", "nodes.csv")
 QUERIES = {
     "initiatives per phase": f"""
         SELECT ?phase (COUNT(DISTINCT ?i) AS ?n) WHERE {{

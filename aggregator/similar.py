@@ -38,6 +38,8 @@ from pios_ld.vocab import SIMILARITY_TERMS
 from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer
 
+from pios_ld.i18n import pick
+
 TERMS_FILE = Path(str(SIMILARITY_TERMS))
 
 N_FEATURES = 2 ** 20
@@ -274,7 +276,7 @@ def _texts(value: object) -> list[str]:
 def document_from_record(record: dict, graph: str, organization: str) -> Document:
     """The index's view of a record in the context's JSON-LD form."""
     title = record.get("title") or {}
-    first = (title.get("sv") or title.get("en") or "") if isinstance(title, dict) else str(title)
+    first = pick(title) if isinstance(title, dict) else str(title)
     text = ". ".join(t for name in TEXT_FIELDS for t in _texts(record.get(name)))
     contact = (record.get("contactPoint") or {}).get("email") \
         if isinstance(record.get("contactPoint"), dict) else None
@@ -328,7 +330,7 @@ def documents_from_store(store: object, graph: str) -> list[Document]:
     for iri in sorted(parts):
         entry = parts[iri]
         titles = entry["titles"]
-        title = titles.get("sv") or titles.get("en") or next(iter(titles.values()), "")
+        title = pick(titles)
         documents.append(Document(iri, graph, entry["org"], title, ". ".join(entry["texts"]),
                                   entry["email"]))
     return documents

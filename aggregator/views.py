@@ -24,6 +24,7 @@ from pios_ld.aggregator.records import AGG
 from pios_ld.aggregator.store import HISTORY_DATASET, NATIONAL
 
 from pios_ld import organizations
+from pios_ld.i18n import pick
 
 P = f"""PREFIX pios: <https://w3id.org/pios/vocab#>
 PREFIX dct: <http://purl.org/dc/terms/>
@@ -187,7 +188,7 @@ class Views:
         if not iri:
             return ""
         found = self.labels().get(iri, {})
-        return found.get(lang) or found.get("sv") or code(iri) or iri
+        return pick(found, lang, code(iri) or iri)
 
     def broader(self) -> dict[str, str]:
         def make():
@@ -303,8 +304,7 @@ class Views:
             else:
                 titles, entry = _listing(self.rows(LISTED, i=ox.NamedNode(iri))).get(
                     iri, ({}, {}))
-            title = next((titles[k] for k in (lang, "sv", "en", "") if k in titles),
-                         next(iter(titles.values()), iri))
+            title = pick(titles, lang, iri)
             o = organizations.by_iri(entry.get("org", ""))
             items.append({"iri": iri, "title": title, "organization": entry.get("org"),
                           "organizationName": o.name if o else entry.get("org"),

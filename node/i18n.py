@@ -12,6 +12,7 @@ from functools import lru_cache
 import pyoxigraph as ox
 
 from pios_ld import vocab_paths
+from pios_ld.i18n import pick
 
 LANGUAGES = ("sv", "en")
 CONCEPT = "https://w3id.org/pios/concept/"
@@ -54,7 +55,7 @@ def label(scheme: str, code: str | None, lang: str = "sv") -> str:
     if code.startswith(CONCEPT):
         code = code.rsplit("/", 1)[-1]
     found = _labels().get(f"{CONCEPT}{scheme}/{code}", {})
-    return found.get(lang) or found.get("sv") or found.get("en") or code
+    return pick(found, lang, code)
 
 
 def phase_state(code: str) -> str:

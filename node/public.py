@@ -24,6 +24,7 @@ from flask import (
 from markupsafe import Markup
 
 from pios_ld import catalog, feed
+from pios_ld.i18n import pick
 from pios_ld.jsonld import CONTEXT_URL
 from pios_ld.organizations import by_iri
 from pios_ld.webpolicy import META_CONTENT_SECURITY_POLICY, linkable
@@ -112,13 +113,12 @@ def document(**_: Any):
 # --------------------------------------------------------------------------------------------
 def _title(record: dict[str, Any] | None, lang: str) -> str:
     titles = (record or {}).get("title") or {}
-    return titles.get(lang) or titles.get("sv") or titles.get("en") or \
-        (record or {}).get("identifier", "")
+    return pick(titles, lang, (record or {}).get("identifier", ""))
 
 
 def _text(value: Any, lang: str) -> str:
     if isinstance(value, dict):
-        found = value.get(lang) or value.get("sv") or value.get("en") or ""
+        found = pick(value, lang)
         return ", ".join(found) if isinstance(found, list) else str(found)
     return "" if value is None else str(value)
 
@@ -144,7 +144,7 @@ def schema_org(record: dict[str, Any], lang: str) -> dict[str, Any]:
     if org:
         project["parentOrganization"] = {"@type": "GovernmentOrganization",
                                          "@id": org.iri, "name": org.name}
-    keywords = (record.get("keyword") or {}).get(lang) or (record.get("keyword") or {}).get("sv")
+    keywords = pick(record.get("keyword"), lang, None)
     if keywords:
         project["keywords"] = ", ".join(keywords if isinstance(keywords, list) else [keywords])
     if record.get("startDate"):

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, Response, jsonify, render_template, request
 from pios_ld.aggregator.views import Views, crawl_status
 
-from pios_ld import negotiate
+from pios_ld import i18n, negotiate
 from pios_ld.webpolicy import SECURITY_HEADERS, linkable
 
 STRINGS = {
@@ -277,8 +277,7 @@ class UI:
         return response
 
     def lang(self) -> str:
-        chosen = request.args.get("lang") or request.cookies.get("lang") or "sv"
-        return "en" if chosen == "en" else "sv"
+        return i18n.choose(request.args.get("lang"), request.cookies.get("lang"))
 
     def t(self, text: str) -> str:
         if self.lang() == "sv":

@@ -27,8 +27,7 @@ from urllib.parse import unquote, urlsplit
 from flask import current_app, g, redirect, request, session, url_for
 
 from pios_ld.errors import PiosError
-
-from .i18n import LANGUAGES
+from pios_ld.i18n import choose
 
 
 class Unauthorized(PiosError):
@@ -242,7 +241,5 @@ def check_csrf() -> None:
 
 def language() -> str:
     """The UI language: ``?lang=`` (remembered in a cookie), the cookie, or the default."""
-    wanted = request.args.get("lang") or request.cookies.get("lang")
-    if wanted in LANGUAGES:
-        return wanted
-    return current_app.config["PIOS"].default_language
+    return choose(request.args.get("lang"), request.cookies.get("lang"),
+                  default=current_app.config["PIOS"].default_language)

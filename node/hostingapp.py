@@ -15,6 +15,7 @@ from flask import Flask, jsonify, redirect, render_template, request, session, u
 
 from pios_ld import __version__, organizations
 from pios_ld.errors import PiosError
+from pios_ld.i18n import choose
 
 from . import auth, i18n
 from .hosting import Hosting
@@ -44,9 +45,8 @@ TEXTS = {
 
 
 def _lang() -> str:
-    wanted = request.args.get("lang") or request.cookies.get("lang") \
-        or request.accept_languages.best_match(list(i18n.LANGUAGES))
-    return wanted if wanted in i18n.LANGUAGES else "sv"
+    return choose(request.args.get("lang"), request.cookies.get("lang"),
+                  request.accept_languages.best_match(list(i18n.LANGUAGES)))
 
 
 def create_hosting_app(hosting: Hosting) -> Flask:

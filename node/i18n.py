@@ -12,9 +12,8 @@ from functools import lru_cache
 import pyoxigraph as ox
 
 from pios_ld import vocab_paths
-from pios_ld.i18n import pick
+from pios_ld.i18n import LANGUAGES, pick  # noqa: F401 - LANGUAGES re-exported
 
-LANGUAGES = ("sv", "en")
 CONCEPT = "https://w3id.org/pios/concept/"
 PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 BROADER = "http://www.w3.org/2004/02/skos/core#broader"

@@ -26,3 +26,10 @@ def pick(values: Mapping[str, Any] | None, lang: str = DEFAULT, default: Any = "
         if found:
             return found
     return next((v for v in values.values() if v), default)
+
+
+def choose(*wanted: str | None, default: str = DEFAULT) -> str:
+    """The interface language: the first of *wanted* that is one of :data:`LANGUAGES` (each
+    application passes, in its order, ``?lang=``, the remembered cookie, and what else it
+    honours), else *default*."""
+    return next((w for w in wanted if w in LANGUAGES), default)

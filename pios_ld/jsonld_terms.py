@@ -37,7 +37,7 @@ from pios_ld.jsonld import (
     parse_jsonld,
 )
 from pios_ld.ntriples import BLANK_LABEL
-from pios_ld.terms import RDF_LANGSTRING, RDF_TYPE, XSD, XSD_STRING, TermGraph
+from pios_ld.terms import RDF_LANGSTRING, RDF_TYPE, XSD, XSD_STRING, TermGraph, remember
 
 
 class _Decline(Exception):
@@ -87,7 +87,6 @@ _SURROGATE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
 _ID_KEYS = ("id", "@id")
 _TYPE_KEYS = ("type", "@type")
 _READER_MAX_DEPTH = MAX_DEPTH // 4
-_MEMO_LIMIT = 65536
 
 
 def _compile(ctx: dict[str, Any]) -> _Compiled:
@@ -189,32 +188,23 @@ def _iri(value: Any, compiled: _Compiled, vocab: str | None = None, terms: bool 
     return value
 
 
-def _remember(memo: dict, key: Any, value: Any) -> Any:
-    """Memoise *value*; a full memo starts afresh (a crawl reads ever new IRIs, and the ones
-    that repeat, vocabulary and concepts, come back at once)."""
-    if len(memo) >= _MEMO_LIMIT:
-        memo.clear()
-    memo[key] = value
-    return value
-
-
 def _expand_id(value: str, compiled: _Compiled) -> str:
-    return _remember(compiled.ids, value, _iri(value, compiled, blank=True))
+    return remember(compiled.ids, value, _iri(value, compiled, blank=True))
 
 
 def _expand_type(value: str, compiled: _Compiled) -> str:
-    return _remember(compiled.types, value, _iri(value, compiled, terms=True))
+    return remember(compiled.types, value, _iri(value, compiled, terms=True))
 
 
 def _expand_vocab(value: str, vocab: str, compiled: _Compiled) -> str:
-    return _remember(compiled.vocabs, (value, vocab),
+    return remember(compiled.vocabs, (value, vocab),
                      _iri(value, compiled, vocab=vocab, terms=True))
 
 
 def _language(tag: str, compiled: _Compiled) -> str:
     if not _LANGUAGE.fullmatch(tag):
         raise _Decline
-    return _remember(compiled.languages, tag, tag.lower())
+    return remember(compiled.languages, tag, tag.lower())
 
 
 def _expand_key(key: str, compiled: _Compiled) -> tuple[str, str | None, bool, str | None]:
@@ -226,7 +216,7 @@ def _expand_key(key: str, compiled: _Compiled) -> tuple[str, str | None, bool, s
         raise _Decline
     else:
         found = (_iri(key, compiled), None, False, None)
-    return _remember(compiled.keys, key, found)
+    return remember(compiled.keys, key, found)
 
 
 def _number(value: float) -> tuple[str, str, None]:

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from pios_ld.terms import RDF_LANGSTRING, XSD, XSD_STRING, Term, TermGraph
+from pios_ld.terms import RDF_LANGSTRING, XSD, XSD_STRING, Term, TermGraph, remember
 
 if TYPE_CHECKING:
     from pios_ld.shacl import Shape
@@ -145,9 +145,7 @@ def datatype_check(rule: str) -> Callable[[Term], bool]:
                 literal = rdflib_term(term)
                 found = getattr(literal, "ill_typed", None) is not True and _actual_type_ok(
                     literal.value, rule)
-            if len(cache) >= CACHE_SIZE:  # a long-running crawler meets endless new values
-                cache.clear()
-            cache[term] = found
+            remember(cache, term, found, CACHE_SIZE)
         return found
 
     return ok
@@ -294,10 +292,8 @@ def one_of(shape: Shape, alternatives: list[Shape]) -> GroupCheck:
             return any(alternative.conforms(graph, v) for alternative in alternatives)
         found = cache.get(v)
         if found is None:
-            if len(cache) >= CACHE_SIZE:
-                cache.clear()
-            found = cache[v] = any(all(ok(v) for _, ok in alternative.value_checks)
-                                   for alternative in alternatives)
+            found = remember(cache, v, any(all(ok(v) for _, ok in alternative.value_checks)
+                                           for alternative in alternatives), CACHE_SIZE)
         return found
 
     def check(graph: TermGraph, focus: Term, values: list, out: list) -> None:

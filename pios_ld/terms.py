@@ -16,7 +16,7 @@ writes plain terms as N-Triples.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import pyoxigraph as ox
 
@@ -25,9 +25,10 @@ from pios_ld.namespaces import RDF_TYPE, XSD, Rdf, Xsd
 Literal = tuple[str, str, str | None]
 Term = str | Literal
 K = TypeVar("K")
+V = TypeVar("V")
 
 __all__ = ["RDF_LANGSTRING", "RDF_TYPE", "XSD", "XSD_STRING", "Literal", "Term", "TermGraph",
-           "UnsupportedTerm", "from_ox", "owned", "to_ox", "value"]
+           "UnsupportedTerm", "from_ox", "owned", "remember", "to_ox", "value"]
 
 XSD_STRING = Xsd.string
 RDF_LANGSTRING = Rdf.langString
@@ -195,3 +196,18 @@ def owned(children: Mapping[K, Iterable[K]], roots: Iterable[K]) -> dict[K, K]:
                 owner[node] = root
                 stack.extend(children.get(node, ()))
     return owner
+
+
+#: How many entries one of the readers' and the engine's memos holds before it starts afresh.
+MEMO_LIMIT = 65_536
+
+
+def remember(memo: dict[Any, Any], key: Any, value: V, limit: int = MEMO_LIMIT) -> V:
+    """The one bounded cache: store *value* under *key* in *memo* and return it; a full memo
+    starts afresh. A long-running crawler meets ever new IRIs and values; the ones that repeat
+    (the vocabulary, the concepts, common literals) come back at once, so clearing costs less
+    than keeping an order for least-recently-used."""
+    if len(memo) >= limit:
+        memo.clear()
+    memo[key] = value
+    return value

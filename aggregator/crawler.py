@@ -251,13 +251,6 @@ class Crawler:
             if progress:
                 progress(outcome)
 
-    def commit(self, outcome: Outcome) -> None:
-        """Write one node's outcome: store first (one transaction), then the registry."""
-        self._log(outcome)
-        self.store.commit(outcome.batch)
-        outcome.batch = Batch()
-        self._record(outcome)
-
     def _log(self, outcome: Outcome) -> None:
         """Add the crawl's PROV description to its batch (nothing for an unchanged node)."""
         node = outcome.node
@@ -576,8 +569,3 @@ class Crawler:
             outcome.errors.append(decision.notice)
         outcome.held = decision.detail
         return decision.held
-
-
-def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
-    started = time.perf_counter()
-    return fn(), time.perf_counter() - started

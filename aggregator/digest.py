@@ -17,7 +17,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict
 from typing import Any, ParamSpec, TypeVar
 
-import pyoxigraph as ox
 from pios_ld.aggregator import records
 
 from pios_ld import feed, jsonld, jsonld_terms, rdf
@@ -42,16 +41,11 @@ def watch_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="watch-parent").start()
 
 
-def parse(content: bytes, media_type: str, url: str) -> list[ox.Quad]:
-    """Parse a fetched document in the syntax its media type names (JSON-LD when unknown)."""
-    return rdf.parse(content, _format(media_type, url), base_iri=url)
-
-
 def read(content: bytes, media_type: str, url: str) -> jsonld_terms.Reading:
-    """:func:`parse` into plain terms: JSON-LD through the fast reader
-    (:func:`pios_ld.jsonld_terms.read`; ``fast`` is false when it declined the document and the
-    standard parser read it), other syntaxes through pyoxigraph (``fast``: not JSON-LD, nothing
-    to decline)."""
+    """A fetched document in the syntax its media type names (JSON-LD when unknown), as plain
+    terms: JSON-LD through the fast reader (:func:`pios_ld.jsonld_terms.read`; ``fast`` is false
+    when it declined the document and the standard parser read it), other syntaxes through
+    pyoxigraph (``fast``: not JSON-LD, nothing to decline)."""
     fmt = _format(media_type, url)
     if fmt is rdf.JSON_LD:
         return jsonld_terms.read(content, base_iri=url)

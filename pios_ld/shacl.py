@@ -10,10 +10,10 @@ as ``"2026-13-45"^^xsd:date`` fail ``sh:datatype``, ``sh:languageIn`` matches th
 
 Common cases take fast paths (canonical integers, dates, date-times); everything else asks
 rdflib and pySHACL's own comparison. A shapes graph that uses anything else — another component
-or target, a complex path, ``sh:deactivated`` — raises :class:`Unsupported` at compile time, and
-so does data the engine cannot judge the way pySHACL would (a blank node in
-``sh:lessThanOrEquals``, incomparable values); the caller then runs pySHACL. No constraint is
-ever silently skipped.
+or target, a complex path, ``sh:deactivated`` — raises :class:`Unsupported` at compile time; the
+caller then runs pySHACL for every document. Data pySHACL itself cannot judge (a blank node in
+``sh:lessThanOrEquals``, incomparable values) gets the specification's answer, a result. No
+constraint is ever silently skipped.
 """
 
 from __future__ import annotations

@@ -341,7 +341,7 @@ def validate(statements: Iterable[ox.Quad | ox.Triple] | TermGraph) -> Report:
     """Validate *statements* (or a :class:`~pios_ld.terms.TermGraph`) against the bundled shapes.
 
     Uses the compiled engine (:mod:`pios_ld.shacl`), which reports exactly what pySHACL reports;
-    when the shapes or the data need something it does not evaluate, runs pySHACL instead.
+    when the shapes need something it does not compile, runs pySHACL instead.
     """
     plan = _plan()
     if not isinstance(statements, TermGraph):
@@ -357,13 +357,7 @@ def validate(statements: Iterable[ox.Quad | ox.Triple] | TermGraph) -> Report:
                 f"Validation could not run: {exc} (RDF 1.2 triple terms are not supported).",
                 f"Valideringen kunde inte köras: {exc} (RDF 1.2-tripeltermer stöds inte).",
             ) from exc
-        try:
-            raw = plan.evaluate(graph)
-        except shacl.Unsupported:
-            raw = None
-        if raw is not None:
-            return _report_from_raw(raw, graph)
-    return validate_reference(_as_statements(statements))
+        return _report_from_raw(plan.evaluate(graph), graph)
 
 
 def validate_document(data: bytes | str, fmt: str = "jsonld",

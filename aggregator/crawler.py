@@ -50,7 +50,14 @@ from pios_ld.aggregator.registry import Node, Registry, now
 from pios_ld.aggregator.store import Batch, GraphStore
 from pios_ld.aggregator.workerpool import JobTimeout, PoolUnavailable, WorkerCrashed, WorkerPool
 
-from pios_ld.errors import FetchError, FetchTimeoutError, PiosError, TooLargeError
+from pios_ld.errors import (
+    BudgetError,
+    FetchError,
+    FetchTimeoutError,
+    PiosError,
+    ScreeningError,
+    TooLargeError,
+)
 from pios_ld.fetch import Fetched, Limits, fetch, new_session, retry_after
 from pios_ld.settings import Settings
 
@@ -67,18 +74,6 @@ INLINE_BYTES = 64 * 1024
 FRONTIER = 1000
 #: How many times one request is repeated after a Retry-After.
 RETRIES = 2
-
-
-class BudgetError(FetchError):
-    """A node used up its time or byte budget for this crawl."""
-
-    code = "budget"
-
-
-class ScreeningError(PiosError):
-    """Screening one document overran its time limit or its worker died."""
-
-    code = "screening"
 
 
 def _frontier(text: str | None) -> list[str]:

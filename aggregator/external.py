@@ -60,7 +60,7 @@ import requests
 from pios_ld.aggregator import sparqlcheck
 from pios_ld.aggregator.crawllog import CRAWL_LOG, HISTORY
 
-from pios_ld.errors import PiosError
+from pios_ld.errors import StoreError, StoreTimeout
 
 #: The named graph that lists the national graphs.
 CATALOGUE = "https://w3id.org/pios/graph/catalogue"
@@ -81,17 +81,6 @@ _RDF_TYPES = {"application/n-triples": _NT, "text/plain": _NT, "text/ntriples": 
               "text/turtle": ox.RdfFormat.TURTLE, "application/x-turtle": ox.RdfFormat.TURTLE,
               "application/rdf+xml": ox.RdfFormat.RDF_XML}
 _GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
-
-
-class StoreError(PiosError):
-    """The external store could not be read or written."""
-
-    status = 503
-    code = "store-unavailable"
-
-
-class StoreTimeout(StoreError):
-    """The external store did not answer in time."""
 
 
 def configured(settings: Mapping[str, Any]) -> bool:

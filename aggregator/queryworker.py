@@ -32,31 +32,21 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from pios_ld.aggregator.sparqlcheck import ForbiddenQueryError, QuerySyntaxError
-
-from pios_ld.errors import InputError, PiosError
+from pios_ld.errors import (
+    Busy,
+    ForbiddenQueryError,
+    InputError,
+    PiosError,
+    QuerySyntaxError,
+    QueryTimeout,
+    TooManyResults,
+)
 
 log = logging.getLogger(__name__)
 
 
-class QueryTimeout(PiosError):
-    status = 503
-    code = "query-timeout"
-
-
-class TooManyResults(PiosError):
-    status = 413
-    code = "too-many-results"
-
-
 class UnknownFunction(Exception):
     """The query calls a function pyoxigraph does not know (its IRI is the argument)."""
-
-
-class Busy(PiosError):
-    status = 503
-    code = "busy"
-    retry_after = 2
 
 
 @dataclass(frozen=True)

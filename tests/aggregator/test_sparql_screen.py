@@ -18,7 +18,8 @@ import pytest
 import requests
 from listener import Listener, unscreened_worker
 from pios_ld.aggregator import examples, sparqlcheck
-from pios_ld.aggregator.sparqlcheck import ForbiddenQueryError, QuerySyntaxError
+
+from pios_ld.errors import ForbiddenQueryError, QuerySyntaxError
 
 TARGET = "http://127.0.0.1:9/sparql"  # replaced by the listener's URL in the HTTP tests
 EX = "PREFIX ex: <http://example.org/> "

@@ -131,13 +131,12 @@ class Crawler:
         then does not queue a thousand jobs in front of everyone else's. Without worker
         processes everything is read here, with no time limit."""
         if self.pool is None or self.pool.broken or size <= INLINE_BYTES:
-            return digest.raise_if_error(fn(*args))
+            return fn(*args)
         if time.monotonic() >= outcome.deadline:
             raise self._out_of_time(outcome)
         limit = self.settings["screen_timeout"]
         try:
-            return digest.raise_if_error(self.pool.run(fn, *args, timeout=limit,
-                                                       until=outcome.deadline))
+            return self.pool.run(fn, *args, timeout=limit, until=outcome.deadline)
         except JobTimeout as exc:
             if time.monotonic() >= outcome.deadline - 0.05:
                 raise self._out_of_time(outcome) from exc
@@ -153,7 +152,7 @@ class Crawler:
                 f"{records.quote(str(exc))}.") from exc
         except PoolUnavailable:
             log.warning("crawl worker processes unavailable; parsing in the crawling threads")
-            return digest.raise_if_error(fn(*args))
+            return fn(*args)
 
     def close(self) -> None:
         if self.pool is not None:

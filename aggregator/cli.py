@@ -16,14 +16,14 @@ from pios_ld.aggregator import admission
 from pios_ld.aggregator import instance as instance_module
 from pios_ld.aggregator import settings as agg_settings
 from pios_ld.aggregator.crawler import Crawler, outcome_line
-from pios_ld.aggregator.instance import Instance, WriterBusy
+from pios_ld.aggregator.instance import Instance
 from pios_ld.aggregator.monitor import Monitor
 from pios_ld.aggregator.outcome import slow_paths
 from pios_ld.aggregator.service import failure
 
 from pios_ld import logs, organizations
 from pios_ld.cli import CommandGroup
-from pios_ld.errors import PiosError
+from pios_ld.errors import PiosError, WriterBusy
 from pios_ld.fetch import Limits, fetch
 
 log = logging.getLogger("pios_ld.aggregator")

@@ -30,27 +30,9 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from pios_ld.errors import ConfigurationError, PiosError
+from pios_ld.errors import ConfigurationError, QueueBusy, QueueFull
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-class QueueFull(PiosError):
-    """One client has too many queries waiting (429), with ``Retry-After``."""
-
-    status = 429
-    code = "too-many-requests"
-
-    def __init__(self, message: str, message_sv: str, retry_after: int) -> None:
-        super().__init__(message, message_sv)
-        self.retry_after = retry_after
-
-
-class QueueBusy(QueueFull):
-    """The queue is full, or a query waited too long (503), with ``Retry-After``."""
-
-    status = 503
-    code = "busy"
 
 
 class _Ticket:
@@ -112,14 +94,15 @@ class Admission:
                     f"{len(mine)} queries from your address are already waiting; wait for their "
                     f"answers before sending more (try again in {wait} s).",
                     f"{len(mine)} frågor från din adress väntar redan; vänta på svaren innan du "
-                    f"skickar fler (försök igen om {wait} s).", wait)
+                    f"skickar fler (försök igen om {wait} s).", retry_after=wait)
             if self._queued >= self.queue_size and (self._total >= self.capacity
                                                      or self._running.get(client, 0)
                                                      >= self.per_client):
                 wait = self._retry_after(self._queued, self.capacity)
                 raise QueueBusy(
                     f"The query queue is full ({self._queued} waiting); try again in {wait} s.",
-                    f"Frågekön är full ({self._queued} väntar); försök igen om {wait} s.", wait)
+                    f"Frågekön är full ({self._queued} väntar); försök igen om {wait} s.",
+                    retry_after=wait)
             self._waiting.setdefault(client, deque()).append(ticket)
             self._queued += 1
             self._dispatch()
@@ -139,7 +122,7 @@ class Admission:
             f"The query waited {self.max_wait:g} s in the queue without getting a worker; the "
             f"endpoint is busy, try again in {wait} s.",
             f"Frågan väntade {self.max_wait:g} s i kön utan att få en frågearbetare; tjänsten är "
-            f"upptagen, försök igen om {wait} s.", wait)
+            f"upptagen, försök igen om {wait} s.", retry_after=wait)
 
     def _leave(self, client: str, seconds: float) -> None:
         with self._lock:

@@ -19,15 +19,10 @@ import logging
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from pios_ld.errors import InputError, NotFoundError, PiosError
+from pios_ld.errors import Forbidden, InputError, NotFoundError
 
 blueprint = Blueprint("api", __name__)
 log = logging.getLogger("pios_ld.aggregator")
-
-
-class Forbidden(PiosError):
-    status = 403
-    code = "forbidden"
 
 
 @blueprint.route("/ping", methods=["POST"])

@@ -19,7 +19,7 @@ from pios_ld.aggregator.store import latest_snapshot
 from pios_ld.aggregator.ui import UI
 
 from pios_ld import negotiate
-from pios_ld.errors import PiosError
+from pios_ld.errors import NotFoundError, PiosError
 from pios_ld.logs import AccessLog
 
 
@@ -130,12 +130,9 @@ def build(config: dict[str, Any]) -> Flask:
 
     @app.errorhandler(PiosError)
     def pios_error(exc: PiosError) -> Response:
-        response = _error_response(exc)
-        if getattr(exc, "retry_after", None):
-            response.headers["Retry-After"] = str(exc.retry_after)
-        return response
-
-    def _error_response(exc: PiosError) -> Response:
+        """The one renderer of the aggregator's errors, with the status, code and Retry-After
+        of the error's class: an HTML page for a browser, plain text for a SPARQL client of
+        /sparql, JSON otherwise (the API, ``.json`` pages, a browser's request to /sparql)."""
         # an error's own order: JSON unless HTML is preferred (a client asking for anything
         # gets the message as data)
         offers = negotiate.PAGE_OFFERS[::-1]
@@ -145,19 +142,20 @@ def build(config: dict[str, Any]) -> Flask:
         sparql_path = request.path in ("/sparql", "/sparql/history")
         if wants_html and not sparql_path:
             ui = app.extensions["pios_ui"]
-            return ui.render("error.html", title=ui.t("Error"), error=exc, data=exc.as_dict(),
-                             status=exc.status)
-        if sparql_path and not wants_html:
-            return Response(f"{exc.message}\n{exc.message_sv}\n", status=exc.status,
-                            mimetype="text/plain")
-        response = jsonify(exc.as_dict())
-        response.status_code = exc.status
+            response = ui.render("error.html", title=ui.t("Error"), error=exc,
+                                 data=exc.as_dict(), status=exc.status)
+        elif sparql_path and not wants_html:
+            response = Response(f"{exc.message}\n{exc.message_sv}\n", status=exc.status,
+                                mimetype="text/plain")
+        else:
+            response = jsonify(exc.as_dict())
+            response.status_code = exc.status
+        if exc.retry_after:
+            response.headers["Retry-After"] = str(exc.retry_after)
         return response
 
     @app.errorhandler(404)
     def not_found(exc: Exception) -> Response:
-        from pios_ld.errors import NotFoundError
-
         return pios_error(NotFoundError(f"Nothing at {request.path}.",
                                         f"Det finns inget på {request.path}."))
 

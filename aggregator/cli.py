@@ -16,24 +16,21 @@ from pios_ld.aggregator import admission
 from pios_ld.aggregator import instance as instance_module
 from pios_ld.aggregator import settings as agg_settings
 from pios_ld.aggregator.crawler import Crawler, outcome_line
-from pios_ld.aggregator.instance import Instance, WriterBusy
+from pios_ld.aggregator.instance import Instance
 from pios_ld.aggregator.monitor import Monitor
 from pios_ld.aggregator.outcome import slow_paths
 from pios_ld.aggregator.service import failure
 
 from pios_ld import logs, organizations
-from pios_ld.cli import fail
-from pios_ld.errors import PiosError
+from pios_ld.cli import CommandGroup
+from pios_ld.errors import PiosError, WriterBusy
 from pios_ld.fetch import Limits, fetch
 
 log = logging.getLogger("pios_ld.aggregator")
 
 
-def _fail(exc: PiosError) -> None:
-    fail("pios aggregator", exc)
-
-
-@click.group("aggregator", context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("aggregator", cls=CommandGroup,
+             context_settings={"help_option_names": ["-h", "--help"]})
 def aggregator() -> None:
     """The national aggregator: crawl every node and serve the national graph."""
 
@@ -75,20 +72,17 @@ def discover(url: str) -> dict[str, str | None]:
               help="An IRI prefix the node may speak for (repeatable); default: URL.")
 def add_node_command(instance: str, url: str, org: str, prefixes: tuple[str, ...]) -> None:
     """Register the node at URL, found through its /.well-known/pios."""
-    try:
-        inst = Instance.open(instance)
-        organisation = organizations.find(org)
-        found = discover(url)
-        if found["publisher"] and found["publisher"] != organisation.iri:
-            raise PiosError(
-                f"The node at {url} says it publishes for {found['publisher']}, not for "
-                f"{organisation.name} ({organisation.iri}).",
-                f"Noden på {url} anger att den publicerar för {found['publisher']}, inte för "
-                f"{organisation.name} ({organisation.iri}).")
-        node = inst.registry.add(url, organisation.iri, found["catalog"], found["feed"],
-                                 list(prefixes) or None)
-    except PiosError as exc:
-        _fail(exc)
+    inst = Instance.open(instance)
+    organisation = organizations.find(org)
+    found = discover(url)
+    if found["publisher"] and found["publisher"] != organisation.iri:
+        raise PiosError(
+            f"The node at {url} says it publishes for {found['publisher']}, not for "
+            f"{organisation.name} ({organisation.iri}).",
+            f"Noden på {url} anger att den publicerar för {found['publisher']}, inte för "
+            f"{organisation.name} ({organisation.iri}).")
+    node = inst.registry.add(url, organisation.iri, found["catalog"], found["feed"],
+                             list(prefixes) or None)
     if not found["discovered"]:
         click.echo(f"warning: {url}.well-known/pios could not be read ({found.get('reason')}); "
                    "using the conventional catalog and feed URLs.", err=True)
@@ -103,10 +97,7 @@ def add_node_command(instance: str, url: str, org: str, prefixes: tuple[str, ...
               help="List all 577 reference organisations, with their node or without one.")
 def list_nodes_command(instance: str, as_json: bool, everyone: bool) -> None:
     """List the registered nodes and how their last crawl went."""
-    try:
-        inst = Instance.open(instance)
-    except PiosError as exc:
-        _fail(exc)
+    inst = Instance.open(instance)
     nodes = inst.registry.nodes()
     if everyone:
         by_org: dict[str, list] = {}
@@ -175,11 +166,8 @@ def _status(inst: Instance) -> dict:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def status_command(instance: str, as_json: bool) -> None:
     """One screen for the operator: nodes by state, stale nodes, store size, last crawl."""
-    try:
-        inst = Instance.open(instance)
-        status = _status(inst)
-    except PiosError as exc:
-        _fail(exc)
+    inst = Instance.open(instance)
+    status = _status(inst)
     if as_json:
         click.echo(json.dumps(status, ensure_ascii=False, indent=2))
         return
@@ -200,12 +188,9 @@ def status_command(instance: str, as_json: bool) -> None:
 @click.argument("node")
 def remove_node_command(instance: str, node: str) -> None:
     """Forget a node (by id, URL or organisation); its graph goes at the next crawl."""
-    try:
-        inst = Instance.open(instance)
-        found = inst.registry.find(node)
-        inst.registry.remove(found)
-    except PiosError as exc:
-        _fail(exc)
+    inst = Instance.open(instance)
+    found = inst.registry.find(node)
+    inst.registry.remove(found)
     click.echo(f"Removed node {found.id} ({found.url}).")
 
 
@@ -215,16 +200,13 @@ def remove_node_command(instance: str, node: str) -> None:
 def confirm_deletions_command(instance: str, node: str) -> None:
     """Let a held catalog's deletions go ahead at the node's next crawl (by id, URL or
     organisation)."""
-    try:
-        inst = Instance.open(instance)
-        found = inst.registry.find(node)
-        confirmed = inst.registry.confirm_deletions(found.id)
-    except PiosError as exc:
-        _fail(exc)
+    inst = Instance.open(instance)
+    found = inst.registry.find(node)
+    confirmed = inst.registry.confirm_deletions(found.id)
     if not confirmed:
-        _fail(PiosError(f"Node {found.id} ({found.url}) has no held catalog: nothing to confirm.",
+        raise PiosError(f"Node {found.id} ({found.url}) has no held catalog: nothing to confirm.",
                         f"Nod {found.id} ({found.url}) har ingen katalog som hålls kvar: "
-                        "inget att bekräfta."))
+                        "inget att bekräfta.")
     state = found.state
     click.echo(f"Confirmed: the next crawl of node {found.id} ({found.url}) applies its catalog "
                f"of {state.get('held_listed')} initiatives and removes the "
@@ -331,9 +313,9 @@ def crawl_command(instance: str, watch: float | None, log_format: str | None,
     Exits 0 when every node was crawled, 1 when some node failed (they are named, with why),
     2 when the crawl could not run.
     """
+    inst = Instance.open(instance)
+    logs.configure_from(inst.settings, log_format, log_level, quiet=sys.stdout.isatty())
     try:
-        inst = Instance.open(instance)
-        logs.configure_from(inst.settings, log_format, log_level, quiet=sys.stdout.isatty())
         while True:
             failed = _crawl_once(inst)
             _report_failures(failed)
@@ -341,13 +323,11 @@ def crawl_command(instance: str, watch: float | None, log_format: str | None,
                 sys.exit(1 if failed else 0)
             click.echo(f"Next crawl in {watch:g} minutes (Ctrl-C stops).")
             time.sleep(watch * 60)
-    except PiosError as exc:
-        _fail(exc)
     except KeyboardInterrupt:
         click.echo("Stopped.")
     except requests.RequestException as exc:
-        _fail(PiosError(f"The running aggregator did not answer: {exc}",
-                        f"Den körande aggregatorn svarade inte: {exc}"))
+        raise PiosError(f"The running aggregator did not answer: {exc}",
+                        f"Den körande aggregatorn svarade inte: {exc}") from exc
 
 
 @aggregator.command("serve")
@@ -361,14 +341,11 @@ def serve_command(instance: str, host: str | None, port: int | None, log_format:
     import waitress
     from pios_ld.aggregator import create_app
 
-    try:
-        instance_module.require_instance(instance)
-        logs.configure_from(agg_settings.load(instance), log_format, log_level)
-        click.echo("Opening the store (waits while a command-line crawl finishes) …")
-        app = create_app({"instance": instance, "host": host, "port": port,
-                          "wait_for_writer": True})
-    except PiosError as exc:
-        _fail(exc)
+    instance_module.require_instance(instance)
+    logs.configure_from(agg_settings.load(instance), log_format, log_level)
+    click.echo("Opening the store (waits while a command-line crawl finishes) …")
+    app = create_app({"instance": instance, "host": host, "port": port,
+                      "wait_for_writer": True})
     settings = app.config["PIOS"]
     state = app.extensions["pios"]
     url = f"http://{settings['host']}:{settings['port']}/"
@@ -413,10 +390,7 @@ def backup_command(instance: str, target: str) -> None:
     """
     from pios_ld.aggregator.backup import backup
 
-    try:
-        out = backup(Instance.open(instance), target)
-    except PiosError as exc:
-        _fail(exc)
+    out = backup(Instance.open(instance), target)
     click.echo(f"Backed up {instance} to {out}.")
 
 
@@ -427,10 +401,7 @@ def restore_command(backup_folder: str, instance: str) -> None:
     """Make the new instance folder INSTANCE from a backup made by `pios aggregator backup`."""
     from pios_ld.aggregator.backup import restore
 
-    try:
-        out = restore(backup_folder, instance)
-    except PiosError as exc:
-        _fail(exc)
+    out = restore(backup_folder, instance)
     click.echo(f"Restored {backup_folder} as the instance {out}; the next crawl reads every "
                "node in full.")
 
@@ -442,15 +413,12 @@ def dump_command(instance: str, outfile: str) -> None:
     """Write the national graph as gzipped N-Quads plus a VoID/DCAT description."""
     from pios_ld.aggregator import dump
 
-    try:
-        inst = Instance.open(instance)
-        snapshot = inst.fresh_snapshot()
-        if snapshot is None:
-            raise PiosError("Nothing to dump yet: crawl first.",
-                            "Inget att dumpa ännu: genomsök först.")
-        graphs = [n.graph for n in inst.registry.nodes()]
-        out, void = dump.write(snapshot, outfile, graphs, inst.settings["public_url"],
-                               keep_copy_in=Path(inst.folder) / "dumps")
-    except PiosError as exc:
-        _fail(exc)
+    inst = Instance.open(instance)
+    snapshot = inst.fresh_snapshot()
+    if snapshot is None:
+        raise PiosError("Nothing to dump yet: crawl first.",
+                        "Inget att dumpa ännu: genomsök först.")
+    graphs = [n.graph for n in inst.registry.nodes()]
+    out, void = dump.write(snapshot, outfile, graphs, inst.settings["public_url"],
+                           keep_copy_in=Path(inst.folder) / "dumps")
     click.echo(f"Wrote {out} ({out.stat().st_size:,} bytes) and {void}.")

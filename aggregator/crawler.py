@@ -50,7 +50,14 @@ from pios_ld.aggregator.registry import Node, Registry, now
 from pios_ld.aggregator.store import Batch, GraphStore
 from pios_ld.aggregator.workerpool import JobTimeout, PoolUnavailable, WorkerCrashed, WorkerPool
 
-from pios_ld.errors import FetchError, FetchTimeoutError, PiosError, TooLargeError
+from pios_ld.errors import (
+    BudgetError,
+    FetchError,
+    FetchTimeoutError,
+    PiosError,
+    ScreeningError,
+    TooLargeError,
+)
 from pios_ld.fetch import Fetched, Limits, fetch, new_session, retry_after
 from pios_ld.settings import Settings
 
@@ -67,18 +74,6 @@ INLINE_BYTES = 64 * 1024
 FRONTIER = 1000
 #: How many times one request is repeated after a Retry-After.
 RETRIES = 2
-
-
-class BudgetError(FetchError):
-    """A node used up its time or byte budget for this crawl."""
-
-    code = "budget"
-
-
-class ScreeningError(PiosError):
-    """Screening one document overran its time limit or its worker died."""
-
-    code = "screening"
 
 
 def _frontier(text: str | None) -> list[str]:
@@ -136,13 +131,12 @@ class Crawler:
         then does not queue a thousand jobs in front of everyone else's. Without worker
         processes everything is read here, with no time limit."""
         if self.pool is None or self.pool.broken or size <= INLINE_BYTES:
-            return digest.raise_if_error(fn(*args))
+            return fn(*args)
         if time.monotonic() >= outcome.deadline:
             raise self._out_of_time(outcome)
         limit = self.settings["screen_timeout"]
         try:
-            return digest.raise_if_error(self.pool.run(fn, *args, timeout=limit,
-                                                       until=outcome.deadline))
+            return self.pool.run(fn, *args, timeout=limit, until=outcome.deadline)
         except JobTimeout as exc:
             if time.monotonic() >= outcome.deadline - 0.05:
                 raise self._out_of_time(outcome) from exc
@@ -158,7 +152,7 @@ class Crawler:
                 f"{records.quote(str(exc))}.") from exc
         except PoolUnavailable:
             log.warning("crawl worker processes unavailable; parsing in the crawling threads")
-            return digest.raise_if_error(fn(*args))
+            return fn(*args)
 
     def close(self) -> None:
         if self.pool is not None:

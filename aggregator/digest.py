@@ -1,7 +1,9 @@
 """The CPU-heavy part of a crawl as pure functions of bytes, so that it can run in worker
 processes (``crawl_processes``) while the crawling threads fetch: parsing a document, reading a
 feed page, screening a catalog. Arguments and results are plain picklable values; statements
-travel as N-Triples bytes, and errors as ``{"error": (code, message_en, message_sv)}``.
+travel as N-Triples bytes. A document that cannot be read raises its
+:class:`~pios_ld.errors.PiosError`, which comes back from a worker process as itself
+(:mod:`workerpool`).
 
 Documents are read into plain terms (:mod:`pios_ld.terms`), screened on them and written as
 N-Triples (:func:`records.to_ntriples`): no pyoxigraph object per statement on the way.
@@ -170,29 +172,12 @@ def _without_gc(fn: Callable[P, R]) -> Callable[P, R]:
     return paused
 
 
-def _error(exc: PiosError) -> dict[str, Any]:
-    return {"error": (exc.code, exc.message, exc.message_sv)}
-
-
-def raise_if_error(result: dict[str, Any]) -> dict[str, Any]:
-    """Turn an ``{"error": …}`` result back into the exception (in the calling thread)."""
-    if "error" in result:
-        code, message, message_sv = result["error"]
-        exc = PiosError(message, message_sv)
-        exc.code = code
-        raise exc
-    return result
-
-
 @_without_gc
 def next_catalog_page(content: bytes, media_type: str, url: str) -> dict[str, Any]:
     """The ``next`` page a catalog page links to, if any."""
     if b"next" not in content.lower():  # every syntax spells the link with "next" somewhere
         return {"next": None}
-    try:
-        graph = read(content, media_type, url).graph
-    except PiosError as exc:
-        return _error(exc)
+    graph = read(content, media_type, url).graph
     found = graph.objects(url, records.PIOS + "nextPage")
     return {"next": value(found[0]) if found else None}
 
@@ -209,11 +194,8 @@ def feed_page(content: bytes, media_type: str, url: str, seen: frozenset[str],
 
     ``dropped`` holds at most *max_problems* problems; ``dropped_count`` counts them all."""
     content, dropped, unread = prescreen(content, media_type, url, prefixes, max_record_triples)
-    try:
-        reading = read(content, media_type, url)
-        page = feed.read_page(reading.graph, url)
-    except PiosError as exc:
-        return _error(exc)
+    reading = read(content, media_type, url)
+    page = feed.read_page(reading.graph, url)
     members = [m for m in page.members if m.iri not in seen]
     kept: list[tuple[feed.Member, list[records.Triple]]] = []
     for member in members:
@@ -297,20 +279,17 @@ def catalog(pages: list[tuple[bytes, str, str]], org_iri: str, prefixes: tuple[s
     unread: list[records.Problem] = []
     unread_subjects: list[str] = []
     declined = 0
-    try:
-        graphs = []
-        for content, media_type, url in pages:
-            content, problems, subjects = prescreen(content, media_type, url, prefixes,
-                                                    max_record_triples)
-            unread += problems
-            unread_subjects += subjects
-            reading = read(content, media_type, url)
-            graphs.append(reading.graph)
-            declined += not reading.fast
-        graph = TermGraph.union(graphs)
-        del graphs
-    except PiosError as exc:
-        return _error(exc)
+    graphs = []
+    for content, media_type, url in pages:
+        content, problems, subjects = prescreen(content, media_type, url, prefixes,
+                                                max_record_triples)
+        unread += problems
+        unread_subjects += subjects
+        reading = read(content, media_type, url)
+        graphs.append(reading.graph)
+        declined += not reading.fast
+    graph = TermGraph.union(graphs)
+    del graphs
     screened = records.screen(graph, org_iri, prefixes, max_record_triples, max_problems)
     del graph
     for problem in unread:

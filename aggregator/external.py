@@ -60,7 +60,7 @@ import requests
 from pios_ld.aggregator import sparqlcheck
 from pios_ld.aggregator.crawllog import CRAWL_LOG, HISTORY
 
-from pios_ld.errors import PiosError
+from pios_ld.errors import StoreError, StoreMissing, StoreTimeout
 
 #: The named graph that lists the national graphs.
 CATALOGUE = "https://w3id.org/pios/graph/catalogue"
@@ -81,17 +81,6 @@ _RDF_TYPES = {"application/n-triples": _NT, "text/plain": _NT, "text/ntriples": 
               "text/turtle": ox.RdfFormat.TURTLE, "application/x-turtle": ox.RdfFormat.TURTLE,
               "application/rdf+xml": ox.RdfFormat.RDF_XML}
 _GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5"
-
-
-class StoreError(PiosError):
-    """The external store could not be read or written."""
-
-    status = 503
-    code = "store-unavailable"
-
-
-class StoreTimeout(StoreError):
-    """The external store did not answer in time."""
 
 
 def configured(settings: Mapping[str, Any]) -> bool:
@@ -200,7 +189,7 @@ class _Client:
                 f"Lagringen på {url} går inte att nå ({sv}): {type(exc).__name__}.") from exc
         if response.status_code >= 400:
             text = " ".join(response.text[:300].split())
-            raise StoreError(
+            raise (StoreMissing if response.status_code == 404 else StoreError)(
                 f"The store at {url} answered {response.status_code} ({en}): {text}",
                 f"Lagringen på {url} svarade {response.status_code} ({sv}): {text}")
         return response
@@ -212,10 +201,8 @@ class _Client:
             return self.send("GET", self.endpoint.data_url,
                              ("reading a graph", "läser en graf"), params={"graph": graph},
                              headers={"Accept": _GRAPH_ACCEPT}, timeout=timeout)
-        except StoreError as exc:
-            if " answered 404 " in exc.message:
-                return None
-            raise
+        except StoreMissing:
+            return None
 
     def graph(self, graph: str, timeout: float | None = None
               ) -> tuple[bytes, ox.RdfFormat] | None:
@@ -359,8 +346,8 @@ class PipeClient:
     def _ask(self, request: dict[str, Any]) -> _Fetched | None:
         self.pipe.send(("fetch", {"dataset": self.dataset, **request}))
         reply = self.pipe.recv()
-        if reply[0] == "fetch-failed":
-            raise StoreError(reply[1], reply[2])
+        if reply[0] == "raised":  # the store's StoreError, as the server process caught it
+            raise reply[1]
         if reply[0] == "fetch-missing":
             return None
         return _Fetched(reply[1], {"Content-Type": reply[2]})
@@ -381,8 +368,8 @@ def fetch(connection: Connection | None, request: dict[str, Any], timeout: float
     """Send a query worker's request (:class:`PipeClient`) to the store; the reply for its pipe.
     Only ever to the configured URLs: a query or a whole-graph read, never an update."""
     if connection is None:
-        return ("fetch-failed", "No external store is configured.",
-                "Ingen extern lagring är inställd.")
+        return ("raised", StoreError("No external store is configured.",
+                                     "Ingen extern lagring är inställd."))
     endpoint = connection.history if request["dataset"] == HISTORY_DATASET else connection.main
     bounded = timeout < endpoint.timeout  # the query's own deadline comes first
     client = _clients(endpoint)
@@ -397,9 +384,9 @@ def fetch(connection: Connection | None, request: dict[str, Any], timeout: float
     except StoreTimeout as exc:
         if bounded:  # the query ran out of time: stopped as any query past its deadline
             return ("fetch-timeout",)
-        return ("fetch-failed", exc.message, exc.message_sv)
+        return ("raised", exc)
     except StoreError as exc:
-        return ("fetch-failed", exc.message, exc.message_sv)
+        return ("raised", exc)
     return ("fetched", response.content, response.headers.get("Content-Type", ""))
 
 

@@ -34,12 +34,7 @@ from pios_ld.aggregator.registry import Registry
 from pios_ld.aggregator.store import OxigraphStore, latest_snapshot
 
 from pios_ld import vocab_paths
-from pios_ld.errors import ConfigurationError, PiosError
-
-
-class WriterBusy(PiosError):
-    status = 409
-    code = "writer-busy"
+from pios_ld.errors import ConfigurationError, WriterBusy
 
 
 def init(folder: str | os.PathLike) -> Path:

@@ -31,7 +31,7 @@ from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 
-from pios_ld.errors import InputError
+from pios_ld.errors import InputError, ReadOnly
 
 FORM = "application/x-www-form-urlencoded"
 #: The misspelling the W3C protocol tests' request descriptions use; read as a form too.
@@ -39,13 +39,6 @@ FORM_MISSPELT = "application/x-www-url-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
 _UPDATE_ONLY = ("using-graph-uri", "using-named-graph-uri")
-
-
-class ReadOnly(InputError):
-    """An update sent to the read-only endpoint."""
-
-    status = 403
-    code = "forbidden-query"
 
 
 READ_ONLY = ("This endpoint is read-only: SPARQL updates are refused.",

@@ -7,8 +7,11 @@ namespace of its own) and tells the server what holds; then, for each query, it 
 (:func:`pios_ld.aggregator.sparqlcheck.inspect`: SERVICE and updates refused on the parsed query)
 and runs exactly the text it screened. It opens the asked dataset (national or history) of the
 newest store snapshot read-only (:meth:`OxigraphStore.snapshot`) and answers with the serialised
-result, already counted against the result cap. When a query (its screening included) passes its
-deadline the parent kills that worker and starts a fresh one; the other workers keep answering.
+result, already counted against the result cap, or with the error itself (a refused query, too
+many results, a syntax error, the external store's failure: the :class:`~pios_ld.errors.PiosError`
+pickles), which :meth:`QueryPool.run` raises again as it is. When a query (its screening
+included) passes its deadline the parent kills that worker and starts a fresh one; the other
+workers keep answering.
 
 With an external store the "snapshot" is a manifest: the sealed worker still screens, checks and
 serialises, but asks the server process over its pipe to send the screened query to the store
@@ -32,31 +35,20 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from pios_ld.aggregator.sparqlcheck import ForbiddenQueryError, QuerySyntaxError
-
-from pios_ld.errors import InputError, PiosError
+from pios_ld.errors import (
+    Busy,
+    InputError,
+    PiosError,
+    QuerySyntaxError,
+    QueryTimeout,
+    TooManyResults,
+)
 
 log = logging.getLogger(__name__)
 
 
-class QueryTimeout(PiosError):
-    status = 503
-    code = "query-timeout"
-
-
-class TooManyResults(PiosError):
-    status = 413
-    code = "too-many-results"
-
-
 class UnknownFunction(Exception):
     """The query calls a function pyoxigraph does not know (its IRI is the argument)."""
-
-
-class Busy(PiosError):
-    status = 503
-    code = "busy"
-    retry_after = 2
 
 
 @dataclass(frozen=True)
@@ -98,7 +90,7 @@ def _worker_main(connection) -> None:  # runs in the child process
             try:
                 screened = screen(request["query"])
             except InputError as exc:
-                connection.send(("refused", type(exc).__name__, exc.message, exc.message_sv))
+                connection.send(("raised", exc))
                 continue
             snapshot, dataset = request["snapshot"], request["dataset"]
             if (snapshot, dataset) not in stores:
@@ -138,7 +130,7 @@ def _worker_main(connection) -> None:  # runs in the child process
                 for solution in answer:
                     rows.append([solution[i] for i in range(len(variables))])
                     if len(rows) > cap:
-                        connection.send(("too-many", cap))
+                        connection.send(("raised", _too_many(cap)))
                         break
                 else:
                     (name, body), count = results.solutions(variables, rows, name), len(rows)
@@ -151,25 +143,32 @@ def _worker_main(connection) -> None:  # runs in the child process
                     if len(statements) > cap:
                         break
                 if len(statements) > cap:
-                    connection.send(("too-many", cap))
+                    connection.send(("raised", _too_many(cap)))
                     continue
                 (name, body), count = results.triples(statements, name), len(statements)
             connection.send(("ok", results.media_type(name), body, count))
         except SyntaxError as exc:
-            connection.send(("syntax", str(exc)))
-        except external.StoreError as exc:  # the external store failed: 503 with its message
-            connection.send(("store", exc.message, exc.message_sv))
-        except results.NotAcceptable as exc:
-            connection.send(("not-acceptable", exc.message, exc.message_sv))
+            connection.send(("raised", QuerySyntaxError(f"SPARQL syntax error: {exc}",
+                                                        f"Syntaxfel i SPARQL-frågan: {exc}")))
+        except PiosError as exc:  # the external store failed, no acceptable format, …
+            connection.send(("raised", exc))
         except RuntimeError as exc:
             unknown = _UNKNOWN_FUNCTION.fullmatch(str(exc))
-            connection.send(("unknown-function", unknown.group(1)) if unknown
-                            else ("error", f"RuntimeError: {exc}"))
+            connection.send(("raised", UnknownFunction(unknown.group(1)) if unknown
+                             else _failed(exc)))
         except Exception as exc:  # noqa: BLE001 - reported to the client, the worker lives on
-            connection.send(("error", f"{type(exc).__name__}: {exc}"))
+            connection.send(("raised", _failed(exc)))
 
 
-_REFUSALS = {"ForbiddenQueryError": ForbiddenQueryError, "QuerySyntaxError": QuerySyntaxError}
+def _too_many(cap: int) -> TooManyResults:
+    return TooManyResults(
+        f"The answer has more than {cap:,} results; add a LIMIT or narrow the query.",
+        f"Svaret har fler än {cap:,} rader; lägg till LIMIT eller avgränsa frågan.")
+
+
+def _failed(exc: Exception) -> PiosError:
+    reason = f"{type(exc).__name__}: {exc}"
+    return PiosError(f"The query failed: {reason}", f"Frågan misslyckades: {reason}")
 
 
 class _Worker:
@@ -316,29 +315,9 @@ class QueryPool:
                 f"Frågan tog längre tid än {self.timeout:g} s och avbröts. Avgränsa den (LIMIT, "
                 "mer specifika mönster) och försök igen.")
         self._idle.put(worker)
-        kind = reply[0]
-        if kind == "ok":
-            return Answer(reply[1], reply[2], reply[3])
-        if kind == "too-many":
-            raise TooManyResults(
-                f"The answer has more than {reply[1]:,} results; add a LIMIT or narrow the query.",
-                f"Svaret har fler än {reply[1]:,} rader; lägg till LIMIT eller avgränsa frågan.")
-        if kind == "refused":
-            raise _REFUSALS.get(reply[1], InputError)(reply[2], reply[3])
-        if kind == "syntax":
-            raise QuerySyntaxError(f"SPARQL syntax error: {reply[1]}",
-                                   f"Syntaxfel i SPARQL-frågan: {reply[1]}")
-        if kind == "not-acceptable":
-            from pios_ld.aggregator.results import NotAcceptable
-
-            raise NotAcceptable(reply[1], reply[2])
-        if kind == "store":
-            from pios_ld.aggregator.external import StoreError
-
-            raise StoreError(reply[1], reply[2])
-        if kind == "unknown-function":
-            raise UnknownFunction(reply[1])
-        raise PiosError(f"The query failed: {reply[1]}", f"Frågan misslyckades: {reply[1]}")
+        if reply[0] == "raised":  # a PiosError (or UnknownFunction), as the worker raised it
+            raise reply[1]
+        return Answer(reply[1], reply[2], reply[3])
 
     def close(self) -> None:
         with self._lock:

@@ -35,7 +35,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from pios_ld import negotiate as _negotiate
-from pios_ld.errors import PiosError
+from pios_ld.errors import NotAcceptable
 
 SOLUTION_FORMATS = {
     "json": "application/sparql-results+json",
@@ -84,13 +84,6 @@ _LOCAL_NAME = re.compile(r"[^\W\d][\w.\-\u00b7]*\Z")
 #: rdf: names that are RDF/XML syntax, not property elements.
 _RDF_SYNTAX = {"RDF", "ID", "about", "bagID", "parseType", "resource", "nodeID", "datatype",
                "Description", "aboutEach", "aboutEachPrefix", "li"}
-
-
-class NotAcceptable(PiosError):
-    """No format the client accepts fits (or can carry) the answer."""
-
-    status = 406
-    code = "not-acceptable"
 
 
 class Unrepresentable(ValueError):

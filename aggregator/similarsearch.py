@@ -13,14 +13,9 @@ import logging
 import threading
 from typing import Any
 
-from pios_ld.errors import NotFoundError, PiosError
+from pios_ld.errors import NotFoundError, SimilarUnavailable
 
 log = logging.getLogger("pios_ld.aggregator.similar")
-
-
-class SimilarUnavailable(PiosError):
-    status = 503
-    code = "similar-unavailable"
 
 
 class SimilarSearch:

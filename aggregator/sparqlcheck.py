@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pios_ld.errors import InputError
+from pios_ld.errors import ForbiddenQueryError, QuerySyntaxError
 
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _STRIP = re.compile(
@@ -49,20 +49,6 @@ _WORD = re.compile(r"(?<!(?:[^\W\d]|[?$:@\-]))([A-Za-z]+)(?![\w:\-])")
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 _FORM_OF = {"SelectQuery": "SELECT", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE",
             "AskQuery": "ASK"}
-
-
-class ForbiddenQueryError(InputError):
-    """A SPARQL request the endpoint will not run (an update, a SERVICE clause)."""
-
-    status = 403
-    code = "forbidden-query"
-
-
-class QuerySyntaxError(InputError):
-    """A SPARQL request that is not a query (with the parser's reason)."""
-
-    status = 400
-    code = "query-syntax"
 
 
 SERVICE_REFUSED = (

@@ -13,8 +13,10 @@ seconds for the answer:
   as with code read from stdin), :class:`PoolUnavailable` is raised once and :attr:`broken` is
   set, so that the caller does the work itself from then on.
 
-A job is a module-level function and picklable arguments; its result comes back pickled. A worker
-ends when its pipe closes (the crawling process is gone or closed the pool).
+A job is a module-level function and picklable arguments; its result comes back pickled, and so
+does a :class:`~pios_ld.errors.PiosError` it raises (raised again in the caller, class, messages
+and all); any other exception comes back as :class:`WorkerCrashed` naming it. A worker ends when
+its pipe closes (the crawling process is gone or closed the pool).
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
+
+from pios_ld.errors import PiosError
 
 #: Seconds a new worker may take to start (import the libraries) before the pool is broken.
 START_TIMEOUT = 120.0
@@ -59,6 +63,8 @@ def _serve(conn: Connection, parent: int) -> None:
         fn, args = job
         try:
             answer: tuple[str, Any] = ("ok", fn(*args))
+        except PiosError as exc:  # comes back as itself (it pickles)
+            answer = ("raised", exc)
         except BaseException as exc:  # noqa: BLE001 - reported to the caller, worker lives on
             answer = ("exception", f"{type(exc).__name__}: {str(exc)[:500]}")
         try:
@@ -138,6 +144,8 @@ class WorkerPool:
             self._give(worker)
         finally:
             self._slots.release()
+        if kind == "raised":
+            raise value
         if kind == "exception":
             raise WorkerCrashed(value)
         return value

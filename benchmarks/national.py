@@ -32,9 +32,10 @@ import requests
 from exports import write_export  # benchmarks/exports.py
 
 from pios_ld import organizations
+from pios_ld.errors import DemoError
 from pios_ld.namespaces import DCT, PIOS, PROV, SCHEMA, THEME
 from pios_ld.tools import generate
-from pios_ld.tools.demo import Child, Demo, DemoError, DemoNode, free_port
+from pios_ld.tools.demo import Child, Demo, DemoNode, free_port
 
 #: The national pages timed (HTML, as a person opens them).
 PAGES = ("", "initiatives", "progress", "progress?period=month", "progress.json", "reuse",

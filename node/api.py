@@ -18,7 +18,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from pios_ld import catalog, jsonld
-from pios_ld.errors import InputError, NotFoundError, PiosError, TooLargeError
+from pios_ld.errors import Conflict, InputError, NotFoundError, TooLargeError
 
 from .auth import require_token
 from .openapi import openapi
@@ -26,11 +26,6 @@ from .records import Prepared, prepare
 from .store import Store, now
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-
-
-class Conflict(PiosError):
-    status = 409
-    code = "conflict"
 
 
 def _store() -> Store:

@@ -16,7 +16,7 @@ from pios_ld.errors import PiosError
 from pios_ld.logs import AccessLog
 from pios_ld.organizations import by_iri
 
-from . import auth, i18n, settings
+from . import auth, errorpage, i18n, settings
 from .http import FastPath
 from .notify import Notifier
 from .publish import Publisher
@@ -102,24 +102,8 @@ def create_app(config: settings.Config | Mapping[str, Any], access_log: bool = T
             response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
 
-    @app.errorhandler(PiosError)
-    def pios_error(exc: PiosError):
-        return _error(exc.status, exc.message, exc.message_sv, exc.code)
-
-    @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):
-        messages = {
-            404: ("Not found.", "Finns inte."),
-            405: ("Method not allowed.", "Metoden är inte tillåten."),
-            406: ("None of the formats in the Accept header is available: use JSON-LD, "
-                  "Turtle, N-Triples, N-Quads or HTML.",
-                  "Inget av formaten i Accept-rubriken finns: använd JSON-LD, Turtle, "
-                  "N-Triples, N-Quads eller HTML."),
-            413: ("The request body is too large.", "Innehållet i anropet är för stort."),
-            429: ("Too many requests.", "För många anrop."),
-        }
-        en, sv = messages.get(exc.code or 500, (exc.description or exc.name, exc.name))
-        return _error(exc.code or 500, en, sv, exc.name.lower().replace(" ", "-"))
+    app.register_error_handler(PiosError, lambda exc: errorpage.respond(exc, _page))
+    app.register_error_handler(HTTPException, lambda exc: errorpage.respond_http(exc, _page))
 
     @app.route("/health")
     def health():
@@ -137,13 +121,7 @@ def create_app(config: settings.Config | Mapping[str, Any], access_log: bool = T
     return app
 
 
-def _error(status: int, en: str, sv: str, code: str):
-    wants_html = (request.accept_mimetypes.best_match(["application/json", "text/html"])
-                  == "text/html") and not request.path.startswith("/api/")
-    if wants_html:
-        lang = auth.language()
-        return render_template("error.html", status=status,
-                               message=sv if lang == "sv" else en), status
-    response = jsonify({"error": code, "message": en, "message_sv": sv})
-    response.status_code = status
-    return response
+def _page(status: int, en: str, sv: str):
+    """The node's error page (:mod:`errorpage` chooses between it and JSON)."""
+    return render_template("error.html", status=status,
+                           message=sv if auth.language() == "sv" else en), status

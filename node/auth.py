@@ -26,18 +26,8 @@ from urllib.parse import unquote, urlsplit
 
 from flask import current_app, g, redirect, request, session, url_for
 
-from pios_ld.errors import PiosError
+from pios_ld.errors import CsrfError, TooManyAttempts, Unauthorized
 from pios_ld.i18n import choose
-
-
-class Unauthorized(PiosError):
-    status = 401
-    code = "unauthorized"
-
-
-class TooManyAttempts(PiosError):
-    status = 429
-    code = "too-many-attempts"
 
 
 class _Failures:
@@ -143,11 +133,6 @@ class LoginThrottle:
             if known:
                 self._accounts.add(name, now)
                 self._pairs.add((name, address), now)
-
-
-class CsrfError(PiosError):
-    status = 400
-    code = "csrf"
 
 
 def bearer_token() -> str | None:

@@ -17,34 +17,18 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import Any
 
 import click
 
 from pios_ld import logs, organizations
-from pios_ld.cli import fail
+from pios_ld.cli import CommandGroup
 from pios_ld.errors import PiosError, TooLargeError
 
 from . import columns, settings
 
 log = logging.getLogger("pios_ld.node")
-
-
-def _fail(exc: PiosError) -> None:
-    fail("pios node", exc)
-
-
-def reports_errors(command: Callable) -> Callable:
-    @wraps(command)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except PiosError as exc:
-            _fail(exc)
-
-    return wrapped
 
 
 def _config(instance: str, **overrides: Any) -> settings.Config:
@@ -59,7 +43,7 @@ def _config(instance: str, **overrides: Any) -> settings.Config:
     return settings.load(path, overrides)
 
 
-@click.group("node", context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("node", cls=CommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def node() -> None:
     """Publish an organisation's initiatives: a node with an editing UI, an API and a feed."""
 
@@ -70,7 +54,6 @@ def node() -> None:
               "number (212000-0019).")
 @click.option("--base-url", help="Public base URL, e.g. https://pios.vellinge.se.")
 @click.option("--port", type=int, default=None, help="Port for `serve` (default 8080).")
-@reports_errors
 def init_command(instance: str, org: str | None, base_url: str | None, port: int | None) -> None:
     """Create a node instance folder: database, config file and secret key."""
     from .instance import check_base_url, create
@@ -99,7 +82,6 @@ def init_command(instance: str, org: str | None, base_url: str | None, port: int
 @click.option("--port", type=int, default=None, help="Port to listen on (setting `port`).")
 @click.option("--threads", type=int, default=None, help="Worker threads (setting `threads`).")
 @logs.options
-@reports_errors
 def serve_command(instance: str, host: str | None, port: int | None,
                   threads: int | None, log_format: str | None, log_level: str | None) -> None:
     """Run the node with the waitress WSGI server."""
@@ -152,7 +134,6 @@ def tenant_group() -> None:
 @click.option("--base-url", required=True,
               help="The tenant's own public base URL: a host (https://pios.vellinge.se) or a "
               "path on the shared host (https://pios.skane.se/vellinge).")
-@reports_errors
 def tenant_add(hosted: str, name: str, org: str, base_url: str) -> None:
     """Add the tenant NAME for an organisation (makes HOSTED if it does not exist yet)."""
     from .hosting import Hosting
@@ -168,7 +149,6 @@ def tenant_add(hosted: str, name: str, org: str, base_url: str) -> None:
 @tenant_group.command("list")
 @click.argument("hosted", type=click.Path(file_okay=False, exists=True))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@reports_errors
 def tenant_list(hosted: str, as_json: bool) -> None:
     """List the tenants: name, base URL, organisation, folder."""
     import json
@@ -189,7 +169,6 @@ def tenant_list(hosted: str, as_json: bool) -> None:
 @click.argument("hosted", type=click.Path(file_okay=False))
 @click.option("--name", required=True, help="The administrator's user name.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from stdin.")
-@reports_errors
 def tenant_admin(hosted: str, name: str, password_stdin: bool) -> None:
     """Create a login for the admin page (/_admin), which adds and removes tenants."""
     from .hosting import Hosting
@@ -207,7 +186,6 @@ def tenant_admin(hosted: str, name: str, password_stdin: bool) -> None:
 @tenant_group.command("remove")
 @click.argument("hosted", type=click.Path(file_okay=False, exists=True))
 @click.argument("name")
-@reports_errors
 def tenant_remove(hosted: str, name: str) -> None:
     """Stop serving the tenant NAME; its folder is moved to HOSTED/removed/, not deleted."""
     from .hosting import Hosting
@@ -220,7 +198,6 @@ def tenant_remove(hosted: str, name: str) -> None:
 @node.command("backup")
 @click.argument("instance", type=click.Path(file_okay=False, exists=True))
 @click.argument("file", type=click.Path(dir_okay=False))
-@reports_errors
 def backup_command(instance: str, file: str) -> None:
     """Copy the node's database to FILE while the node runs (SQLite's online backup)."""
     from pios_ld.backup import copy_database
@@ -238,7 +215,6 @@ def backup_command(instance: str, file: str) -> None:
 @node.command("restore")
 @click.argument("instance", type=click.Path(file_okay=False, exists=True))
 @click.argument("file", type=click.Path(dir_okay=False, exists=True))
-@reports_errors
 def restore_command(instance: str, file: str) -> None:
     """Put the backup FILE in place of the node's database (stop the node first).
 
@@ -267,7 +243,6 @@ def token_group() -> None:
 @token_group.command("create")
 @click.argument("instance", type=click.Path(file_okay=False, exists=True))
 @click.option("--name", default="api", show_default=True, help="What the token is for.")
-@reports_errors
 def token_create(instance: str, name: str) -> None:
     """Create an API token and print it (only it) on stdout; only its hash is stored."""
     from .store import Store
@@ -287,7 +262,6 @@ def user_group() -> None:
 @click.option("--password", default=None, help="The password (prefer --password-stdin or "
               "the prompt; a command line is visible to other users).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from stdin.")
-@reports_errors
 def user_create(instance: str, name: str, password: str | None, password_stdin: bool) -> None:
     """Create a login (or set a new password for an existing one)."""
     from .store import Store
@@ -366,7 +340,6 @@ def _read_sheet(file: str) -> bytes:
 @click.argument("instance", type=click.Path(file_okay=False, exists=True))
 @click.argument("file", type=click.Path(dir_okay=False, exists=True))
 @_import_options
-@reports_errors
 def import_command(instance: str, file: str, dry_run: bool, partial: bool, lang: str,
                    maps: tuple[str, ...], ignores: tuple[str, ...]) -> None:
     """Import initiatives from a spreadsheet (.xlsx or .csv) as it is kept: the report shows
@@ -388,7 +361,6 @@ def import_command(instance: str, file: str, dry_run: bool, partial: bool, lang:
 @node.command("export")
 @click.argument("instance", type=click.Path(file_okay=False, exists=True))
 @click.argument("file", type=click.Path(dir_okay=False))
-@reports_errors
 def export_command(instance: str, file: str) -> None:
     """Export the portfolio to a spreadsheet (.xlsx or .csv), in the import's column layout."""
     from . import spreadsheet
@@ -408,7 +380,6 @@ def export_command(instance: str, file: str) -> None:
 @click.option("--from-sheet", "sheet", type=click.Path(dir_okay=False, exists=True),
               help="Import this spreadsheet into INSTANCE first (as `import` does), then build.")
 @_import_options
-@reports_errors
 def build_command(instance: str, outdir: str, org: str | None, base_url: str | None,
                   sheet: str | None, dry_run: bool, partial: bool, lang: str,
                   maps: tuple[str, ...], ignores: tuple[str, ...]) -> None:

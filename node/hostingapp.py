@@ -14,10 +14,10 @@ from typing import Any
 from flask import Flask, jsonify, redirect, render_template, request, session, url_for
 
 from pios_ld import __version__, organizations
-from pios_ld.errors import PiosError
+from pios_ld.errors import NotFoundError, PiosError
 from pios_ld.i18n import choose
 
-from . import auth, i18n
+from . import auth, errorpage, i18n
 from .hosting import Hosting
 from .http import secure
 from .store import Store
@@ -131,15 +131,13 @@ def create_hosting_app(hosting: Hosting) -> Flask:
                       message=message, error=error, form=form,
                       status=400 if error else 200)
 
-    @app.errorhandler(PiosError)
-    def pios_error(exc: PiosError):
-        return render("hosting_error.html", message=exc.text(_lang()), status=exc.status)
+    def page(status: int, en: str, sv: str):
+        return render("hosting_error.html", message=sv if _lang() == "sv" else en, status=status)
 
-    @app.errorhandler(404)
-    def not_found(exc):
-        lang = _lang()
-        text = ("Ingen organisation publiceras på den här adressen." if lang == "sv"
-                else "No organisation is published at this address.")
-        return render("hosting_error.html", message=text, status=404)
+    app.register_error_handler(PiosError, lambda exc: errorpage.respond(exc, page))
+
+    app.register_error_handler(404, lambda exc: errorpage.respond(NotFoundError(
+        "No organisation is published at this address.",
+        "Ingen organisation publiceras på den här adressen."), page))
 
     return app

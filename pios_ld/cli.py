@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
@@ -51,7 +51,8 @@ def _broken_command(name: str, exc: Exception) -> click.Command:
 
 
 def fail(program: str, exc: PiosError, lang: str | None = None) -> NoReturn:
-    """Report an error that stopped a command and exit 2 (every ``pios`` command does so).
+    """Report an error that stopped a command on stderr and exit with its ``exit_code`` (2 for
+    every error but the demo's): the one way every ``pios`` command reports one.
 
     With *lang* the message is given in that language only; otherwise in Swedish and English.
     """
@@ -61,7 +62,19 @@ def fail(program: str, exc: PiosError, lang: str | None = None) -> NoReturn:
         click.echo(f"{program}: {exc.message_sv}", err=True)
         if exc.message != exc.message_sv:
             click.echo(f"{program}: {exc.message}", err=True)
-    sys.exit(2)
+    sys.exit(exc.exit_code)
+
+
+class CommandGroup(click.Group):
+    """The group of an application's commands (``pios node``, ``pios aggregator``): a
+    :class:`PiosError` that stops any of them, in a sub-group too, is reported by :func:`fail`
+    as ``pios NAME: message``."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PiosError as exc:
+            fail(f"pios {self.name}", exc)
 
 
 @click.group(cls=PiosGroup, context_settings={"help_option_names": ["-h", "--help"]})

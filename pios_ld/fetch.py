@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -325,7 +326,7 @@ def _read_capped(response: requests.Response, limits: Limits, watch: _Watch, url
                 raise _timeout(url)
             chunks.append(chunk)
     except (requests.RequestException, OSError, AttributeError, ValueError) as exc:
-        if watch.expired or isinstance(exc, requests.Timeout) or "timed out" in str(exc):
+        if watch.expired or _timed_out(exc):
             raise _timeout(url) from exc
         raise FetchError(f"Reading {url} failed: {_reason(exc)}",
                          f"Läsningen av {url} misslyckades: {_reason(exc)}") from exc
@@ -374,6 +375,13 @@ def _too_large(url: str, cap: int) -> TooLargeError:
 
 def _timeout(url: str) -> FetchTimeoutError:
     return FetchTimeoutError(f"{url} did not answer in time.", f"{url} svarade inte i tid.")
+
+
+def _timed_out(exc: BaseException) -> bool:
+    """Whether a read failed because a socket timed out: requests and urllib3 wrap the socket's
+    ``TimeoutError`` (or their own timeout) in other errors, so the whole chain is looked at."""
+    return any(isinstance(e, (TimeoutError, requests.Timeout, urllib3.exceptions.TimeoutError))
+               for e in _chain(exc))
 
 
 def _reason(exc: Exception) -> str:

@@ -27,7 +27,7 @@ import click
 import requests
 
 from pios_ld import organizations
-from pios_ld.errors import PiosError
+from pios_ld.errors import DemoError, Interrupted
 from pios_ld.namespaces import Pios
 from pios_ld.tools import generate
 
@@ -49,14 +49,6 @@ CRAWL_TIMEOUT = 120.0
 #: How the demo runs ``pios``: this interpreter, with ``-P`` so that a ``pios_ld`` folder in the
 #: current directory (a checkout, after ``pip install .``) never shadows the installed package.
 PYTHON = (sys.executable, "-P", "-m", "pios_ld")
-
-
-class DemoError(PiosError):
-    """The demo could not start."""
-
-
-class Interrupted(DemoError):
-    """A signal asked the demo to stop while it was starting."""
 
 
 @dataclass
@@ -373,7 +365,7 @@ def run(port: int, directory: Path | None, echo: Callable[[str], None] = print) 
                 break
     except DemoError as exc:
         echo(f"pios demo: {exc.message}")
-        status = 1
+        status = exc.exit_code
     finally:
         echo("pios demo: stopping …")
         demo.stop()

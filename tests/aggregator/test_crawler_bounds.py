@@ -21,10 +21,12 @@ from hostile import (
     trickle_body,
     truncated_catalog,
 )
+from pios_ld.aggregator import digest
 from pios_ld.aggregator.workerpool import JobTimeout, WorkerCrashed, WorkerPool
 
 from pios_ld import organizations
 from pios_ld.cli import main as pios
+from pios_ld.errors import ParseError
 
 
 @pytest.fixture
@@ -139,6 +141,22 @@ def test_a_worker_pool_stops_overrunning_and_dying_jobs_and_goes_on():
         assert pool.replaced == 2
     finally:
         pool.close()
+
+
+def test_a_document_a_worker_cannot_read_comes_back_as_its_own_error():
+    broken = (b'{"@id": "https://n.example/catalog", "next"', "application/ld+json",
+              "https://n.example/catalog")
+    with pytest.raises(ParseError) as here:
+        digest.next_catalog_page(*broken)
+    pool = WorkerPool(1)
+    try:
+        with pytest.raises(ParseError) as there:
+            pool.run(digest.next_catalog_page, *broken, timeout=60)
+    finally:
+        pool.close()
+    assert (there.value.message, there.value.message_sv) == (here.value.message,
+                                                             here.value.message_sv)
+    assert pool.replaced == 0  # an error in the document is not a crash of the worker
 
 
 def test_a_record_of_300000_status_updates_is_refused_unread_fast(bounded):

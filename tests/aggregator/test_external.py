@@ -13,10 +13,10 @@ import requests
 import stores
 from pios_ld.aggregator import backup, dump
 from pios_ld.aggregator.crawllog import CRAWL_LOG, HISTORY, REFERENCE
-from pios_ld.aggregator.external import CATALOGUE, StoreError
+from pios_ld.aggregator.external import CATALOGUE
 from pios_ld.aggregator.store import latest_snapshot
 
-from pios_ld.errors import PiosError
+from pios_ld.errors import PiosError, StoreError
 
 USER, PASSWORD = "lagringskonto", "hemligt-l0sen"
 

@@ -18,15 +18,13 @@ import pytest
 import requests
 from pios_ld.aggregator.admission import (
     Admission,
-    QueueBusy,
-    QueueFull,
     client_of,
     server_threads,
     trusted_networks,
 )
 from pios_ld.aggregator.settings import SETTINGS
 
-from pios_ld.errors import ConfigurationError
+from pios_ld.errors import ConfigurationError, QueueBusy, QueueFull
 
 COUNT = ("SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a "
          "<https://w3id.org/pios/vocab#Initiative> }")

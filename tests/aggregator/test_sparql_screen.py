@@ -18,7 +18,8 @@ import pytest
 import requests
 from listener import Listener, unscreened_worker
 from pios_ld.aggregator import examples, sparqlcheck
-from pios_ld.aggregator.sparqlcheck import ForbiddenQueryError, QuerySyntaxError
+
+from pios_ld.errors import ForbiddenQueryError, PiosError, QuerySyntaxError
 
 TARGET = "http://127.0.0.1:9/sparql"  # replaced by the listener's URL in the HTTP tests
 EX = "PREFIX ex: <http://example.org/> "
@@ -210,8 +211,9 @@ def test_a_worker_cannot_connect_out_even_when_the_screen_is_bypassed(listener):
         connection.send({"query": query, "snapshot": "", "accept": None, "format": None,
                          "default_graph": None, "dataset": "national", "max_results": 10})
         assert connection.poll(60)
-        reply = connection.recv()
-        assert reply[0] == "error", reply
+        reply = connection.recv()  # the query failed in the engine: no answer, no refusal
+        assert reply[0] == "raised" and type(reply[1]) is PiosError, reply
+        assert reply[1].message.startswith("The query failed: "), reply
         connection.send({"query": "SELECT (1 AS ?one) {}", "snapshot": "", "accept": None,
                          "format": None, "default_graph": None, "dataset": "national",
                          "max_results": 10})

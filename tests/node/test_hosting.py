@@ -238,6 +238,10 @@ def test_the_admin_page_adds_and_removes_tenants_after_a_login(hosted, free_port
     no_csrf = session.post(f"{root}/_admin", timeout=10, data={"action": "remove",
                                                                 "name": "vellinge"})
     assert no_csrf.status_code == 400
+    assert no_csrf.json()["error"] == "csrf"  # a client that takes anything gets the data
+    in_browser = session.post(f"{root}/_admin", timeout=10, headers={"Accept": "text/html"},
+                              data={"action": "remove", "name": "vellinge"})
+    assert in_browser.status_code == 400 and "Något gick fel" in in_browser.text
     bad = session.post(f"{root}/_admin", timeout=10, data={
         "csrf_token": token(admin.text), "action": "add", "name": "lund", "org": "Ingen sådan",
         "base_url": f"{root}/lund"})

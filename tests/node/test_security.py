@@ -12,9 +12,10 @@ import pytest
 import requests
 from click.testing import CliRunner
 from nodehelpers import PASSWORD, record
-from pios_ld.node.auth import LoginThrottle, TooManyAttempts, local_target
+from pios_ld.node.auth import LoginThrottle, local_target
 from pios_ld.node.cli import node
 
+from pios_ld.errors import TooManyAttempts
 from pios_ld.webpolicy import META_CONTENT_SECURITY_POLICY, linkable
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')

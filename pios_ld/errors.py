@@ -36,6 +36,7 @@ node, the aggregator and the ``pios`` command render it the same way (each in on
     │   ├── StoreTimeout          (503) it did not answer in time
     │   └── StoreMissing          (503) it has no such graph (HTTP 404)
     ├── ScreeningError            (500) screening a document overran its limit or its worker died
+    ├── ValidationError           (500) validation could not run at all (not: data that fails)
     └── DemoError                 (500) ``pios demo`` could not start (exit 1)
         └── Interrupted           (500) a signal stopped the demo while it was starting
 
@@ -52,8 +53,8 @@ Not here, on purpose: control flow that never reaches a person stays in its modu
 ``results.Unrepresentable``, ``queryworker.UnknownFunction``, and the worker pool's
 ``JobTimeout``, ``WorkerCrashed`` and ``PoolUnavailable``, which the crawler turns into a
 :class:`ScreeningError` or :class:`BudgetError`). Validation results are not exceptions:
-:func:`pios_ld.validation.validate` returns a report (its ``ValidationError``, for validation
-that could not run at all, is a :class:`PiosError` too).
+:func:`pios_ld.validation.validate` returns a report; :class:`ValidationError` is for
+validation that could not run at all.
 """
 
 from __future__ import annotations
@@ -219,6 +220,10 @@ class StoreMissing(StoreError):
 
 class ScreeningError(PiosError, code="screening"):
     """Screening one document overran its time limit or its worker died."""
+
+
+class ValidationError(PiosError):
+    """Validation could not run at all (never raised for data that merely fails the shapes)."""
 
 
 class DemoError(PiosError, exit_code=1):

@@ -25,7 +25,7 @@ from typing import cast
 import pyoxigraph as ox
 
 from pios_ld import shacl, vocab_paths
-from pios_ld.errors import ParseError, PiosError
+from pios_ld.errors import ParseError, ValidationError
 from pios_ld.terms import TermGraph, UnsupportedTerm, owned
 
 SH = "http://www.w3.org/ns/shacl#"
@@ -177,10 +177,6 @@ def _term(text: str) -> ox.NamedNode | ox.BlankNode | ox.Literal:
         return ox.NamedNode(text)
     except ValueError:
         return ox.Literal(text)
-
-
-class ValidationError(PiosError):
-    """Validation could not run at all (never raised for data that merely fails the shapes)."""
 
 
 # --------------------------------------------------------------------------------------------

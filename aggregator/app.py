@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,9 @@ from pios_ld import negotiate
 from pios_ld.errors import NotFoundError, PiosError
 from pios_ld.logs import AccessLog
 
+#: Page queries that may run at once (more wait for one of them, within their deadline).
+PAGE_QUERY_THREADS = 4
+
 
 class State:
     """What the running application holds: the instance, the writer store, the crawl service."""
@@ -35,6 +39,9 @@ class State:
         self._snapshot_lock = threading.Lock()
         self._published = self.store.writes
         self.monitor = Monitor()
+        #: the pages' queries run here, so that a page waits at most sparql_timeout for them
+        self.page_queries = ThreadPoolExecutor(max_workers=PAGE_QUERY_THREADS,
+                                               thread_name_prefix="pios-page-query")
         self.similar = SimilarSearch(self.store, instance.registry)
         self.service = CrawlService(self.crawler, self.settings["ping_interval"],
                                     on_commit=self.publish, on_outcome=self._crawled,
@@ -88,6 +95,7 @@ class State:
         if self._closed:
             return
         self._closed = True
+        self.page_queries.shutdown(wait=True, cancel_futures=True)
         self.service.stop()
         self.crawler.close()
         self.instance.release_writer()

@@ -22,6 +22,8 @@ Metric names (all ``pios_aggregator_…``):
   reader declined, so the standard parser read them; ``shacl_fallback_records_total`` (counter):
   catalog records pySHACL validated because the compiled engine could not. Both give the same
   answers many times slower: a rise after a change to the context or the shapes is the sign.
+- ``page_query_timeouts_total`` (counter): pages answered ``503`` because their queries did not
+  finish within ``sparql_timeout``.
 - ``store_bytes`` (gauge): the instance's store, history and snapshots on disk.
 """
 
@@ -106,6 +108,9 @@ class Monitor:
             "pios_aggregator_shacl_fallback_records",
             "Catalog records validated by pySHACL because the compiled engine could not.",
             registry=r)
+        self.page_timeouts = Counter(
+            "pios_aggregator_page_query_timeouts",
+            "Web pages answered 503 because their queries ran past sparql_timeout.", registry=r)
         self.requests_total = Counter("pios_aggregator_http_requests",
                                       "HTTP requests answered, by status class.", ["status"],
                                       registry=r)

@@ -11,12 +11,13 @@ Every response carries :data:`pios_ld.webpolicy.SECURITY_HEADERS`.
 from __future__ import annotations
 
 import json
+import time
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, g, has_request_context, jsonify, render_template, request
 from pios_ld.aggregator.views import Views, crawl_status
 
 from pios_ld import i18n, negotiate
@@ -265,7 +266,7 @@ class UI:
     def __init__(self, app: Flask, state) -> None:
         self.app = app
         self.state = state
-        self.views = Views(state)
+        self.views = Views(state, deadline=self.page_deadline)
         app.jinja_env.tests["linkable"] = linkable
         app.after_request(self.secure)
 
@@ -275,6 +276,15 @@ class UI:
         for name, value in SECURITY_HEADERS:
             response.headers.setdefault(name, value)
         return response
+
+    def page_deadline(self) -> float:
+        """When this request's page queries must be done: ``sparql_timeout`` after its first."""
+        limit = float(self.views.state.settings["sparql_timeout"])
+        if not has_request_context():
+            return time.monotonic() + limit
+        if "pios_page_deadline" not in g:
+            g.pios_page_deadline = time.monotonic() + limit
+        return g.pios_page_deadline
 
     def lang(self) -> str:
         return i18n.choose(request.args.get("lang"), request.cookies.get("lang"))

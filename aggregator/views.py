@@ -14,17 +14,25 @@ nothing.
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 import threading
+import time
 from collections import Counter, defaultdict
-from typing import Any
+from collections.abc import Callable
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 from pios_ld.aggregator.records import AGG
 from pios_ld.aggregator.store import HISTORY_DATASET, NATIONAL
 
 from pios_ld import organizations
+from pios_ld.errors import QueryTimeout
 from pios_ld.i18n import pick
+
+T = TypeVar("T")
+log = logging.getLogger("pios_ld.aggregator.pages")
 
 P = f"""PREFIX pios: <https://w3id.org/pios/vocab#>
 PREFIX dct: <http://purl.org/dc/terms/>
@@ -115,6 +123,16 @@ STATUS_UPDATES = ("SELECT ?s ?date ?phase ?health ?summary WHERE { ?s pios:hasSt
                   "ORDER BY DESC(?date)")
 
 
+def _found(solutions) -> list[tuple[str, str, str]]:
+    """A search's solutions as (initiative, modified, organisation)."""
+    return [(s["i"].value, s["modified"].value, s["o"].value) for s in solutions]
+
+
+def _plain_rows(result: ox.QuerySolutions) -> list[dict[str, Any]]:
+    names = [v.value for v in result.variables]
+    return [{n: _v(s[n]) for n in names} for s in result]
+
+
 def _v(term) -> Any:
     if term is None:
         return None
@@ -142,26 +160,59 @@ def iri_term(text: str) -> ox.NamedNode | None:
 
 
 class Views:
-    def __init__(self, state) -> None:
+    def __init__(self, state, deadline: Callable[[], float] | None = None) -> None:
+        """*deadline*: when the current request's page queries must be done (a
+        :func:`time.monotonic` instant); without it each query gets ``sparql_timeout``."""
         self.state = state
+        self.deadline = deadline
         self._cache: dict[Any, Any] = {}
         self._cache_key = None
         self._lock = threading.Lock()
 
     # -- plumbing ----------------------------------------------------------------------------
-    def solutions(self, query: str, dataset: str = NATIONAL,
-                  **bound: ox.NamedNode | ox.Literal) -> ox.QuerySolutions:
-        """The solutions of the constant *query* (lazily), each variable in *bound* set to its
-        term (a substituted variable must be in the query's projection)."""
+    def answer(self, query: str, take: Callable[[ox.QuerySolutions], T],
+               dataset: str = NATIONAL, **bound: ox.NamedNode | ox.Literal) -> T:
+        """``take(solutions)`` of the constant *query*, each variable in *bound* set to its term
+        (a substituted variable must be in the query's projection).
+
+        The query runs, and *take* reads its solutions, in the application's page-query threads
+        (pyoxigraph's results belong to the thread that made them); the page waits for it until
+        its deadline (``sparql_timeout`` after the request began, as ``/sparql`` waits). Past it
+        the page answers ``503`` (:class:`~pios_ld.errors.QueryTimeout`) and the query, which
+        pyoxigraph cannot stop, finishes in its thread; at most ``PAGE_QUERY_THREADS`` run."""
         substitutions = {ox.Variable(name): term for name, term in bound.items()}
-        return self.state.store.query(P + query, dataset=dataset, substitutions=substitutions)
+        store = self.state.store
+
+        def run() -> T:
+            return take(store.query(P + query, dataset=dataset, substitutions=substitutions))
+
+        threads = getattr(self.state, "page_queries", None)
+        if threads is None:  # no application around it (a script or a test of the views)
+            return run()
+        future = threads.submit(run)
+        try:
+            return future.result(timeout=max(0.0, self._deadline() - time.monotonic()))
+        except FutureTimeout:
+            future.cancel()  # not started yet: it never will be
+            self.state.monitor.page_timeouts.inc()
+            limit = self.state.settings["sparql_timeout"]
+            log.warning("a page's query ran past sparql_timeout (%ss): %s", limit,
+                        " ".join(query.split())[:200])
+            raise QueryTimeout(
+                f"The page's data took longer than {limit:g} s to gather; try again shortly.",
+                f"Sidans uppgifter tog längre tid än {limit:g} s att hämta; försök igen strax."
+            ) from None
+
+    def _deadline(self) -> float:
+        """When the current page's queries must be done (one budget for all of them)."""
+        if self.deadline is not None:
+            return self.deadline()
+        return time.monotonic() + float(self.state.settings["sparql_timeout"])
 
     def rows(self, query: str, dataset: str = NATIONAL,
              **bound: ox.NamedNode | ox.Literal) -> list[dict[str, Any]]:
-        """:meth:`solutions` as dictionaries of plain values."""
-        result = self.solutions(query, dataset, **bound)
-        names = [v.value for v in result.variables]
-        return [{n: _v(s[n]) for n in names} for s in result]
+        """The solutions of the constant *query* as dictionaries of plain values."""
+        return self.answer(query, _plain_rows, dataset, **bound)
 
     def cached(self, key: Any, make):
         with self._lock:
@@ -275,13 +326,13 @@ class Views:
                 return nothing
             bound["kind"] = ox.NamedNode(ORGANIZATION_TYPE + kind)
         filters = [f for f, v in SEARCH_VARIABLES.items() if v in bound]
-        found = self.solutions(search_query(filters), **bound)
+        query = search_query(filters)
         if county or page_size is None:
             # the county is not in the graph: the rows are filtered here
             wanted = ({o.iri for o in organizations.load() if o.county_name == county}
                       if county else None)
-            matches = [(s["i"].value, s["modified"].value) for s in found
-                       if wanted is None or s["o"].value in wanted]
+            matches = [(i, modified) for i, modified, o in self.answer(query, _found, **bound)
+                       if wanted is None or o in wanted]
             total = len(matches)
         else:
             counted = self.rows(search_count(filters), **bound)
@@ -293,8 +344,9 @@ class Views:
         if county or page_size is None:
             chosen = matches[start:start + size]
         else:  # only the rows up to the page become Python objects
-            chosen = [(s["i"].value, s["modified"].value)
-                      for s in itertools.islice(found, start, start + size)]
+            chosen = [(i, modified) for i, modified, _ in self.answer(
+                query, lambda found: _found(itertools.islice(found, start, start + size)),
+                **bound)]
         # every row at once: the listed facts of all initiatives in one query, not one each
         listed = self._listed() if page_size is None else None
         items = []

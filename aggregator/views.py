@@ -20,6 +20,7 @@ import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, TypeVar
 
@@ -30,6 +31,7 @@ from pios_ld.aggregator.store import HISTORY_DATASET, NATIONAL
 from pios_ld import organizations
 from pios_ld.errors import QueryTimeout
 from pios_ld.i18n import pick
+from pios_ld.terms import remember
 
 T = TypeVar("T")
 log = logging.getLogger("pios_ld.aggregator.pages")
@@ -46,6 +48,8 @@ PHASE = "https://w3id.org/pios/concept/phase/"
 THEME = "https://w3id.org/pios/concept/theme/"
 KINDS = (organizations.MUNICIPALITY, organizations.REGION, organizations.AGENCY)
 PAGE_SIZE = 50
+#: page-query runs kept for the store's current state (their answers serve the next visitors)
+RUNS_KEPT = 1024
 
 # -- the queries ---------------------------------------------------------------------------------
 # Constant text; a value a visitor or a node supplied arrives as a bound variable (pyoxigraph's
@@ -168,18 +172,25 @@ class Views:
         self._cache: dict[Any, Any] = {}
         self._cache_key = None
         self._lock = threading.Lock()
+        #: the page queries' runs (running or done) for the store's current state, by query
+        self._runs: dict[tuple, Future] = {}
 
     # -- plumbing ----------------------------------------------------------------------------
     def answer(self, query: str, take: Callable[[ox.QuerySolutions], T],
-               dataset: str = NATIONAL, **bound: ox.NamedNode | ox.Literal) -> T:
+               dataset: str = NATIONAL, part: tuple = (),
+               **bound: ox.NamedNode | ox.Literal) -> T:
         """``take(solutions)`` of the constant *query*, each variable in *bound* set to its term
-        (a substituted variable must be in the query's projection).
+        (a substituted variable must be in the query's projection); *part* names what of the
+        solutions *take* reads when that depends on more than its name (a page's range).
 
         The query runs, and *take* reads its solutions, in the application's page-query threads
         (pyoxigraph's results belong to the thread that made them); the page waits for it until
         its deadline (``sparql_timeout`` after the request began, as ``/sparql`` waits). Past it
         the page answers ``503`` (:class:`~pios_ld.errors.QueryTimeout`) and the query, which
-        pyoxigraph cannot stop, finishes in its thread; at most ``PAGE_QUERY_THREADS`` run."""
+        pyoxigraph cannot stop, finishes in its thread; the same query asked meanwhile waits for
+        that run, and its answer serves later visitors until the store changes (a slow query
+        runs once, not once per visitor); at most
+        ``PAGE_QUERY_THREADS`` run."""
         substitutions = {ox.Variable(name): term for name, term in bound.items()}
         store = self.state.store
 
@@ -189,11 +200,21 @@ class Views:
         threads = getattr(self.state, "page_queries", None)
         if threads is None:  # no application around it (a script or a test of the views)
             return run()
-        future = threads.submit(run)
+        # one run of a query per state of the store: a visitor who asks while it runs (also
+        # after an earlier visitor's page gave up waiting) waits for that run, and once it is
+        # done its answer serves the next visitors until the store changes
+        key = (query, dataset, tuple(sorted((k, str(v)) for k, v in bound.items())),
+               getattr(take, "__qualname__", id(take)), part, store.writes)
+        with self._lock:
+            future = self._runs.get(key)
+            started = future is None
+            if started:
+                future = remember(self._runs, key, threads.submit(run), RUNS_KEPT)
+        if started:  # outside the lock: a run already done calls back at once, in this thread
+            future.add_done_callback(lambda done: self._forget_failed(key, done))
         try:
-            return future.result(timeout=max(0.0, self._deadline() - time.monotonic()))
+            found = future.result(timeout=max(0.0, self._deadline() - time.monotonic()))
         except FutureTimeout:
-            future.cancel()  # not started yet: it never will be
             self.state.monitor.page_timeouts.inc()
             limit = self.state.settings["sparql_timeout"]
             log.warning("a page's query ran past sparql_timeout (%ss): %s", limit,
@@ -202,6 +223,14 @@ class Views:
                 f"The page's data took longer than {limit:g} s to gather; try again shortly.",
                 f"Sidans uppgifter tog längre tid än {limit:g} s att hämta; försök igen strax."
             ) from None
+        return list(found) if isinstance(found, list) else found  # type: ignore[return-value]
+
+    def _forget_failed(self, key: tuple, done: Future) -> None:
+        """A run that failed is not kept: the next visitor tries again."""
+        if done.cancelled() or done.exception() is not None:
+            with self._lock:
+                if self._runs.get(key) is done:
+                    del self._runs[key]
 
     def _deadline(self) -> float:
         """When the current page's queries must be done (one budget for all of them)."""
@@ -346,7 +375,7 @@ class Views:
         else:  # only the rows up to the page become Python objects
             chosen = [(i, modified) for i, modified, _ in self.answer(
                 query, lambda found: _found(itertools.islice(found, start, start + size)),
-                **bound)]
+                part=(start, size), **bound)]
         # every row at once: the listed facts of all initiatives in one query, not one each
         listed = self._listed() if page_size is None else None
         items = []

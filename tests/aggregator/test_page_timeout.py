@@ -6,6 +6,7 @@ the endpoint go on answering."""
 from __future__ import annotations
 
 import logging
+import time
 
 import requests
 
@@ -39,3 +40,23 @@ def test_within_the_timeout_pages_answer_from_their_query_threads(make_server, m
     assert answer.status_code == 200 and answer.json()["total"] == 3
     metrics = requests.get(server.url + "metrics", timeout=30).text
     assert "pios_aggregator_page_query_timeouts_total 0.0" in metrics
+
+
+def test_what_a_page_that_gave_up_asked_for_is_not_lost_and_the_page_fills_in(
+        make_server, make_site):
+    """Each query a page started finishes in its thread and answers the next visitor (until the
+    store changes): a page whose queries take longer than the timeout is answered after a few
+    visits, instead of starting the same queries again for every visitor."""
+    site = make_site(count=3)
+    server = make_server(sparql_timeout=0.000001)
+    server.register(site)
+    server.crawl()
+    statuses = []
+    for _ in range(60):
+        answer = requests.get(server.url + "initiatives.json", timeout=30)
+        statuses.append(answer.status_code)
+        if answer.status_code == 200:
+            break
+        time.sleep(0.05)  # the query the page gave up on finishes meanwhile
+    assert statuses[0] == 503 and statuses[-1] == 200, statuses
+    assert answer.json()["total"] == 3

@@ -133,13 +133,13 @@ class Crawler:
         if self.pool is None or self.pool.broken or size <= INLINE_BYTES:
             return fn(*args)
         if time.monotonic() >= outcome.deadline:
-            raise self._out_of_time(outcome)
+            raise self._over_budget(outcome, "node_time_budget")
         limit = self.settings["screen_timeout"]
         try:
             return self.pool.run(fn, *args, timeout=limit, until=outcome.deadline)
         except JobTimeout as exc:
             if time.monotonic() >= outcome.deadline - 0.05:
-                raise self._out_of_time(outcome) from exc
+                raise self._over_budget(outcome, "node_time_budget") from exc
             raise ScreeningError(
                 f"Checking {records.quote(what)} took longer than {limit:g} s "
                 "(screen_timeout); it was stopped.",
@@ -322,22 +322,21 @@ class Crawler:
             session = self._local.session = new_session(self.limits.allow_private)
         return session
 
-    def _out_of_time(self, outcome: Outcome) -> BudgetError:
-        budget = self.settings["node_time_budget"]
-        return BudgetError(
-            f"The node's time budget of {budget:g} s for one crawl (node_time_budget) was used "
-            f"up after {outcome.requests} requests; its last good data stays.",
-            f"Nodens tidsbudget på {budget:g} s per genomsökning (node_time_budget) tog slut "
-            f"efter {outcome.requests} anrop; dess senaste godkända data finns kvar.")
-
-    def _out_of_bytes(self, outcome: Outcome) -> BudgetError:
-        budget = self.settings["node_max_bytes"]
-        return BudgetError(
-            f"The node sent more than its budget of {budget:,} bytes for one crawl "
-            f"(node_max_bytes) in {outcome.requests} requests; its last good data stays.",
-            f"Noden skickade mer än sin budget på {records.count_sv(budget)} byte per "
-            f"genomsökning (node_max_bytes) på {outcome.requests} anrop; dess senaste godkända "
-            "data finns kvar.")
+    def _over_budget(self, outcome: Outcome, setting: str) -> BudgetError:
+        """The node used up its time (``node_time_budget``) or bytes (``node_max_bytes``)."""
+        budget, calls = self.settings[setting], outcome.requests
+        if setting == "node_time_budget":
+            en = (f"The node's time budget of {budget:g} s for one crawl (node_time_budget) was "
+                  f"used up after {calls} requests")
+            sv = (f"Nodens tidsbudget på {budget:g} s per genomsökning (node_time_budget) tog "
+                  f"slut efter {calls} anrop")
+        else:
+            en = (f"The node sent more than its budget of {budget:,} bytes for one crawl "
+                  f"(node_max_bytes) in {calls} requests")
+            sv = (f"Noden skickade mer än sin budget på {records.count_sv(budget)} byte per "
+                  f"genomsökning (node_max_bytes) på {calls} anrop")
+        return BudgetError(f"{en}; its last good data stays.",
+                           f"{sv}; dess senaste godkända data finns kvar.")
 
     def _get(self, node: Node, url: str, outcome: Outcome, headers: dict[str, str] | None = None
              ) -> Fetched:
@@ -362,9 +361,9 @@ class Crawler:
 
     def _fetch(self, url: str, outcome: Outcome, headers: dict[str, str] | None) -> Fetched:
         if time.monotonic() >= outcome.deadline:
-            raise self._out_of_time(outcome)
+            raise self._over_budget(outcome, "node_time_budget")
         if outcome.bytes_left <= 0:
-            raise self._out_of_bytes(outcome)
+            raise self._over_budget(outcome, "node_max_bytes")
         limits = self.limits
         if outcome.bytes_left < limits.max_bytes:
             limits = replace(limits, max_bytes=outcome.bytes_left)
@@ -374,11 +373,11 @@ class Crawler:
                             session=self._session(), until=outcome.deadline)
         except FetchTimeoutError as exc:
             if time.monotonic() >= outcome.deadline - 0.01:
-                raise self._out_of_time(outcome) from exc
+                raise self._over_budget(outcome, "node_time_budget") from exc
             raise
         except TooLargeError as exc:
             if limits.max_bytes < self.limits.max_bytes:
-                raise self._out_of_bytes(outcome) from exc
+                raise self._over_budget(outcome, "node_max_bytes") from exc
             raise
         outcome.bytes += len(fetched.content)
         outcome.bytes_left -= len(fetched.content)
@@ -563,3 +562,4 @@ class Crawler:
             outcome.errors.append(decision.notice)
         outcome.held = decision.detail
         return decision.held
+

@@ -57,6 +57,29 @@ class Site:
         self.versions.append(wire_feed.Version(len(self.versions) + 1, record["id"], action, when,
                                                record))
 
+    def change_first(self, **changes: Any) -> dict:
+        """Publish a new version of the first record with *changes* (saved 2026-11-25); the
+        new version."""
+        import copy
+
+        record = copy.deepcopy(next(iter(self.records.values())))
+        record.update(modified="2026-11-25T10:00:00Z", **changes)
+        self.put(record)
+        self.publish()
+        return record
+
+    def put_copy(self, identifier: str, **changes: Any) -> dict:
+        """Publish a copy of the first record under *identifier* with *changes* (a record that
+        breaks a rule, say); the copy."""
+        import copy
+
+        record = copy.deepcopy(next(iter(self.records.values())))
+        record.update(id=self.base_url + "initiatives/" + identifier, identifier=identifier,
+                      **changes)
+        self.records[record["id"]] = record
+        self.publish()
+        return record
+
     def delete(self, iri: str) -> None:
         self.records.pop(iri)
         self.versions.append(wire_feed.Version(len(self.versions) + 1, iri, wire_feed.DELETE,
@@ -149,3 +172,14 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             pass
 
     return Handler
+
+
+def crawled_with_a_broken_record(server, site: Site) -> tuple[dict, Any, dict]:
+    """*site* with a copy of its first record that breaks a rule (a negative budget), registered
+    in *server* and crawled: the broken record, the node, and the node page's JSON twin."""
+    import requests
+
+    bad = site.put_copy("negativ-budget", budget={"value": -5, "currency": "SEK"})
+    node = server.register(site)
+    server.crawl()
+    return bad, node, requests.get(server.url + f"nodes/{node.id}.json", timeout=60).json()

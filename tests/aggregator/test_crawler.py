@@ -32,12 +32,7 @@ def test_changed_record_replaces_the_old_one_and_history_keeps_both(harness, mak
     site = make_site(count=3)
     harness.register(site)
     harness.crawl()
-    record = copy.deepcopy(next(iter(site.records.values())))
-    record["title"] = {"sv": "Nytt namn på initiativet"}
-    record["phase"] = "operation"
-    record["modified"] = "2026-11-25T10:00:00Z"
-    site.put(record)
-    site.publish()
+    record = site.change_first(title={"sv": "Nytt namn på initiativet"}, phase="operation")
     outcome = harness.crawl()[site.base_url]
     assert outcome.status == "updated"
     assert harness.titles()[record["id"]] == "Nytt namn på initiativet"
@@ -118,13 +113,8 @@ def test_record_that_turns_invalid_keeps_last_valid_version_marked_stale(harness
     site = make_site(count=2)
     harness.register(site)
     harness.crawl()
-    record = copy.deepcopy(next(iter(site.records.values())))
-    old_title = record["title"]["sv"]
-    record["title"] = {"sv": "Trasig ny version"}
-    record["phase"] = "no-such-phase"
-    record["modified"] = "2026-11-25T10:00:00Z"
-    site.put(record)
-    site.publish()
+    old_title = next(iter(site.records.values()))["title"]["sv"]
+    record = site.change_first(title={"sv": "Trasig ny version"}, phase="no-such-phase")
     outcome = harness.crawl()[site.base_url]
     assert outcome.stale == [record["id"]]
     assert harness.titles()[record["id"]] == old_title

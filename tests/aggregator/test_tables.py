@@ -4,7 +4,6 @@ stable header, UTF-8 with a byte-order mark, with the page's filters applied."""
 
 from __future__ import annotations
 
-import copy
 import csv
 import html
 import io
@@ -13,6 +12,7 @@ import re
 import requests
 from rdflib import Graph
 from rdflib.namespace import DCTERMS
+from sites import crawled_with_a_broken_record
 
 BOM = b"\xef\xbb\xbf"
 INITIATIVE_HEADER = ["initiative", "title", "organization", "organization_name", "phase",
@@ -143,12 +143,7 @@ def test_a_nodes_crawls_and_problems_download_as_the_publisher_page_lists_them(
         make_server, make_site):
     server = make_server()
     site = make_site(count=2)
-    bad = copy.deepcopy(next(iter(site.records.values())))
-    bad["id"] = site.base_url + "initiatives/negativ-budget"
-    bad["identifier"] = "negativ-budget"
-    bad["budget"] = {"value": -5, "currency": "SEK"}
-    site.records[bad["id"]] = bad
-    site.publish()
+    site.put_copy("negativ-budget", budget={"value": -5, "currency": "SEK"})
     node = server.register(site)
     server.crawl()
     site.faults["/catalog"] = (503, b"down")
@@ -183,15 +178,7 @@ def test_quarantined_records_and_their_rules_are_rows_of_the_problems_download(
         make_server, make_site):
     server = make_server()
     site = make_site(count=2)
-    bad = copy.deepcopy(next(iter(site.records.values())))
-    bad["id"] = site.base_url + "initiatives/negativ-budget"
-    bad["identifier"] = "negativ-budget"
-    bad["budget"] = {"value": -5, "currency": "SEK"}
-    site.records[bad["id"]] = bad
-    site.publish()
-    node = server.register(site)
-    server.crawl()
-    twin = requests.get(server.url + f"nodes/{node.id}.json", timeout=60).json()
+    bad, node, twin = crawled_with_a_broken_record(server, site)
     quarantined = twin["latest"]["detail"]["quarantined"]
     problems = _csv(server.url + f"nodes/{node.id}/problems.csv")[1:]
     record = [r for r in problems if r[0] in ("quarantined", "rule")]

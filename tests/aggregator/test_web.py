@@ -6,6 +6,7 @@ import copy
 import time
 
 import requests
+from sites import crawled_with_a_broken_record
 
 
 def _crawled(make_server, make_site, count=3):
@@ -87,15 +88,7 @@ def test_publisher_page_lists_quarantined_records_with_swedish_and_english_reaso
         make_server, make_site):
     server = make_server()
     site = make_site(count=2)
-    bad = copy.deepcopy(next(iter(site.records.values())))
-    bad["id"] = site.base_url + "initiatives/negativ-budget"
-    bad["identifier"] = "negativ-budget"
-    bad["budget"] = {"value": -5, "currency": "SEK"}
-    site.records[bad["id"]] = bad
-    site.publish()
-    node = server.register(site)
-    server.crawl()
-    data = requests.get(server.url + f"nodes/{node.id}.json", timeout=30).json()
+    bad, node, data = crawled_with_a_broken_record(server, site)
     quarantined = data["latest"]["detail"]["quarantined"]
     assert [q["subject"] for q in quarantined] == [bad["id"]]
     result = quarantined[0]["results"][0]

@@ -17,7 +17,8 @@ from __future__ import annotations
 import hmac
 import logging
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
+from pios_ld.aggregator import parts
 
 from pios_ld.errors import Forbidden, InputError, NotFoundError
 
@@ -36,7 +37,7 @@ def ping() -> tuple[Response, int]:
             "field catalog.",
             'En ping behöver katalogens adress: {"catalog": "https://…/catalog"} som JSON, eller '
             "formulärfältet catalog.")
-    state = current_app.extensions["pios"]
+    state = parts.of().state
     node = state.instance.registry.by_catalog(catalog)
     if node is None:
         raise NotFoundError(
@@ -53,7 +54,7 @@ def health() -> tuple[Response, int]:
     """``200`` with a small status when the instance can answer, ``503`` when it cannot."""
     from pios_ld import __version__
 
-    state = current_app.extensions["pios"]
+    state = parts.of().state
     try:
         status = state.health()
     except Exception as exc:  # noqa: BLE001 - any failure to read the store is "unhealthy"
@@ -68,7 +69,7 @@ def metrics() -> Response:
     """The Prometheus text format (see :mod:`pios_ld.aggregator.monitor`)."""
     from pios_ld.aggregator.monitor import CONTENT_TYPE
 
-    body = current_app.extensions["pios"].monitor.exposition()
+    body = parts.of().state.monitor.exposition()
     return Response(body, content_type=CONTENT_TYPE)
 
 
@@ -94,7 +95,7 @@ def similar() -> Response:
     if not raw.isdigit() or not 1 <= int(raw) <= 100:
         raise InputError(f"limit is a whole number from 1 to 100, not {raw!r}.",
                          f"limit är ett heltal från 1 till 100, inte {raw!r}.")
-    search = current_app.extensions["pios"].similar
+    search = parts.of().state.similar
     results = search.search(text=text, initiative=initiative or None, limit=int(raw))
     response = jsonify({"results": results, "complete": search.ready.is_set()})
     response.headers["Access-Control-Allow-Origin"] = "*"  # a node's editor asks from its page
@@ -102,7 +103,7 @@ def similar() -> Response:
 
 
 def _check_admin() -> None:
-    state = current_app.extensions["pios"]
+    state = parts.of().state
     token = request.headers.get("X-Pios-Admin", "")
     if request.remote_addr not in ("127.0.0.1", "::1") or not state.admin_token \
             or not hmac.compare_digest(token, state.admin_token):
@@ -113,7 +114,7 @@ def _check_admin() -> None:
 @blueprint.route("/admin/crawl", methods=["POST"])
 def admin_crawl() -> tuple[Response, int]:
     _check_admin()
-    state = current_app.extensions["pios"]
+    state = parts.of().state
     body = request.get_json(silent=True) or {}
     job = state.service.request(body.get("nodes"))
     return jsonify(job.as_dict()), 202
@@ -122,7 +123,7 @@ def admin_crawl() -> tuple[Response, int]:
 @blueprint.route("/admin/crawl/<int:job_id>")
 def admin_job(job_id: int) -> Response:
     _check_admin()
-    job = current_app.extensions["pios"].service.job(job_id)
+    job = parts.of().state.service.job(job_id)
     if job is None:
         raise NotFoundError(f"No crawl job {job_id}.", f"Inget genomsökningsjobb {job_id}.")
     return jsonify(job.as_dict())

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
-from pios_ld.aggregator import admission, api, external, sparql, web
+from pios_ld.aggregator import admission, api, external, parts, sparql, web
 from pios_ld.aggregator.crawler import Crawler
 from pios_ld.aggregator.instance import Instance
 from pios_ld.aggregator.monitor import Monitor, folder_bytes, gauge, node_states
@@ -116,12 +116,7 @@ def build(config: dict[str, Any]) -> Flask:
               if external.configured(instance.settings) else None)
     pool = QueryPool(instance.settings["sparql_workers"], instance.settings["sparql_timeout"],
                      instance.settings["sparql_max_results"], remote)
-    app.extensions["pios"] = state
-    app.extensions["pios_queries"] = pool
-    app.extensions["pios_admission"] = admission.Admission.from_settings(instance.settings)
-    app.extensions["pios_trusted_proxies"] = admission.trusted_networks(
-        str(instance.settings["trusted_proxies"]))
-    app.extensions["pios_ui"] = UI(app, state)
+    ui = UI(app, state)
 
     def close() -> None:
         pool.close()
@@ -129,7 +124,10 @@ def build(config: dict[str, Any]) -> Flask:
         external.close_clients(remote)
         atexit.unregister(close)  # else the exit hook keeps every closed application alive
 
-    app.extensions["pios_close"] = close
+    app.extensions[parts.KEY] = parts.Parts(
+        state=state, queries=pool, admission=admission.Admission.from_settings(instance.settings),
+        trusted_proxies=admission.trusted_networks(str(instance.settings["trusted_proxies"])),
+        ui=ui, close=close)
     atexit.register(close)
 
     app.register_blueprint(sparql.blueprint)
@@ -149,7 +147,7 @@ def build(config: dict[str, Any]) -> Flask:
                       and request.path != "/ping" and not request.path.startswith("/admin"))
         sparql_path = request.path in ("/sparql", "/sparql/history")
         if wants_html and not sparql_path:
-            ui = app.extensions["pios_ui"]
+            ui = parts.of(app).ui
             response = ui.render("error.html", title=ui.t("Error"), error=exc,
                                  data=exc.as_dict(), status=exc.status)
         elif sparql_path and not wants_html:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 import requests
-from pios_ld.aggregator import admission
+from pios_ld.aggregator import admission, parts
 from pios_ld.aggregator import instance as instance_module
 from pios_ld.aggregator import settings as agg_settings
 from pios_ld.aggregator.crawler import Crawler, outcome_line
@@ -347,11 +347,11 @@ def serve_command(instance: str, host: str | None, port: int | None, log_format:
     app = create_app({"instance": instance, "host": host, "port": port,
                       "wait_for_writer": True})
     settings = app.config["PIOS"]
-    state = app.extensions["pios"]
+    state = parts.of(app).state
     url = f"http://{settings['host']}:{settings['port']}/"
     local = f"http://127.0.0.1:{settings['port']}/"
     state.admin_token = state.instance.announce_server(local)
-    sandbox = app.extensions["pios_queries"].wait_for_sandbox(30)
+    sandbox = parts.of(app).queries.wait_for_sandbox(30)
     if sandbox is not None and sandbox.sealed:
         click.echo(f"SPARQL query workers cannot open network connections ({sandbox.describe()}).")
     else:
@@ -376,7 +376,7 @@ def serve_command(instance: str, host: str | None, port: int | None, log_format:
     except KeyboardInterrupt:
         click.echo("Stopping …")
     finally:
-        app.extensions["pios_close"]()
+        parts.of(app).close()
         log.info("stopped")
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, current_app, render_template, request
-from pios_ld.aggregator import admission, examples, protocol, queryworker, servicedescription
+from pios_ld.aggregator import admission, examples, parts, protocol, queryworker, servicedescription
 from pios_ld.aggregator.crawllog import CRAWL_LOG, HISTORY
 from pios_ld.aggregator.store import HISTORY_DATASET, NATIONAL
 
@@ -78,9 +78,9 @@ def run_query(query: str, accept: str | None, fmt: str | None = None,
     settings = app.config["PIOS"]
     client = admission.client_of(request.remote_addr,
                                  request.headers.get(settings["client_ip_header"]),
-                                 app.extensions["pios_trusted_proxies"])
-    with app.extensions["pios_admission"].slot(client):  # waits its turn (bounded, fair)
-        snapshot = app.extensions["pios"].snapshot()
+                                 parts.of(app).trusted_proxies)
+    with parts.of(app).admission.slot(client):  # waits its turn (bounded, fair)
+        snapshot = parts.of(app).state.snapshot()
         return _evaluate(query, snapshot, chosen, accept, fmt, dataset)
 
 
@@ -91,7 +91,7 @@ def _evaluate(query: str, snapshot: str, chosen: protocol.Dataset, accept: str |
     unsupported: tuple[str, ...] = ()
     while True:
         try:
-            return current_app.extensions["pios_queries"].run(
+            return parts.of().queries.run(
                 query, snapshot, chosen.default_graph, accept, fmt, dataset,
                 named_graphs=chosen.named_graphs, union=chosen.union,
                 base_iri=endpoint_url(dataset), unsupported=unsupported)
@@ -152,7 +152,7 @@ def _endpoint(dataset: str) -> Response:
 
 def query_page(dataset: str = NATIONAL) -> Response:
     """The query page: an editor that works without JavaScript, examples, results as a table."""
-    ui = current_app.extensions["pios_ui"]
+    ui = parts.of().ui
     lang = ui.lang()
     query = request.values.get("q") or request.values.get("query") or ""
     example_id = request.values.get("example")
@@ -194,10 +194,10 @@ def service_description(dataset: str = NATIONAL) -> Response:
 def _named_graphs(dataset: str) -> list[str]:
     """The named graphs of *dataset* in the newest snapshot (remembered per snapshot)."""
     app = current_app
-    snapshot = app.extensions["pios"].snapshot()
+    snapshot = parts.of(app).state.snapshot()
     cache = app.extensions.setdefault("pios_named_graphs", {})
     if (snapshot, dataset) not in cache:
-        answer = app.extensions["pios_queries"].run(
+        answer = parts.of(app).queries.run(
             "SELECT ?g WHERE { GRAPH ?g { } } ORDER BY ?g", snapshot, None,
             "application/sparql-results+json", None, dataset, union=False)
         rows = json.loads(answer.body)["results"]["bindings"]

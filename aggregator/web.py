@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, redirect, request, send_file, url_for
-from pios_ld.aggregator import progress, reuse, tables, views
+from pios_ld.aggregator import parts, progress, reuse, tables, views
 from pios_ld.aggregator.store import HISTORY_DATASET
 from pios_ld.aggregator.tables import csv_response
 from pios_ld.aggregator.views import KINDS
@@ -23,11 +23,11 @@ blueprint = Blueprint("web", __name__)
 
 
 def _ui():
-    return current_app.extensions["pios_ui"]
+    return parts.of().ui
 
 
 def _state():
-    return current_app.extensions["pios"]
+    return parts.of().state
 
 
 @blueprint.route("/index.json")

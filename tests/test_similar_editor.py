@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from pios_ld.aggregator import parts
 from pios_ld.node import create_app as create_node
 from pios_ld.node import settings as node_settings
 from werkzeug.serving import make_server
@@ -80,7 +81,7 @@ class Aggregator:
         self.app = create_app({"instance": folder})
         self.server = waitress.create_server(self.app, host="127.0.0.1", port=0, threads=4)
         self.url = f"http://127.0.0.1:{self.server.effective_port}/"
-        self.state = self.app.extensions["pios"]
+        self.state = parts.of(self.app).state
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
 
@@ -98,7 +99,7 @@ class Aggregator:
     def close(self) -> None:
         self.server.close()
         self.server.task_dispatcher.shutdown()  # its threads: close() leaves them waiting
-        self.app.extensions["pios_close"]()
+        parts.of(self.app).close()
 
 
 def initiative(identifier: str, title: str, description: str, **extra) -> dict:

@@ -8,6 +8,7 @@ import pytest
 import stores  # the external SPARQL servers the tests start
 from liveaggregator import stop_waitress
 from pios_ld.aggregator import instance as instance_module
+from pios_ld.aggregator import parts
 from pios_ld.aggregator.crawler import Crawler
 from pios_ld.aggregator.instance import Instance
 from sites import Site  # tests/aggregator is on sys.path (pytest's rootdir-relative conftest)
@@ -186,7 +187,7 @@ class Server:
                                              connection_limit=threads + 100,
                                              clear_untrusted_proxy_headers=False)
         self.url = f"http://127.0.0.1:{self.server.effective_port}/"
-        state = self.app.extensions["pios"]
+        state = parts.of(self.app).state
         state.admin_token = state.instance.announce_server(self.url)
         self.state = state
         self.thread = threading.Thread(target=self.server.run, daemon=True)
@@ -210,7 +211,7 @@ class Server:
 
     def close(self) -> None:
         stop_waitress(self.server, self.thread)
-        self.app.extensions["pios_close"]()
+        parts.of(self.app).close()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import waitress
-from pios_ld.aggregator import create_app
+from pios_ld.aggregator import create_app, parts
 from pios_ld.aggregator import instance as instance_module
 from sites import Site
 
@@ -61,7 +61,7 @@ def serve(folder: Path):
         app = create_app({"instance": folder / "aggregator", "sparql_timeout": 10.0})
         server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8)
         url = f"http://127.0.0.1:{server.effective_port}/"
-        state = app.extensions["pios"]
+        state = parts.of(app).state
         state.admin_token = state.instance.announce_server(url)
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
@@ -77,6 +77,6 @@ def serve(folder: Path):
             yield Live(url, first, second)
         finally:
             stop_waitress(server, thread)
-            app.extensions["pios_close"]()
+            parts.of(app).close()
             first.close()
             second.close()

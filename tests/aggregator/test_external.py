@@ -11,7 +11,7 @@ import time
 import pytest
 import requests
 import stores
-from pios_ld.aggregator import backup, dump
+from pios_ld.aggregator import backup, dump, parts
 from pios_ld.aggregator.crawllog import CRAWL_LOG, HISTORY, REFERENCE
 from pios_ld.aggregator.external import CATALOGUE
 from pios_ld.aggregator.store import latest_snapshot
@@ -203,7 +203,7 @@ def test_query_workers_stay_sealed_and_the_server_process_asks_the_store(server,
     site = make_site(count=3)
     server.register(site)
     server.crawl()
-    report = server.app.extensions["pios_queries"].wait_for_sandbox(60)
+    report = parts.of(server.app).queries.wait_for_sandbox(60)
     if report is None or not report.sealed:
         pytest.skip("this machine cannot seal the query workers off from the network")
     before = len(proxy.seen)

@@ -20,6 +20,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from pios_ld import catalog, jsonld
 from pios_ld.errors import Conflict, InputError, NotFoundError, TooLargeError
 
+from . import parts as node_parts
 from .auth import require_token
 from .openapi import openapi
 from .records import Prepared, prepare
@@ -29,7 +30,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 def _store() -> Store:
-    return current_app.extensions["pios_store"]
+    return node_parts.of().store
 
 
 def _body() -> Any:
@@ -65,7 +66,7 @@ def _invalid(prepared: Prepared) -> Response:
 
 
 def _changed() -> None:
-    current_app.extensions["pios_notifier"].changed()
+    node_parts.of().notifier.changed()
 
 
 def _created(identifier: str) -> Response:

@@ -16,7 +16,7 @@ from pios_ld.errors import PiosError
 from pios_ld.logs import AccessLog
 from pios_ld.organizations import by_iri
 
-from . import auth, errorpage, i18n, settings
+from . import auth, errorpage, i18n, parts, settings
 from .http import FastPath
 from .notify import Notifier
 from .publish import Publisher
@@ -51,11 +51,10 @@ def create_app(config: settings.Config | Mapping[str, Any], access_log: bool = T
     app.json.sort_keys = False
     store = Store(config.database_path)
     publisher = Publisher(store, config)
-    app.extensions["pios_store"] = store
-    app.extensions["pios_publisher"] = publisher
-    app.extensions["pios_login_throttle"] = auth.LoginThrottle(accounts=store.users)
-    app.extensions["pios_notifier"] = Notifier(config.aggregator_urls,
-                                               f"{config.base_url}/catalog")
+    app.extensions[parts.KEY] = parts.Parts(
+        store=store, publisher=publisher,
+        login_throttle=auth.LoginThrottle(accounts=store.users),
+        notifier=Notifier(config.aggregator_urls, f"{config.base_url}/catalog"))
 
     from .api import bp as api_bp
     from .editor import bp as editor_bp

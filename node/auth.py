@@ -29,6 +29,8 @@ from flask import current_app, g, redirect, request, session, url_for
 from pios_ld.errors import CsrfError, TooManyAttempts, Unauthorized
 from pios_ld.i18n import choose
 
+from . import parts as node_parts
+
 
 class _Failures:
     """Recent failure times per key, for at most *max_keys* keys (``None``: no bound).
@@ -153,7 +155,7 @@ def require_token(view: Callable) -> Callable:
                 "(create one with `pios node token create`).",
                 "API-nyckel saknas: skicka rubriken 'Authorization: Bearer <nyckel>' "
                 "(skapa en med `pios node token create`).")
-        name = current_app.extensions["pios_store"].check_token(token)
+        name = node_parts.of().store.check_token(token)
         if name is None:
             raise Unauthorized("The API token is not valid.", "API-nyckeln är inte giltig.")
         g.writer = f"token:{name}"

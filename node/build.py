@@ -27,6 +27,7 @@ from typing import Any
 from pios_ld import catalog, feed
 from pios_ld.errors import InputError, PiosError
 
+from . import parts as node_parts
 from . import settings
 from .records import prepare_many
 from .store import Store, now
@@ -57,7 +58,7 @@ def build_site(config: settings.Config, outdir: Path) -> int:
 
     app = create_app(config)
     app.config["PIOS_STATIC_BUILD"] = True
-    store: Store = app.extensions["pios_store"]
+    store: Store = node_parts.of(app).store
     outdir.mkdir(parents=True, exist_ok=True)
     client = app.test_client()
     written = 0

@@ -35,6 +35,7 @@ from pios_ld.errors import InputError, NotFoundError, PiosError
 from pios_ld.validation import VIOLATION
 
 from . import auth, columns, spreadsheet
+from . import parts as node_parts
 from .forms import (
     FieldMessage,
     errors_by_field,
@@ -54,7 +55,7 @@ bp = Blueprint("editor", __name__)
 
 
 def _store() -> Store:
-    return current_app.extensions["pios_store"]
+    return node_parts.of().store
 
 
 def _config():
@@ -62,7 +63,7 @@ def _config():
 
 
 def _changed() -> None:
-    current_app.extensions["pios_notifier"].changed()
+    node_parts.of().notifier.changed()
 
 
 @bp.before_request
@@ -77,7 +78,7 @@ def login():
     target = auth.local_target(request.args.get("next"), url_for("editor.index"))
     if request.method == "POST":
         name = request.form.get("username", "").strip()
-        throttle: auth.LoginThrottle = current_app.extensions["pios_login_throttle"]
+        throttle: auth.LoginThrottle = node_parts.of().login_throttle
         address = request.remote_addr or ""
         throttle.check(name, address)
         if _store().check_user(name, request.form.get("password", "")):

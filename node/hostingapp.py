@@ -17,7 +17,7 @@ from pios_ld import __version__, organizations
 from pios_ld.errors import NotFoundError, PiosError
 from pios_ld.i18n import choose
 
-from . import auth, errorpage, i18n
+from . import auth, errorpage, i18n, parts
 from .hosting import Hosting
 from .http import secure
 from .store import Store
@@ -56,7 +56,7 @@ def create_hosting_app(hosting: Hosting) -> Flask:
                       SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_NAME="pios_hosting",
                       MAX_CONTENT_LENGTH=64 * 1024)
     throttle = auth.LoginThrottle(accounts=hosting.admins.names)
-    app.extensions["pios_login_throttle"] = throttle
+    app.extensions[parts.KEY] = parts.HostParts(login_throttle=throttle)
     app.after_request(secure)
 
     def render(template: str, status: int = 200, **values: Any):

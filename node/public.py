@@ -30,6 +30,7 @@ from pios_ld.organizations import by_iri
 from pios_ld.webpolicy import META_CONTENT_SECURITY_POLICY, linkable
 
 from . import auth, negotiate, overview
+from . import parts as node_parts
 from .http import respond, secure
 from .i18n import label
 from .publish import Document, Publisher, bundled_context_entry, route
@@ -41,7 +42,7 @@ bp.add_app_template_global(META_CONTENT_SECURITY_POLICY, "meta_content_security_
 
 
 def publisher() -> Publisher:
-    return current_app.extensions["pios_publisher"]
+    return node_parts.of().publisher
 
 
 def _send(entry, vary_accept: bool = True) -> Response:
@@ -51,7 +52,7 @@ def _send(entry, vary_accept: bool = True) -> Response:
 
 @bp.route("/")
 def home():
-    store = current_app.extensions["pios_store"]
+    store = node_parts.of().store
     lang = auth.language()
     records = [c.record for c in store.current()]
     figures = overview.portfolio(records, date.today())
@@ -102,7 +103,7 @@ def document(**_: Any):
         abort(406)
     entry = publisher().entry(path, choice, auth.language(), html=render_html)
     if entry is None:
-        if found[0] == "initiative" and current_app.extensions["pios_store"].history(found[1]):
+        if found[0] == "initiative" and node_parts.of().store.history(found[1]):
             abort(410)
         abort(404)
     return _send(entry, vary_accept=suffix is None)
@@ -182,7 +183,7 @@ def render_html(document: Document, lang: str) -> str:
               "money": lambda v: overview.money(v, lang),
               "org_label": _org_label}
     if document.kind == "initiative":
-        history = current_app.extensions["pios_store"].history(document.arg)
+        history = node_parts.of().store.history(document.arg)
         return render_template("initiative.html", record=data, history=history,
                                schema=_script(schema_org(data, lang)), **common)
     if document.kind == "catalog":
@@ -191,7 +192,7 @@ def render_html(document: Document, lang: str) -> str:
     if document.kind == "version":
         return render_template("version.html", member=data, **common)
     if document.kind == "stream":
-        store = current_app.extensions["pios_store"]
+        store = node_parts.of().store
         size = current_app.config["PIOS"].feed_page_size
         last = feed.page_count(store.total_versions(), size)
         return render_template("stream.html", stream=data, last_page=last, **common)

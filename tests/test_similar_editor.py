@@ -20,6 +20,7 @@ import pytest
 import requests
 from pios_ld.aggregator import parts
 from pios_ld.node import create_app as create_node
+from pios_ld.node import parts as node_parts
 from pios_ld.node import settings as node_settings
 from werkzeug.serving import make_server
 
@@ -44,7 +45,7 @@ class Node:
                                           **values})
         (folder / node_settings.SECRET_FILE).write_text(secrets.token_urlsafe(32))
         self.app = holder["app"] = create_node({"instance": folder})
-        store = self.app.extensions["pios_store"]
+        store = node_parts.of(self.app).store
         store.create_user("anna", PASSWORD)
         self.token = store.create_token("test")
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -180,7 +181,7 @@ def test_find_similar_without_javascript_shows_the_list_and_saves_nothing(federa
     assert answer.status_code == 200
     assert LUND_TITLE in answer.text
     assert 'value="Digital nattillsyn med kamera"' in answer.text  # the draft is kept
-    assert vasby.app.extensions["pios_store"].get("nattillsyn") is None
+    assert node_parts.of(vasby.app).store.get("nattillsyn") is None
 
 
 def test_we_reuse_this_ends_up_as_reuses_in_the_published_record(federation):

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 from pios_ld.node import create_app as create_node
+from pios_ld.node import parts as node_parts
 from pios_ld.node import settings as node_settings
 from werkzeug.serving import make_server
 
@@ -40,7 +41,7 @@ class Node:
         node_settings.write_file(folder, {"base_url": self.url, "organization": self.org.iri})
         (folder / node_settings.SECRET_FILE).write_text(secrets.token_urlsafe(32))
         self.app = create_node({"instance": folder})
-        self.token = self.app.extensions["pios_store"].create_token("test")
+        self.token = node_parts.of(self.app).store.create_token("test")
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 from pios_ld.node import create_app
+from pios_ld.node import parts as node_parts
 from pios_ld.node import settings as node_settings
 from werkzeug.serving import make_server
 
@@ -34,7 +35,7 @@ def fresh_node(tmp_path: Path) -> Iterator[str]:
     node_settings.write_file(instance, {"base_url": url.rstrip("/"), "organization": ORG})
     (instance / node_settings.SECRET_FILE).write_text(secrets.token_urlsafe(32))
     holder["app"] = create_app({"instance": instance})
-    holder["app"].extensions["pios_store"].create_user(USER, PASSWORD)
+    node_parts.of(holder["app"]).store.create_user(USER, PASSWORD)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from nodehelpers import PASSWORD, LiveNode, make_instance
 from pios_ld.node import create_app
+from pios_ld.node import parts as node_parts
 from pios_ld.node.store import Store
 from werkzeug.serving import make_server
 
@@ -30,7 +31,7 @@ def start_node(tmp_path: Path):
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         servers.append((server, thread))
-        store: Store = app.extensions["pios_store"]
+        store: Store = node_parts.of(app).store
         store.create_user("anna", PASSWORD)
         return LiveNode(url, instance, app, store.create_token("test"))
 

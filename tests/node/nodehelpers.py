@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from pios_ld.node import parts as node_parts
 from pios_ld.node import settings as node_settings
 from pios_ld.node.store import Store
 
@@ -46,7 +47,7 @@ class LiveNode:
 
     @property
     def store(self) -> Store:
-        return self.app.extensions["pios_store"]
+        return node_parts.of(self.app).store
 
     def auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}

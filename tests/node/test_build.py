@@ -13,6 +13,7 @@ import requests
 from click.testing import CliRunner
 from nodehelpers import ORG, make_instance, record
 from pios_ld.node import create_app, settings
+from pios_ld.node import parts as node_parts
 from pios_ld.node.build import build_site
 from pios_ld.node.cli import node
 from rdflib import Graph, URIRef
@@ -114,7 +115,7 @@ def test_a_plain_static_server_serves_everything_an_aggregator_needs(tmp_path, s
     url = static_server(out)
     instance = make_instance(tmp_path / "node", url, feed_page_size=2, catalog_page_size=2)
     app = create_app({"instance": instance})
-    token = app.extensions["pios_store"].create_token("build")
+    token = node_parts.of(app).store.create_token("build")
     client, auth = app.test_client(), {"Authorization": f"Bearer {token}"}
     for i in range(4):
         assert client.post("/api/initiatives", json=record(f"initiativ-{i}"),

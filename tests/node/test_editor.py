@@ -8,6 +8,7 @@ from pathlib import Path
 
 import requests
 from nodehelpers import PASSWORD, record
+from pios_ld.node import parts as node_parts
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -318,7 +319,7 @@ def test_an_upload_is_kept_for_its_user_only_and_a_forged_token_finds_nothing(li
     session = logged_in(live)
     html = upload(session, live, "kommun.xlsx").text
     action = re.search(r'action="(/edit/import/[^"]+)"', html)[1]
-    live.app.extensions["pios_store"].create_user("bo", "ett-annat-langt-losenord")
+    node_parts.of(live.app).store.create_user("bo", "ett-annat-langt-losenord")
     other = requests.Session()
     token = csrf(other, f"{live.url}/login")
     other.post(f"{live.url}/login", timeout=10, data={

@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from nodehelpers import record
+from pios_ld.node import parts as node_parts
 
 
 @pytest.fixture
@@ -54,6 +55,6 @@ def test_a_change_pings_every_configured_aggregator_with_the_catalog_url(start_n
 def test_an_unreachable_aggregator_does_not_block_or_fail_the_edit(start_node):
     node = start_node(aggregators="http://127.0.0.1:9")
     assert node.post(record()).status_code == 201
-    notifier = node.app.extensions["pios_notifier"]
+    notifier = node_parts.of(node.app).notifier
     assert wait_for(lambda: notifier.failed >= 1)
     assert node.store.count() == 1

@@ -9,6 +9,7 @@ import re
 import pytest
 import requests
 from nodehelpers import ORG, record
+from pios_ld.node import parts as node_parts
 from rdflib import Graph
 from rdflib.compare import to_isomorphic
 
@@ -215,7 +216,7 @@ def test_cors_preflight_allows_conditional_reads_from_any_origin(live):
 
 
 def test_renderings_of_older_data_leave_the_cache_when_the_data_changes(live):
-    publisher = live.app.extensions["pios_publisher"]
+    publisher = node_parts.of(live.app).publisher
     for i in range(3):
         live.post(record(f"initiativ-{i}"))
         requests.get(f"{live.url}/catalog", headers={"Accept": "text/turtle"}, timeout=10)

@@ -12,6 +12,7 @@ import pytest
 import requests
 from click.testing import CliRunner
 from nodehelpers import PASSWORD, record
+from pios_ld.node import parts as node_parts
 from pios_ld.node.auth import LoginThrottle, local_target
 from pios_ld.node.cli import node
 
@@ -210,7 +211,7 @@ def test_flooding_the_throttle_does_not_unlock_the_attacked_account(live):
     for _ in range(5):
         assert _post_login(live, "anna", "gissning") == 401
     assert _post_login(live, "anna", PASSWORD) == 429
-    throttle: LoginThrottle = live.app.extensions["pios_login_throttle"]
+    throttle: LoginThrottle = node_parts.of(live.app).login_throttle
     for n in range(20_000):  # made-up names from made-up addresses, as fast as they can come
         throttle.failed(f"user{n}", f"10.{n // 65536}.{n // 256 % 256}.{n % 256}")
     for n in range(20_000):  # the attacked account's name from 20,000 other addresses
@@ -283,7 +284,7 @@ def test_the_hosting_admin_pages_carry_the_headers_and_a_flood_proof_throttle(tm
         headers = client.get(path).headers
         assert "frame-ancestors 'none'" in headers["Content-Security-Policy"], path
         assert headers["X-Frame-Options"] == "DENY", path
-    throttle: LoginThrottle = app.extensions["pios_login_throttle"]
+    throttle: LoginThrottle = node_parts.of(app).login_throttle
     assert_flood_keeps_a_count_below_the_lock(throttle, "drift")
 
 
@@ -302,5 +303,5 @@ def assert_flood_keeps_a_count_below_the_lock(throttle: LoginThrottle, name: str
 
 
 def test_a_flood_does_not_forget_failures_that_have_not_locked_the_account_yet(live):
-    assert_flood_keeps_a_count_below_the_lock(live.app.extensions["pios_login_throttle"], "anna")
+    assert_flood_keeps_a_count_below_the_lock(node_parts.of(live.app).login_throttle, "anna")
     assert _post_login(live, "anna", PASSWORD, source="127.0.4.1") == 429

@@ -195,7 +195,15 @@ class Views:
         store = self.state.store
 
         def run() -> T:
-            return take(store.query(P + query, dataset=dataset, substitutions=substitutions))
+            solutions = store.query(P + query, dataset=dataset, substitutions=substitutions)
+            try:
+                return take(solutions)
+            except Exception as exc:
+                # kept in the future, a traceback would hold the solutions (take's frame) past
+                # this thread, and pyoxigraph's results must be let go in the thread that made them
+                raise exc.with_traceback(None) from None
+            finally:
+                del solutions
 
         threads = getattr(self.state, "page_queries", None)
         if threads is None:  # no application around it (a script or a test of the views)

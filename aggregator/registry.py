@@ -213,6 +213,10 @@ class Registry:
     def nodes(self) -> list[Node]:
         return [self._node(r) for r in self._db().execute(self._SELECT + " ORDER BY nodes.id")]
 
+    def latest_crawl(self) -> str | None:
+        """When the latest crawl of any node ended (``last_crawl_at``), or None before any."""
+        return self._db().execute("SELECT MAX(last_crawl_at) FROM node_state").fetchone()[0]
+
     def get(self, node_id: int) -> Node:
         row = self._db().execute(self._SELECT + " WHERE nodes.id = ?", (node_id,)).fetchone()
         if row is None:

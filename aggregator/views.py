@@ -231,7 +231,7 @@ class Views:
                 f"The page's data took longer than {limit:g} s to gather; try again shortly.",
                 f"Sidans uppgifter tog längre tid än {limit:g} s att hämta; försök igen strax."
             ) from None
-        return list(found) if isinstance(found, list) else found  # type: ignore[return-value]
+        return list(found) if isinstance(found, list) else found  # a kept list: a copy each
 
     def _forget_failed(self, key: tuple, done: Future) -> None:
         """A run that failed is not kept: the next visitor tries again."""

@@ -323,15 +323,14 @@ def _dataset_facts():
     from pios_ld.aggregator import dcat
 
     base = str(current_app.config["PIOS"]["public_url"] or request.url_root)
-    crawled = [n.state.get("last_crawl_at") for n in _state().instance.registry.nodes()]
-    crawled = [c for c in crawled if c]
-    modified = datetime.fromisoformat(max(crawled)) if crawled else None
+    latest = _state().instance.registry.latest_crawl()  # one query, not every node's state
+    modified = datetime.fromisoformat(latest) if latest else None
     settings = current_app.config["PIOS"]
-    host = urlsplit(base).hostname or "pios-ld"
-    publisher = dcat.Publisher(name=str(settings.get("publisher_name") or host),
-                               homepage=str(settings.get("publisher_homepage") or base),
-                               email=str(settings.get("publisher_email") or ""),
-                               license=str(settings.get("dataset_license")))
+    publisher = dcat.Publisher(name=settings["publisher_name"] or urlsplit(base).hostname
+                               or "pios-ld",
+                               homepage=settings["publisher_homepage"] or base,
+                               email=settings["publisher_email"],
+                               license=settings["dataset_license"])
     return base, publisher, modified
 
 

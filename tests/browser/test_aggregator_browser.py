@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import requests
 
@@ -81,6 +81,16 @@ def phone_page(browser):
     return context, context.new_page()
 
 
+def follow(page, link, path: str) -> None:
+    """Click ``link`` and wait until the page at ``path`` has loaded, stylesheet included.
+
+    A click returns once the navigation has begun; measuring the layout before the stylesheet
+    has arrived measures the unstyled page (a loaded machine made that a flaky overflow).
+    """
+    link.click()
+    page.wait_for_url(lambda url: urlsplit(url).path == path, wait_until="load")
+
+
 def test_overview_fits_a_phone_and_its_tables_are_not_stretched(browser, federation, axe, shoot):
     context, page = phone_page(browser)
     try:
@@ -142,7 +152,7 @@ def test_progress_over_time_reads_on_a_phone_with_its_table_beside_the_chart(bro
     context, page = phone_page(browser)
     try:
         page.goto(federation.aggregator_url)
-        page.get_by_role("link", name="Utveckling över tid").first.click()
+        follow(page, page.get_by_role("link", name="Utveckling över tid").first, "/progress")
         assert page.get_by_role("heading", name="Utveckling över tid").is_visible()
         assert page.locator("svg.stacked rect").count() > 0
         assert page.locator("#phases ~ .grid table tbody tr").count() > 0
@@ -161,13 +171,14 @@ def test_the_reuse_network_and_county_map_read_on_a_phone(browser, federation, a
     context, page = phone_page(browser)
     try:
         page.goto(federation.aggregator_url)
-        page.get_by_role("link", name="Återanvändning").first.click()
+        follow(page, page.get_by_role("link", name="Återanvändning").first, "/reuse")
         assert page.get_by_role("heading", name="Återanvändning").is_visible()
         assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
         violations, described = axe(page)
         assert violations == [], described
         shoot(page, "aggregator-reuse-phone")
-        page.get_by_role("link", name="Täckning och spridning per län").first.click()
+        follow(page, page.get_by_role("link", name="Täckning och spridning per län").first,
+               "/reuse/map")
         assert page.locator("svg.tiles rect.tile").count() == 21
         sizes = page.locator("svg.tiles text.tile-name").evaluate_all(
             "els => els.map(e => e.getBoundingClientRect().height)")
@@ -188,7 +199,7 @@ def test_a_solutions_spread_and_the_scaling_follow_up_read_on_a_phone(browser, f
         solutions = page.locator("#solutions ~ .scroll table tbody a")
         assert solutions.count() > 0, "the demo's nodes reuse each other's initiatives"
         title = solutions.first.inner_text()
-        solutions.first.click()
+        follow(page, solutions.first, "/reuse/solution")
         assert page.get_by_role("heading", name=title).is_visible()
         assert page.get_by_role("heading", name="Återanvänds av").is_visible()
         assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
@@ -196,7 +207,8 @@ def test_a_solutions_spread_and_the_scaling_follow_up_read_on_a_phone(browser, f
         assert violations == [], described
         shoot(page, "aggregator-reuse-solution-phone")
         page.goto(federation.aggregator_url)
-        page.get_by_role("link", name="Spridning av lösningar").first.click()
+        follow(page, page.get_by_role("link", name="Spridning av lösningar").first,
+               "/reuse/scaling")
         assert page.get_by_role("heading", name="Spridning av lösningar").is_visible()
         assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
         violations, described = axe(page)

@@ -23,6 +23,7 @@ from pios_ld.aggregator.service import failure
 
 from pios_ld import logs, organizations
 from pios_ld.cli import CommandGroup
+from pios_ld.clock import utc_text
 from pios_ld.errors import PiosError, WriterBusy
 from pios_ld.fetch import Limits, fetch
 
@@ -138,8 +139,6 @@ def list_nodes_command(instance: str, as_json: bool, everyone: bool) -> None:
 
 def _status(inst: Instance) -> dict:
     """The operator's one screen: nodes by state, stale nodes, the store, the last crawl."""
-    from datetime import UTC, datetime, timedelta
-
     from pios_ld.aggregator.monitor import folder_bytes
 
     nodes = inst.registry.nodes()
@@ -147,8 +146,7 @@ def _status(inst: Instance) -> dict:
     for n in nodes:
         state = n.state.get("last_status") or "never"
         by_state[state] = by_state.get(state, 0) + 1
-    cutoff = (datetime.now(UTC) - timedelta(hours=inst.settings["stale_after_hours"])
-              ).strftime("%Y-%m-%dT%H:%M:%SZ")
+    cutoff = utc_text(time.time() - inst.settings["stale_after_hours"] * 3600)
     stale = [{"node": n.id, "url": n.url, "last_good_at": n.state.get("last_good_at"),
               "why": n.state.get("last_error")}
              for n in nodes if (n.state.get("last_good_at") or "") < cutoff]

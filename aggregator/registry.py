@@ -22,11 +22,11 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from pios_ld import organizations
+from pios_ld.clock import utc_text
 from pios_ld.errors import InputError, NotFoundError
 
 FILE = "registry.sqlite3"
@@ -84,7 +84,7 @@ KEEP_CRAWLS = 50
 
 
 def now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return utc_text()
 
 
 @dataclass(frozen=True)

@@ -311,21 +311,25 @@ def documents_from_store(store: object, graph: str) -> list[Document]:
 
     parts: dict[str, dict] = {}
     seen: set[tuple] = set()
-    rows = store.query(GRAPH_TEXTS, substitutions={ox.Variable("g"): ox.NamedNode(graph)})
-    for row in rows:
-        iri = row["i"].value
-        key = (iri, row["p"].value, row["text"].value, row["text"].language)
+    # read into plain values in one statement: pyoxigraph's results must be let go in the thread
+    # that made them, and a frame that held them in a variable can outlive the call (an external
+    # store's query screening leaves reference cycles that keep its callers' frames for the
+    # garbage collector, which may run in any thread)
+    rows = [(r["i"].value, r["org"].value, r["p"].value, r["text"].value, r["text"].language,
+             r["email"].value if r["email"] else None)
+            for r in store.query(GRAPH_TEXTS,
+                                 substitutions={ox.Variable("g"): ox.NamedNode(graph)})]
+    for iri, org, predicate, text, language, email in rows:
+        key = (iri, predicate, text, language)
         if key in seen:  # one row per contact address too
             continue
         seen.add(key)
-        entry = parts.setdefault(iri, {"org": row["org"].value, "titles": {}, "texts": [],
-                                       "email": row["email"].value if row["email"] else None})
-        literal = row["text"]
-        if row["p"].value == _TITLE:
-            entry["titles"][literal.language or ""] = literal.value
-            entry["texts"] += [literal.value, literal.value]
+        entry = parts.setdefault(iri, {"org": org, "titles": {}, "texts": [], "email": email})
+        if predicate == _TITLE:
+            entry["titles"][language or ""] = text
+            entry["texts"] += [text, text]
         else:
-            entry["texts"].append(literal.value)
+            entry["texts"].append(text)
     documents = []
     for iri in sorted(parts):
         entry = parts[iri]

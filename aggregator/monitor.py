@@ -125,7 +125,7 @@ class Monitor:
         self.shacl_fallback.inc(outcome.pyshacl_records)
         node = outcome.node
         org = node.organization
-        reason = "; ".join(e.message_en for e in outcome.errors)
+        reason = outcome.reason()
         level = logging.WARNING if outcome.status in ("failed", "refused") else logging.INFO
         message = (f"node {node.id} {node.url} {outcome.status} http={outcome.http_status} "
                    f"requests={outcome.requests} initiatives={outcome.initiatives} "

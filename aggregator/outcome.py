@@ -62,6 +62,14 @@ class Outcome:
         """Roughly how many statements this outcome writes."""
         return self.batch.size()
 
+    def reason(self, lang: str = "en", limit: int | None = None) -> str:
+        """Why this node failed, as one line: its errors' messages in *lang*, each once (a host
+        that may not be reached fails the catalog and the feed with the same words), at most
+        *limit* of them."""
+        messages = dict.fromkeys(e.message_sv if lang == "sv" else e.message_en
+                                 for e in self.errors)
+        return "; ".join(list(messages)[:limit])
+
     def problems(self, limit: int) -> tuple[list[records.Problem], int]:
         """The problems to keep (errors first), at most *limit* problems and *limit* rule results
         in all, and how many problems and results were left out."""
@@ -116,8 +124,7 @@ def outcome_line(outcome: Outcome) -> str:
     extra += f", {len(outcome.stale)} stale" if outcome.stale else ""
     slow = slow_paths([outcome])
     extra += f", {slow}" if slow else ""
-    extra += (": " + "; ".join(e.message_en for e in outcome.errors[:3])) \
-        if outcome.errors else ""
+    extra += (": " + outcome.reason(limit=3)) if outcome.errors else ""
     return (f"{name} ({outcome.node.url}): {outcome.status}, HTTP {outcome.http_status}, "
             f"{outcome.initiatives} initiatives{extra}")
 

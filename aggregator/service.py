@@ -40,8 +40,8 @@ def failure(outcome: Outcome) -> dict[str, Any]:
     org = outcome.node.organization
     return {"node": outcome.node.id, "url": outcome.node.url,
             "name": org.name if org else outcome.node.org_iri,
-            "reason": "; ".join(e.message_en for e in outcome.errors) or "failed",
-            "reason_sv": "; ".join(e.message_sv for e in outcome.errors) or "misslyckades"}
+            "reason": outcome.reason() or "failed",
+            "reason_sv": outcome.reason("sv") or "misslyckades"}
 
 
 class CrawlService:

@@ -111,3 +111,18 @@ def test_missing_instance_is_a_clear_error_and_exit_2(tmp_path):
     code, out = pios("aggregator", "crawl", str(tmp_path / "nothing"))
     assert code == 2  # DESIGN §11: the crawl could not run
     assert "pios aggregator init" in out
+
+
+def test_a_node_on_a_private_address_fails_naming_the_setting_once(tmp_path, make_site,
+                                                                    monkeypatch):
+    site = make_site(count=1)
+    folder = str(tmp_path / "agg")
+    pios("aggregator", "init", folder)
+    pios("aggregator", "add-node", folder, site.base_url, "--org", "0114")
+    monkeypatch.delenv("PIOS_ALLOW_PRIVATE_ADDRESSES")
+    code, out = pios("aggregator", "crawl", folder)
+    assert code == 1, out
+    node_lines = [line for line in out.splitlines() if site.base_url in line]
+    assert node_lines, out
+    for line in node_lines:  # the catalog and the feed fail for one reason: said once
+        assert line.count("set PIOS_ALLOW_PRIVATE_ADDRESSES=1") == 1, line

@@ -359,7 +359,7 @@ def _links(graph: TermGraph, by_subject: dict[Term, list[tuple[str, list[Term]]]
            url: str) -> tuple[str, ...]:
     """Every other page the document names (a ``tree:view``, the node of any
     ``tree:relation``), each once, in the order the document names them."""
-    links = []
+    links: list[str] = []
     for pairs in by_subject.values():
         for predicate, objects in pairs:
             if predicate == TREE + "view":

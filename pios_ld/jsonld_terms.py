@@ -66,7 +66,7 @@ class _Compiled:
     prefixes: dict[str, str]
     ids: dict[str, str] = field(default_factory=dict)
     types: dict[str, str] = field(default_factory=dict)
-    vocabs: dict[tuple[str, str], str] = field(default_factory=dict)
+    vocabs: dict[tuple[str, str | None], str] = field(default_factory=dict)
     keys: dict[str, _KeySpec] = field(default_factory=dict)
     languages: dict[str, str] = field(default_factory=dict)
 
@@ -202,7 +202,7 @@ def _expand_type(value: str, compiled: _Compiled) -> str:
     return remember(compiled.types, value, _iri(value, compiled, terms=True))
 
 
-def _expand_vocab(value: str, vocab: str, compiled: _Compiled) -> str:
+def _expand_vocab(value: str, vocab: str | None, compiled: _Compiled) -> str:
     return remember(compiled.vocabs, (value, vocab),
                      _iri(value, compiled, vocab=vocab, terms=True))
 
@@ -214,6 +214,7 @@ def _language(tag: str, compiled: _Compiled) -> str:
 
 
 def _expand_key(key: str, compiled: _Compiled) -> _KeySpec:
+    found: _KeySpec
     if key in _TYPE_KEYS:
         found = (RDF_TYPE, "@type", False, None)
     elif (term := compiled.terms.get(key)) is not None:

@@ -82,7 +82,7 @@ class Shape:
             instances = instances_by_class(graph)
         found: dict[Any, Term] = {}
         for cls in self.target_classes:
-            classes = {cls}
+            classes: set[Term] = {cls}
             subclass_of = graph.subjects_objects(RDFS_SUBCLASSOF)
             if subclass_of:
                 classes |= _subclasses(subclass_of, cls)
@@ -185,7 +185,8 @@ def _values_by_focus(by_subject: dict[Term, list[Term]], focus: list[Term],
 
 
 def _subclasses(subclass_of: dict[Term, list[Term]], cls: str) -> set[Term]:
-    found, changed = {cls}, True
+    found: set[Term] = {cls}
+    changed = True
     while changed:
         changed = False
         for sub, supers in subclass_of.items():

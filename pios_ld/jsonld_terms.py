@@ -326,7 +326,7 @@ class _Reader:
             raise _Decline
         subject = self.subject(obj)
         compiled = self.compiled
-        keys = compiled.keys
+        keys, index, subjects = compiled.keys, self.graph.index, self.graph.subjects
         for key, value in obj.items():
             spec = keys.get(key)
             if spec is None:
@@ -335,7 +335,15 @@ class _Reader:
                 spec = _expand_key(key, compiled)  # keywords (@list, @set, …) decline here
             if value.__class__ is list and not value:
                 continue  # no statement (nor a subject without one)
-            found = self.objects(subject, spec[0])
+            # the list the objects of this subject and predicate go to
+            by_subject = index.get(spec[0])
+            if by_subject is None:
+                by_subject = index[spec[0]] = {}
+            found = by_subject.get(subject)
+            if found is None:
+                found = by_subject[subject] = []
+                if subject not in subjects:
+                    subjects[subject] = None
             if spec[2] and value.__class__ is dict:
                 self.language_map(found, value)
             else:
@@ -356,19 +364,6 @@ class _Reader:
             raise _Decline  # "id": null is an invalid @id value: an error
         return self.compiled.ids.get(subject) or _expand_id(subject, self.compiled)
 
-    def objects(self, subject: str, predicate: str) -> list[Term]:
-        """The list the objects of *subject* and *predicate* go to (:class:`TermGraph`)."""
-        graph = self.graph
-        by_subject = graph.index.get(predicate)
-        if by_subject is None:
-            by_subject = graph.index[predicate] = {}
-        found = by_subject.get(subject)
-        if found is None:
-            found = by_subject[subject] = []
-            if subject not in graph.subjects:
-                graph.subjects[subject] = None
-        return found
-
     def language_map(self, found: list[Term], value: dict[str, Any]) -> None:
         """A language map's strings, as language-tagged literals."""
         compiled = self.compiled
@@ -384,10 +379,21 @@ class _Reader:
         """A key's value (one item or an array of them) under its term's definition *spec*:
         strings and node objects as the term coerces them, numbers and booleans as literals."""
         _, coerce, language_map, vocab = spec
+        compiled = self.compiled
         for item in value if value.__class__ is list else (value,):
             kind = item.__class__
-            if kind is str:
-                found.append(self.string(item, coerce, language_map, vocab))
+            if kind is str:  # as the term coerces it: a literal or an IRI
+                if coerce is None or language_map:
+                    found.append((item, XSD_STRING, None))
+                elif coerce == "@id":
+                    found.append(compiled.ids.get(item) or _expand_id(item, compiled))
+                elif coerce == "@type":
+                    found.append(compiled.types.get(item) or _expand_type(item, compiled))
+                elif coerce == "@vocab":
+                    found.append(compiled.vocabs.get((item, vocab))
+                                 or _expand_vocab(item, vocab, compiled))
+                else:
+                    found.append((item, coerce, None))
             elif coerce == "@type":
                 raise _Decline
             elif kind is dict:
@@ -396,20 +402,6 @@ class _Reader:
                 found.append(self.node(item, depth + 1))
             else:
                 found.append(_scalar(item, coerce))
-
-    def string(self, item: str, coerce: str | None, language_map: bool,
-               vocab: str | None) -> Term:
-        """A string value as its term's coercion makes it: a literal or an IRI."""
-        compiled = self.compiled
-        if coerce is None or language_map:
-            return (item, XSD_STRING, None)
-        if coerce == "@id":
-            return compiled.ids.get(item) or _expand_id(item, compiled)
-        if coerce == "@type":
-            return compiled.types.get(item) or _expand_type(item, compiled)
-        if coerce == "@vocab":
-            return compiled.vocabs.get((item, vocab)) or _expand_vocab(item, vocab, compiled)
-        return (item, coerce, None)
 
 
 def _scalar(item: Any, coerce: str | None) -> Term:

@@ -407,77 +407,64 @@ class Views:
         return self.cached("listed", lambda: _listing(self.rows(LISTED)))
 
     def initiative(self, iri: str, lang: str) -> dict[str, Any] | None:
+        """The data of an initiative's page, or None when the national graph has no such
+        initiative: its statements (:data:`PROPERTIES`), its amounts and contact points, its
+        status updates, versions (the history dataset) and reuses, each a query of its own."""
         subject = iri_term(iri)
         if subject is None:
             return None
         props = self.rows(PROPERTIES, s=subject)
         if not props:
             return None
-        fields: dict[str, list] = defaultdict(list)
-        for r in props:
-            fields[r["p"]].append({"value": r["o"], "lang": r["lang"] or None})
+        record = _Record(props, lang)
+        amounts = self._amounts(record)
+        contacts = self._contacts(record)
+        history = self.rows(HISTORY, dataset=HISTORY_DATASET, s=subject)
+        reuses = self.rows(REUSES, s=subject)
+        status_updates = self.rows(STATUS_UPDATES, s=subject)
+        return {
+            "iri": iri,
+            **_description(record, contacts),
+            **_organization(record),
+            **self._classification(record, lang),
+            **_dates_and_money(record, amounts),
+            **_links(record),
+            **self._changes(status_updates, history, reuses, lang),
+        }
+
+    def _amounts(self, record: _Record) -> dict[str, dict[str, Any]]:
+        """The budget's and the spend's :data:`AMOUNT` row, by property (when stated)."""
         amounts = {}
         for prop in (P_PIOS + "budget", P_PIOS + "spentToDate"):
-            for v in fields.get(prop, []):
+            for v in record.fields.get(prop, []):
                 node = iri_term(v["value"])
                 found = self.rows(AMOUNT, a=node) if node is not None else []
                 if found:
                     amounts[prop] = found[0]
+        return amounts
+
+    def _contacts(self, record: _Record) -> list[str]:
+        """The mailboxes of the contact points (:data:`CONTACT`)."""
         contacts = []
-        for v in fields.get(DCAT + "contactPoint", []):
+        for v in record.fields.get(DCAT + "contactPoint", []):
             node = iri_term(v["value"])
             for r in (self.rows(CONTACT, c=node) if node is not None else []):
                 contacts.append(r["email"])
-        history = self.rows(HISTORY, dataset=HISTORY_DATASET, s=subject)
-        reuses = self.rows(REUSES, s=subject)
-        status_updates = self.rows(STATUS_UPDATES, s=subject)
+        return contacts
 
-        def text(prop: str) -> str | None:
-            values = fields.get(prop, [])
-            for want in (lang, "sv", "en", None):
-                for v in values:
-                    if v["lang"] == want:
-                        return v["value"]
-            return values[0]["value"] if values else None
-
-        def iris(prop: str) -> list[str]:
-            return [v["value"] for v in fields.get(prop, [])]
-
-        every_keyword = fields.get(DCAT + "keyword", [])
-        keywords = ([v for v in every_keyword if v["lang"] == lang]
-                    or [v for v in every_keyword if v["lang"] == "sv"] or every_keyword)
-        org_iri = text(P_PIOS + "responsibleOrganization")
-        org = organizations.by_iri(org_iri or "")
+    def _classification(self, record: _Record, lang: str) -> dict[str, Any]:
+        """The phase and the themes, with their labels in *lang*."""
+        phase = record.text(P_PIOS + "phase")
         return {
-            "iri": iri,
-            "title": text(DCT + "title"), "description": text(DCT + "description"),
-            "goal": text(P_PIOS + "goal"), "problemStatement": text(P_PIOS + "problemStatement"),
-            "expectedBenefit": text(P_PIOS + "expectedBenefit"),
-            "contacts": [{"email": e, "address": e.removeprefix("mailto:")} for e in contacts],
-            "created": text(DCT + "created"),
-            "publiccode": text(P_PIOS + "publiccodeYml"),
-            "lessonsLearned": text(P_PIOS + "lessonsLearned"),
-            "organization": org_iri, "organizationName": org.name if org else org_iri,
-            "county": org.county_name if org else None,
-            "phase": code(text(P_PIOS + "phase")), "phaseLabel": self.label(text(P_PIOS + "phase"),
-                                                                             lang),
+            "phase": code(phase), "phaseLabel": self.label(phase, lang),
             "themes": [{"code": code(t), "label": self.label(t, lang)}
-                       for t in iris(P_PIOS + "theme")],
-            "startDate": text(P_PIOS + "startDate"), "endDate": text(P_PIOS + "endDate"),
-            "plannedEndDate": text(P_PIOS + "plannedEndDate"),
-            "modified": text(DCT + "modified"),
-            "budget": _amount(amounts.get(P_PIOS + "budget")),
-            "spentToDate": _amount(amounts.get(P_PIOS + "spentToDate")),
-            "participants": [{"iri": p, "name": (organizations.by_iri(p).name
-                                                 if organizations.by_iri(p) else p)}
-                             for p in iris(P_PIOS + "participant")],
-            "codeRepository": text(P_PIOS + "codeRepository"),
-            "landingPage": text(DCAT + "landingPage"),
-            # True, False, or None when the publisher did not say
-            "openForCollaboration": {True: True, "true": True, False: False, "false": False}.get(
-                text(P_PIOS + "openForCollaboration")),
-            "keywords": [v["value"] for v in keywords],
-            "stale": text(AGG + "stale") in (True, "true"),
+                       for t in record.iris(P_PIOS + "theme")],
+        }
+
+    def _changes(self, status_updates: list[dict[str, Any]], history: list[dict[str, Any]],
+                 reuses: list[dict[str, Any]], lang: str) -> dict[str, Any]:
+        """The status updates (newest first), the versions (oldest first) and what it reuses."""
+        return {
             "statusUpdates": [{**r, "phaseLabel": self.label(r["phase"], lang),
                                "health": self.label(r["health"], lang) if r["health"] else None}
                               for r in status_updates],
@@ -486,6 +473,86 @@ class Views:
                          "title": r["title"], "deleted": bool(r["deleted"])} for r in history],
             "reuses": [{"iri": r["r"], "title": r["title"]} for r in reuses],
         }
+
+
+class _Record:
+    """An initiative's statements (:data:`PROPERTIES` rows) by property, read for a page in
+    *lang*."""
+
+    def __init__(self, props: list[dict[str, Any]], lang: str) -> None:
+        self.lang = lang
+        self.fields: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for r in props:
+            self.fields[r["p"]].append({"value": r["o"], "lang": r["lang"] or None})
+
+    def text(self, prop: str) -> Any:
+        """The value of *prop* in the page's language, else Swedish, English, untagged, any."""
+        values = self.fields.get(prop, [])
+        for want in (self.lang, "sv", "en", None):
+            for v in values:
+                if v["lang"] == want:
+                    return v["value"]
+        return values[0]["value"] if values else None
+
+    def iris(self, prop: str) -> list[str]:
+        return [v["value"] for v in self.fields.get(prop, [])]
+
+    def keywords(self) -> list[str]:
+        """The keywords in the page's language, else the Swedish ones, else all."""
+        every = self.fields.get(DCAT + "keyword", [])
+        chosen = ([v for v in every if v["lang"] == self.lang]
+                  or [v for v in every if v["lang"] == "sv"] or every)
+        return [v["value"] for v in chosen]
+
+
+def _description(record: _Record, contacts: list[str]) -> dict[str, Any]:
+    """What the initiative is: its texts and its contact mailboxes."""
+    text = record.text
+    return {
+        "title": text(DCT + "title"), "description": text(DCT + "description"),
+        "goal": text(P_PIOS + "goal"), "problemStatement": text(P_PIOS + "problemStatement"),
+        "expectedBenefit": text(P_PIOS + "expectedBenefit"),
+        "contacts": [{"email": e, "address": e.removeprefix("mailto:")} for e in contacts],
+        "created": text(DCT + "created"),
+        "publiccode": text(P_PIOS + "publiccodeYml"),
+        "lessonsLearned": text(P_PIOS + "lessonsLearned"),
+    }
+
+
+def _organization(record: _Record) -> dict[str, Any]:
+    """The responsible organisation, its name and county (from the reference organisations)."""
+    org_iri = record.text(P_PIOS + "responsibleOrganization")
+    org = organizations.by_iri(org_iri or "")
+    return {"organization": org_iri, "organizationName": org.name if org else org_iri,
+            "county": org.county_name if org else None}
+
+
+def _dates_and_money(record: _Record, amounts: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    text = record.text
+    return {
+        "startDate": text(P_PIOS + "startDate"), "endDate": text(P_PIOS + "endDate"),
+        "plannedEndDate": text(P_PIOS + "plannedEndDate"),
+        "modified": text(DCT + "modified"),
+        "budget": _amount(amounts.get(P_PIOS + "budget")),
+        "spentToDate": _amount(amounts.get(P_PIOS + "spentToDate")),
+    }
+
+
+def _links(record: _Record) -> dict[str, Any]:
+    """Its partners, code, landing page, openness, keywords, and whether it is stale."""
+    text = record.text
+    return {
+        "participants": [{"iri": p, "name": (organizations.by_iri(p).name
+                                             if organizations.by_iri(p) else p)}
+                         for p in record.iris(P_PIOS + "participant")],
+        "codeRepository": text(P_PIOS + "codeRepository"),
+        "landingPage": text(DCAT + "landingPage"),
+        # True, False, or None when the publisher did not say
+        "openForCollaboration": {True: True, "true": True, False: False, "false": False}.get(
+            text(P_PIOS + "openForCollaboration")),
+        "keywords": record.keywords(),
+        "stale": text(AGG + "stale") in (True, "true"),
+    }
 
 
 def _listing(rows: list[dict[str, Any]]) -> dict[str, tuple[dict[str, str], dict[str, Any]]]:

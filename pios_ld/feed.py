@@ -268,64 +268,106 @@ def read_page(statements: TermGraph | Iterable[ox.Quad | ox.Triple], url: str) -
     """
     graph = statements if isinstance(statements, TermGraph) else \
         TermGraph.from_statements(statements)
-    index = graph.index
+    paths = _stream_paths(graph)
+    by_subject = graph.by_subject()
+    members = sorted((_member(graph, by_subject, term, paths) for term in _member_terms(graph)),
+                     key=lambda m: (m.timestamp or "", _seq(m.iri)))
+    immutable = any(value(v) == "true" for v in graph.objects(url, LDES + "immutable"))
+    return Page(url, tuple(members), _links(graph, by_subject, url), _next_pages(graph, url),
+                immutable)
 
-    def values(subject: Term, predicate: str) -> list[Term]:
-        return index.get(predicate, {}).get(subject, [])
 
+@dataclass(frozen=True)
+class _StreamPaths:
+    """How a stream says what a member is a version of, when, and that it is a delete."""
+
+    timestamp: str
+    version_of: str
+    delete_objects: frozenset[str]
+
+
+def _stream_paths(graph: TermGraph) -> _StreamPaths:
+    """The page's ``ldes:timestampPath``, ``ldes:versionOfPath`` and
+    ``ldes:versionDeleteObject`` values, with the LDES defaults where it does not say."""
     def last(predicate: str, default: str) -> str:
         # a page naming several paths: the last statement wins (statement order)
-        found = [o for objects in index.get(predicate, {}).values() for o in objects]
+        found = _all_objects(graph, predicate)
         return value(found[-1]) if found else default
 
-    timestamp_path = last(LDES + "timestampPath", PROV + "generatedAtTime")
-    version_path = last(LDES + "versionOfPath", DCT + "isVersionOf")
-    delete_objects = {AS + "Delete"}
-    delete_objects.update(value(o) for objects in index.get(LDES + "versionDeleteObject",
-                                                             {}).values() for o in objects)
+    return _StreamPaths(
+        last(LDES + "timestampPath", PROV + "generatedAtTime"),
+        last(LDES + "versionOfPath", DCT + "isVersionOf"),
+        frozenset({AS + "Delete", *(value(o) for o in
+                                    _all_objects(graph, LDES + "versionDeleteObject"))}))
 
-    by_subject = graph.by_subject()
-    members = []
-    member_terms = dict.fromkeys(
-        o for objects in index.get(TREE + "member", {}).values() for o in objects)
-    for term in member_terms:
-        reached: list[tuple[Term, str, Term]] = []
-        stack, seen = [term], {term}
-        deleted = False  # typed (or otherwise named) by a delete object
-        while stack:
-            subject = stack.pop()
-            for predicate, objects in by_subject.get(subject, ()):
-                for o in objects:
-                    reached.append((subject, predicate, o))
-                    if o.__class__ is tuple:
-                        if subject is term and o[0] in delete_objects:
-                            deleted = True
-                    elif o[0] == "_":  # a blank node (an IRI starts with its scheme)
-                        if o not in seen:
-                            seen.add(o)
-                            stack.append(o)
-                        if subject is term and o[2:] in delete_objects:
-                            deleted = True
-                    elif subject is term and o in delete_objects:
+
+def _all_objects(graph: TermGraph, predicate: str) -> list[Term]:
+    """The objects of *predicate*, whatever the subject, in statement order."""
+    return [o for objects in graph.subjects_objects(predicate).values() for o in objects]
+
+
+def _member_terms(graph: TermGraph) -> Iterable[Term]:
+    """The page's ``tree:member`` objects, each once, in statement order."""
+    return dict.fromkeys(_all_objects(graph, TREE + "member"))
+
+
+def _member(graph: TermGraph, by_subject: dict[Term, list[tuple[str, list[Term]]]], term: Term,
+            paths: _StreamPaths) -> Member:
+    """The member *term*: what it is a version of and when, whether it is a delete, and its
+    statements."""
+    reached, deleted = _reached(by_subject, term, paths.delete_objects)
+    of = graph.objects(term, paths.version_of)
+    when = graph.objects(term, paths.timestamp)
+    return Member(value(term), value(of[0]) if of else None,
+                  value(when[0]) if when else None, deleted, tuple(reached))
+
+
+def _reached(by_subject: dict[Term, list[tuple[str, list[Term]]]], term: Term,
+             delete_objects: frozenset[str]) -> tuple[list[tuple[Term, str, Term]], bool]:
+    """The statements about *term* and the blank nodes reached from it, and whether *term* is
+    typed (or otherwise named) by a delete object."""
+    reached: list[tuple[Term, str, Term]] = []
+    stack, seen = [term], {term}
+    deleted = False
+    while stack:
+        subject = stack.pop()
+        for predicate, objects in by_subject.get(subject, ()):
+            for o in objects:
+                reached.append((subject, predicate, o))
+                if o.__class__ is tuple:
+                    if subject is term and o[0] in delete_objects:
                         deleted = True
-        of = values(term, version_path)
-        when = values(term, timestamp_path)
-        members.append(Member(value(term), value(of[0]) if of else None,
-                              value(when[0]) if when else None, deleted, tuple(reached)))
-    members.sort(key=lambda m: (m.timestamp or "", _seq(m.iri)))
+                elif o[0] == "_":  # a blank node (an IRI starts with its scheme)
+                    if o not in seen:
+                        seen.add(o)
+                        stack.append(o)
+                    if subject is term and o[2:] in delete_objects:
+                        deleted = True
+                elif subject is term and o in delete_objects:
+                    deleted = True
+    return reached, deleted
 
-    next_pages = tuple(dict.fromkeys(
-        value(n) for rel in values(url, TREE + "relation") for n in values(rel, TREE + "node")))
-    links = []
-    for pairs in by_subject.values():  # in the order the document names them
+
+def _next_pages(graph: TermGraph, url: str) -> tuple[str, ...]:
+    """The pages the page's own ``tree:relation``s lead on to, each once."""
+    return tuple(dict.fromkeys(
+        value(n) for rel in graph.objects(url, TREE + "relation")
+        for n in graph.objects(rel, TREE + "node")))
+
+
+def _links(graph: TermGraph, by_subject: dict[Term, list[tuple[str, list[Term]]]],
+           url: str) -> tuple[str, ...]:
+    """Every other page the document names (a ``tree:view``, the node of any
+    ``tree:relation``), each once, in the order the document names them."""
+    links: list[str] = []
+    for pairs in by_subject.values():
         for predicate, objects in pairs:
             if predicate == TREE + "view":
                 links.extend(value(o) for o in objects)
             elif predicate == TREE + "relation":
-                links.extend(value(n) for rel in objects for n in values(rel, TREE + "node"))
-    immutable = any(value(v) == "true" for v in values(url, LDES + "immutable"))
-    return Page(url, tuple(members), tuple(dict.fromkeys(x for x in links if x != url)),
-                next_pages, immutable)
+                links.extend(value(n) for rel in objects
+                             for n in graph.objects(rel, TREE + "node"))
+    return tuple(dict.fromkeys(x for x in links if x != url))
 
 
 def _seq(iri: str) -> int:

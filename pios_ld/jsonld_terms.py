@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -37,7 +38,7 @@ from pios_ld.jsonld import (
     parse_jsonld,
 )
 from pios_ld.ntriples import BLANK_LABEL
-from pios_ld.terms import RDF_LANGSTRING, RDF_TYPE, XSD, XSD_STRING, TermGraph, remember
+from pios_ld.terms import RDF_LANGSTRING, RDF_TYPE, XSD, XSD_STRING, Term, TermGraph, remember
 
 
 class _Decline(Exception):
@@ -52,6 +53,11 @@ class _Term:
     vocab: str | None  # the scoped @vocab of an "@vocab"-typed term
 
 
+#: What a key of a node object stands for: the predicate IRI, the coercion (None, "@id",
+#: "@type", "@vocab" or a datatype IRI), whether it is a language map, the scoped @vocab.
+_KeySpec = tuple[str, str | None, bool, str | None]
+
+
 @dataclass(frozen=True, eq=False)
 class _Compiled:
     """One context's term definitions, with memos of the values expanded under it."""
@@ -60,8 +66,8 @@ class _Compiled:
     prefixes: dict[str, str]
     ids: dict[str, str] = field(default_factory=dict)
     types: dict[str, str] = field(default_factory=dict)
-    vocabs: dict[tuple[str, str], str] = field(default_factory=dict)
-    keys: dict[str, tuple[str, str | None, bool, str | None]] = field(default_factory=dict)
+    vocabs: dict[tuple[str, str | None], str] = field(default_factory=dict)
+    keys: dict[str, _KeySpec] = field(default_factory=dict)
     languages: dict[str, str] = field(default_factory=dict)
 
 
@@ -196,7 +202,7 @@ def _expand_type(value: str, compiled: _Compiled) -> str:
     return remember(compiled.types, value, _iri(value, compiled, terms=True))
 
 
-def _expand_vocab(value: str, vocab: str, compiled: _Compiled) -> str:
+def _expand_vocab(value: str, vocab: str | None, compiled: _Compiled) -> str:
     return remember(compiled.vocabs, (value, vocab),
                      _iri(value, compiled, vocab=vocab, terms=True))
 
@@ -207,7 +213,8 @@ def _language(tag: str, compiled: _Compiled) -> str:
     return remember(compiled.languages, tag, tag.lower())
 
 
-def _expand_key(key: str, compiled: _Compiled) -> tuple[str, str | None, bool, str | None]:
+def _expand_key(key: str, compiled: _Compiled) -> _KeySpec:
+    found: _KeySpec
     if key in _TYPE_KEYS:
         found = (RDF_TYPE, "@type", False, None)
     elif (term := compiled.terms.get(key)) is not None:
@@ -271,35 +278,55 @@ def _feed_context() -> dict[str, Any]:
 
 
 def _read_document(document: Any) -> TermGraph:
+    """Read *document* on the fast path, or decline (:class:`_Decline`)."""
     compiled = _compiled_for(document)
-    graph = TermGraph()
-    index, subjects = graph.index, graph.subjects
-    ids, types, vocabs, keys = compiled.ids, compiled.types, compiled.vocabs, compiled.keys
-    languages = compiled.languages
-    labels = itertools.count()
-    integer, boolean, double = XSD + "integer", XSD + "boolean", XSD + "double"
-    plain = (None, "@id", "@vocab")
-    string = XSD_STRING
+    reader = _Reader(compiled)
+    if "@graph" in document:
+        for item in _graph_nodes(document, compiled):
+            reader.node(item, 1)
+    else:
+        reader.node(document, 0)
+    return reader.graph
 
-    def node(obj: dict, depth: int) -> str:
+
+def _graph_nodes(document: dict[str, Any], compiled: _Compiled) -> Iterator[dict[str, Any]]:
+    """The node objects of a document in the feed's form: a top-level ``@graph`` of node objects,
+    all in the default graph, beside the feed's context and nothing else."""
+    items = document["@graph"]
+    if compiled is not _compiled_feed() or set(document) != {"@context", "@graph"} \
+            or items.__class__ is not list:
+        raise _Decline
+    for item in items:
+        if item.__class__ is not dict or "@context" in item:
+            raise _Decline
+        yield item
+
+
+_INTEGER = XSD + "integer"
+_BOOLEAN = XSD + "boolean"
+_DOUBLE = XSD + "double"
+#: The coercions under which a JSON number or boolean keeps its own datatype.
+_PLAIN = (None, "@id", "@vocab")
+
+
+class _Reader:
+    """Reads the node objects of one document into :attr:`graph`, or declines."""
+
+    __slots__ = ("compiled", "graph", "labels")
+
+    def __init__(self, compiled: _Compiled) -> None:
+        self.compiled = compiled
+        self.graph = TermGraph()
+        self.labels = itertools.count()  # the document's own blank nodes: _:r0, _:r1, …
+
+    def node(self, obj: dict[str, Any], depth: int) -> str:
+        """Read the node object *obj* (at *depth*) and the node objects nested in it; its
+        subject."""
         if depth > _READER_MAX_DEPTH:
             raise _Decline
-        if "id" in obj:
-            if "@id" in obj:
-                raise _Decline  # colliding keywords: an error
-            subject = obj["id"]
-        elif "@id" in obj:
-            subject = obj["@id"]
-        else:
-            subject = None
-        if subject is None:
-            if "id" in obj or "@id" in obj:
-                raise _Decline  # "id": null is an invalid @id value: an error
-            subject = f"_:r{next(labels)}"
-        elif subject.__class__ is str:
-            subject = ids.get(subject) or _expand_id(subject, compiled)
-        else:
-            raise _Decline
+        subject = self.subject(obj)
+        compiled = self.compiled
+        keys, index, subjects = compiled.keys, self.graph.index, self.graph.subjects
         for key, value in obj.items():
             spec = keys.get(key)
             if spec is None:
@@ -308,67 +335,86 @@ def _read_document(document: Any) -> TermGraph:
                 spec = _expand_key(key, compiled)  # keywords (@list, @set, …) decline here
             if value.__class__ is list and not value:
                 continue  # no statement (nor a subject without one)
-            iri, coerce, language_map, vocab = spec
-            by_subject = index.get(iri)
+            # the list the objects of this subject and predicate go to
+            by_subject = index.get(spec[0])
             if by_subject is None:
-                by_subject = index[iri] = {}
+                by_subject = index[spec[0]] = {}
             found = by_subject.get(subject)
             if found is None:
                 found = by_subject[subject] = []
                 if subject not in subjects:
                     subjects[subject] = None
-            if language_map and value.__class__ is dict:
-                for language, texts in value.items():
-                    language = languages.get(language) or _language(language, compiled)
-                    for text in texts if texts.__class__ is list else (texts,):
-                        if text.__class__ is not str:
-                            raise _Decline
-                        found.append((text, RDF_LANGSTRING, language))
-                continue
-            for item in value if value.__class__ is list else (value,):
-                kind = item.__class__
-                if kind is str:
-                    if coerce is None or language_map:
-                        found.append((item, string, None))
-                    elif coerce == "@id":
-                        found.append(ids.get(item) or _expand_id(item, compiled))
-                    elif coerce == "@type":
-                        found.append(types.get(item) or _expand_type(item, compiled))
-                    elif coerce == "@vocab":
-                        found.append(vocabs.get((item, vocab))
-                                     or _expand_vocab(item, vocab, compiled))
-                    else:
-                        found.append((item, coerce, None))
-                elif coerce == "@type":
-                    raise _Decline
-                elif kind is dict:
-                    if coerce == "@vocab":
-                        raise _Decline
-                    found.append(node(item, depth + 1))
-                elif kind is bool:
-                    found.append(("true" if item else "false",
-                                  boolean if coerce in plain else coerce, None))
-                elif kind is int and abs(item) < 10**21 and coerce != double:
-                    found.append((str(item), integer if coerce in plain else coerce, None))
-                elif kind is float and coerce in plain and abs(item) < 1e15:
-                    found.append(_number(item))
-                else:
-                    raise _Decline  # large or coerced floats, nulls, nested arrays
+            if spec[2] and value.__class__ is dict:
+                self.language_map(found, value)
+            else:
+                self.values(found, value, spec, depth)
         return subject
 
-    if "@graph" in document:
-        # the feed's form: a top-level @graph of node objects, all in the default graph
-        items = document["@graph"]
-        if compiled is not _compiled_feed() or set(document) != {"@context", "@graph"} \
-                or items.__class__ is not list:
-            raise _Decline
-        for item in items:
-            if item.__class__ is not dict or "@context" in item:
+    def subject(self, obj: dict[str, Any]) -> str:
+        """The subject *obj* names with ``id`` (or ``@id``), else a new blank node."""
+        if "id" in obj:
+            if "@id" in obj:
+                raise _Decline  # colliding keywords: an error
+            subject = obj["id"]
+        elif "@id" in obj:
+            subject = obj["@id"]
+        else:
+            return f"_:r{next(self.labels)}"
+        if subject.__class__ is not str:
+            raise _Decline  # "id": null is an invalid @id value: an error
+        return self.compiled.ids.get(subject) or _expand_id(subject, self.compiled)
+
+    def language_map(self, found: list[Term], value: dict[str, Any]) -> None:
+        """A language map's strings, as language-tagged literals."""
+        compiled = self.compiled
+        languages = compiled.languages
+        for language, texts in value.items():
+            language = languages.get(language) or _language(language, compiled)
+            for text in texts if texts.__class__ is list else (texts,):
+                if text.__class__ is not str:
+                    raise _Decline
+                found.append((text, RDF_LANGSTRING, language))
+
+    def values(self, found: list[Term], value: Any, spec: _KeySpec, depth: int) -> None:
+        """A key's value (one item or an array of them) under its term's definition *spec*:
+        strings and node objects as the term coerces them, numbers and booleans as literals."""
+        _, coerce, language_map, vocab = spec
+        compiled = self.compiled
+        for item in value if value.__class__ is list else (value,):
+            kind = item.__class__
+            if kind is str:  # as the term coerces it: a literal or an IRI
+                if coerce is None or language_map:
+                    found.append((item, XSD_STRING, None))
+                elif coerce == "@id":
+                    found.append(compiled.ids.get(item) or _expand_id(item, compiled))
+                elif coerce == "@type":
+                    found.append(compiled.types.get(item) or _expand_type(item, compiled))
+                elif coerce == "@vocab":
+                    found.append(compiled.vocabs.get((item, vocab))
+                                 or _expand_vocab(item, vocab, compiled))
+                else:
+                    found.append((item, coerce, None))
+            elif coerce == "@type":
                 raise _Decline
-            node(item, 1)
-    else:
-        node(document, 0)
-    return graph
+            elif kind is dict:
+                if coerce == "@vocab":
+                    raise _Decline
+                found.append(self.node(item, depth + 1))
+            else:
+                found.append(_scalar(item, coerce))
+
+
+def _scalar(item: Any, coerce: str | None) -> Term:
+    """A boolean or number as a literal (its own datatype, or the term's), or decline: large or
+    coerced floats, nulls, nested arrays."""
+    kind = item.__class__
+    if kind is bool:
+        return ("true" if item else "false", _BOOLEAN if coerce in _PLAIN else coerce, None)
+    if kind is int and abs(item) < 10**21 and coerce != _DOUBLE:
+        return (str(item), _INTEGER if coerce in _PLAIN else coerce, None)
+    if kind is float and coerce in _PLAIN and abs(item) < 1e15:
+        return _number(item)
+    raise _Decline
 
 
 def read_terms(data: bytes | str, base_iri: str | None = None) -> TermGraph:

@@ -18,7 +18,7 @@ constraint is ever silently skipped.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,11 +45,6 @@ __all__ = ["COMPONENTS", "Plan", "Raw", "Shape", "Unsupported", "compile_shapes"
 
 RDFS_SUBCLASSOF = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 
-#: Shape parameters this engine evaluates (with sh:flags and sh:or's nested shapes).
-COMPONENTS = frozenset(SH + name for name in (
-    "minCount", "maxCount", "datatype", "nodeKind", "in", "pattern", "flags", "minLength",
-    "maxLength", "minInclusive", "minExclusive", "maxInclusive", "maxExclusive", "languageIn",
-    "uniqueLang", "lessThanOrEquals", "or"))
 #: Shape properties that structure shapes or carry no constraint.
 STRUCTURE = frozenset(SH + name for name in (
     "property", "path", "targetClass", "targetObjectsOf", "severity", "message", "name",
@@ -87,7 +82,7 @@ class Shape:
             instances = instances_by_class(graph)
         found: dict[Any, Term] = {}
         for cls in self.target_classes:
-            classes = {cls}
+            classes: set[Term] = {cls}
             subclass_of = graph.subjects_objects(RDFS_SUBCLASSOF)
             if subclass_of:
                 classes |= _subclasses(subclass_of, cls)
@@ -103,43 +98,25 @@ class Shape:
     def validate(self, graph: TermGraph, focus: list[Term], out: list[Raw],
                  focus_set: set[Term] | None = None) -> None:
         """Append the results of *focus* against this shape to *out*."""
-        path, node, severity = self.path, self.node, self.severity
-        min_count, max_count = self.min_count, self.max_count
-        value_checks, group_checks = self.value_checks, self.group_checks
-        if path is None:
-            pairs: Any = ((f, [f]) for f in focus)
+        if self.path is None:
+            self._validate_focus_nodes(graph, focus, out)
         else:
-            by_subject = graph.subjects_objects(path)
-            if min_count:
-                pairs = ((f, None if isinstance(f, tuple) else by_subject.get(f)) for f in focus)
-            else:  # only focus nodes that have values can fail: walk the smaller side
-                if focus_set is None:
-                    focus_set = set(focus)
-                pairs = ((f, vs) for f, vs in by_subject.items() if f in focus_set) \
-                    if len(by_subject) < len(focus) else \
-                    ((f, by_subject.get(f)) for f in focus if not isinstance(f, tuple))
-        for f, values in pairs:
-            if path is not None:
-                if not values:
-                    if min_count:
-                        out.append((f, path, severity, "MinCount", node, None))
-                    continue
-                if len(values) > 1:
-                    values = distinct(values)
-                if min_count and len(values) < min_count:
-                    out.append((f, path, severity, "MinCount", node, None))
-                if max_count is not None and len(values) > max_count:
-                    out.append((f, path, severity, "MaxCount", node, None))
-            for component, ok in value_checks:
-                for v in values:
-                    if not ok(v):
-                        out.append((f, path, severity, component, node, v))
-            for check in group_checks:
-                check(graph, f, values, out)
+            focus_set = _validate_path(graph, self.path, [self], focus, out, focus_set)
         if self.properties:
             if focus_set is None and len(focus) > 1:
                 focus_set = set(focus)
             self._validate_properties(graph, focus, out, focus_set)
+
+    def _validate_focus_nodes(self, graph: TermGraph, focus: list[Term],
+                              out: list[Raw]) -> None:
+        """A node shape's own constraints: each focus node is its one value node."""
+        node, severity = self.node, self.severity
+        for f in focus:
+            for component, ok in self.value_checks:
+                if not ok(f):
+                    out.append((f, None, severity, component, node, f))
+            for check in self.group_checks:
+                check(graph, f, [f], out)
 
     def _validate_properties(self, graph: TermGraph, focus: list[Term], out: list[Raw],
                              focus_set: set[Term] | None) -> None:
@@ -152,36 +129,7 @@ class Shape:
             else:
                 groups.setdefault(prop.path, []).append(prop)
         for path, members in groups.items():
-            by_subject = graph.subjects_objects(path)
-            counted = [m for m in members if m.min_count or m.max_count is not None]
-            required = [m for m in members if m.min_count]
-            checked = [(m, m.value_checks, m.group_checks) for m in members
-                       if m.value_checks or m.group_checks]
-            if required or focus_set is None or len(by_subject) >= len(focus):
-                pairs: Any = ((f, None if isinstance(f, tuple) else by_subject.get(f))
-                              for f in focus)
-            else:
-                pairs = ((f, vs) for f, vs in by_subject.items() if f in focus_set)
-            for f, values in pairs:
-                if not values:
-                    for m in required:
-                        out.append((f, path, m.severity, "MinCount", m.node, None))
-                    continue
-                if len(values) > 1:
-                    values = distinct(values)
-                n = len(values)
-                for m in counted:
-                    if m.min_count and n < m.min_count:
-                        out.append((f, path, m.severity, "MinCount", m.node, None))
-                    if m.max_count is not None and n > m.max_count:
-                        out.append((f, path, m.severity, "MaxCount", m.node, None))
-                for m, value_checks, group_checks in checked:
-                    for component, ok in value_checks:
-                        for v in values:
-                            if not ok(v):
-                                out.append((f, path, m.severity, component, m.node, v))
-                    for check in group_checks:
-                        check(graph, f, values, out)
+            focus_set = _validate_path(graph, path, members, focus, out, focus_set)
 
     def conforms(self, graph: TermGraph, focus: Term) -> bool:
         out: list[Raw] = []
@@ -189,8 +137,56 @@ class Shape:
         return not out
 
 
+def _validate_path(graph: TermGraph, path: str, shapes: list[Shape], focus: list[Term],
+                   out: list[Raw], focus_set: set[Term] | None) -> set[Term] | None:
+    """Append the results of *focus* against *shapes*, property shapes on one *path* without
+    nested property shapes: the values of each focus node are looked up and made distinct once
+    for all of them. Gives *focus_set* (``set(focus)``), built here if this needed it."""
+    counted = [s for s in shapes if s.min_count or s.max_count is not None]
+    required = [s for s in shapes if s.min_count]
+    checked = [(s, s.value_checks, s.group_checks) for s in shapes
+               if s.value_checks or s.group_checks]
+    pairs, focus_set = _values_by_focus(graph.subjects_objects(path), focus, focus_set,
+                                        bool(required))
+    for f, values in pairs:
+        if not values:
+            for s in required:
+                out.append((f, path, s.severity, "MinCount", s.node, None))
+            continue
+        if len(values) > 1:
+            values = distinct(values)
+        n = len(values)
+        for s in counted:
+            if s.min_count and n < s.min_count:
+                out.append((f, path, s.severity, "MinCount", s.node, None))
+            if s.max_count is not None and n > s.max_count:
+                out.append((f, path, s.severity, "MaxCount", s.node, None))
+        for s, value_checks, group_checks in checked:
+            for component, ok in value_checks:
+                for v in values:
+                    if not ok(v):
+                        out.append((f, path, s.severity, component, s.node, v))
+            for check in group_checks:
+                check(graph, f, values, out)
+    return focus_set
+
+
+def _values_by_focus(by_subject: dict[Term, list[Term]], focus: list[Term],
+                     focus_set: set[Term] | None, every: bool
+                     ) -> tuple[Iterator[tuple[Term, list[Term] | None]], set[Term] | None]:
+    """(focus node, its values) pairs, and *focus_set*: for every focus node (*every*: some
+    shape requires values), else only for those with values, walking the smaller side."""
+    if every or len(by_subject) >= len(focus):
+        return ((f, None if isinstance(f, tuple) else by_subject.get(f)) for f in focus), \
+            focus_set
+    if focus_set is None:
+        focus_set = set(focus)
+    return ((f, vs) for f, vs in by_subject.items() if f in focus_set), focus_set
+
+
 def _subclasses(subclass_of: dict[Term, list[Term]], cls: str) -> set[Term]:
-    found, changed = {cls}, True
+    found: set[Term] = {cls}
+    changed = True
     while changed:
         changed = False
         for sub, supers in subclass_of.items():
@@ -276,45 +272,97 @@ def _one(g: Any, node: Any, name: str) -> Any:
 
 
 def _compile(g: Any, node: Any, compiled: dict[Any, Shape], depth: int) -> Shape:
-    import rdflib
-
+    """The shape *node* of *g*, compiled once (*compiled*: the shapes so far), or raise
+    :class:`Unsupported`."""
     if node in compiled:
         return compiled[node]
     if depth > 8:
         raise Unsupported("shapes nested too deeply")
+    _refuse_unknown_parameters(g, node)
+    shape = compiled[node] = _bare_shape(g, node)
+    if shape.path is None:
+        _refuse_property_parameters(g, node)
+
+    def nested(member: Any) -> Shape:
+        return _compile(g, member, compiled, depth + 1)
+
+    for compile_parameter in _COMPILERS.values():
+        compile_parameter(g, node, shape, nested)
+    for prop in g.objects(node, _sh("property")):
+        shape.properties.append(nested(prop))
+    return shape
+
+
+def _refuse_unknown_parameters(g: Any, node: Any) -> None:
+    """Raise :class:`Unsupported` if the shape has a SHACL parameter this engine does not know."""
     for predicate in set(g.predicates(node)):
         if str(predicate).startswith(SH) and str(predicate) not in COMPONENTS | STRUCTURE:
             raise Unsupported(f"{predicate}")
+
+
+def _bare_shape(g: Any, node: Any) -> Shape:
+    """The shape with its path and severity, before its constraints."""
     path = _one(g, node, "path")
     severity = _one(g, node, "severity")
-    shape = Shape(
+    return Shape(
         node=str(node),
         path=None if path is None else _iri_of(path),
         severity=str(severity).removeprefix(SH) if severity is not None else "Violation",
     )
-    compiled[node] = shape
 
-    def integer(name: str) -> int | None:
-        value = _one(g, node, name)
-        if value is None:
-            return None
-        if not isinstance(value, rdflib.Literal) or type(value.value) is not int:
-            raise Unsupported(f"sh:{name} {value!r}")
-        return value.value
 
-    if shape.path is None and (
-            any(_one(g, node, n) is not None for n in ("minCount", "maxCount", "uniqueLang"))
+def _refuse_property_parameters(g: Any, node: Any) -> None:
+    """Raise :class:`Unsupported` if a node shape (no sh:path) has a property-shape parameter."""
+    if (any(_one(g, node, n) is not None for n in ("minCount", "maxCount", "uniqueLang"))
             or any(True for _ in g.objects(node, _sh("lessThanOrEquals")))):
         raise Unsupported("a property-shape parameter on a node shape")
-    shape.min_count = integer("minCount")
-    shape.max_count = integer("maxCount")
-    checks = shape.value_checks
+
+
+# One compiler per constraint parameter: it reads the parameter's values on a shape node and adds
+# the checks they make to the shape (``nested`` compiles a shape the parameter names).
+_Nested = Callable[[Any], Shape]
+_Compiler = Callable[[Any, Any, Shape, _Nested], None]
+
+
+def _integer(g: Any, node: Any, name: str) -> int | None:
+    """The integer value of the parameter *name*, if the shape has one."""
+    import rdflib
+
+    value = _one(g, node, name)
+    if value is None:
+        return None
+    if not isinstance(value, rdflib.Literal) or type(value.value) is not int:
+        raise Unsupported(f"sh:{name} {value!r}")
+    return value.value
+
+
+def _min_count(g: Any, node: Any, shape: Shape, nested: _Nested) -> None:
+    shape.min_count = _integer(g, node, "minCount")
+
+
+def _max_count(g: Any, node: Any, shape: Shape, nested: _Nested) -> None:
+    shape.max_count = _integer(g, node, "maxCount")
+
+
+def _datatype(g: Any, node: Any, shape: Shape, nested: _Nested) -> None:
     if (datatype := _one(g, node, "datatype")) is not None:
-        checks.append(("Datatype", datatype_check(_iri_of(datatype))))
+        shape.value_checks.append(("Datatype", datatype_check(_iri_of(datatype))))
+
+
+def _node_kind(g: Any, node: Any, shape: Shape, nested: _Nested) -> None:
     if (kind := _one(g, node, "nodeKind")) is not None:
-        checks.append(("NodeKind", node_kind(_iri_of(kind))))
+        shape.value_checks.append(("NodeKind", node_kind(_iri_of(kind))))
+
+
+def _in(g: Any, node: Any, shape: Shape, nested: _Nested) -> None:
     if (members := _one(g, node, "in")) is not None:
-        checks.append(("In", member_of(list(g.items(members)))))
+        shape.value_checks.append(("In", member_of(list(g.items(members)))))
+
+
+def _pattern(g: Any, node: Any, shape: Shape, nested: _Nested) -> None:
+    """Each sh:pattern, with the shape's sh:flags."""
+    import rdflib
+
     flags = next(iter(g.objects(node, _sh("flags"))), None)
     for pattern in g.objects(node, _sh("pattern")):
         if not isinstance(pattern, rdflib.Literal):
@@ -322,30 +370,78 @@ def _compile(g: Any, node: Any, compiled: dict[Any, Shape], depth: int) -> Shape
         text = str(pattern.value) if pattern.value is not None and len(pattern.value) > 1 \
             else str(pattern)
         flag_text = str(flags.value) if flags is not None else None
-        checks.append(("Pattern", pattern_check(text, flag_text)))
-    if (length := integer("minLength")) is not None:
-        checks.append(("MinLength", length_check(length, minimum=True)))
-    if (length := integer("maxLength")) is not None:
-        checks.append(("MaxLength", length_check(length, minimum=False)))
-    for name, test in (("minInclusive", lambda c: c >= 0), ("minExclusive", lambda c: c > 0),
-                       ("maxInclusive", lambda c: c <= 0), ("maxExclusive", lambda c: c < 0)):
+        shape.value_checks.append(("Pattern", pattern_check(text, flag_text)))
+
+
+def _min_length(g: Any, node: Any, shape: Shape, nested: _Nested) -> None:
+    if (length := _integer(g, node, "minLength")) is not None:
+        shape.value_checks.append(("MinLength", length_check(length, minimum=True)))
+
+
+def _max_length(g: Any, node: Any, shape: Shape, nested: _Nested) -> None:
+    if (length := _integer(g, node, "maxLength")) is not None:
+        shape.value_checks.append(("MaxLength", length_check(length, minimum=False)))
+
+
+def _range(name: str, test: Callable[[int], bool]) -> _Compiler:
+    """The compiler of a range parameter (sh:minInclusive …): *test* of how a value compares
+    with each bound (negative, zero or positive)."""
+    component = name[0].upper() + name[1:]
+
+    def compile_range(g: Any, node: Any, shape: Shape, nested: _Nested) -> None:
         for bound in g.objects(node, _sh(name)):
-            checks.append((name[0].upper() + name[1:], value_range(bound, test)))
+            shape.value_checks.append((component, value_range(bound, test)))
+
+    return compile_range
+
+
+def _language_in(g: Any, node: Any, shape: Shape, nested: _Nested) -> None:
     if (languages := _one(g, node, "languageIn")) is not None:
-        checks.append(("LanguageIn", language_in(list(g.items(languages)))))
+        shape.value_checks.append(("LanguageIn", language_in(list(g.items(languages)))))
+
+
+def _unique_lang(g: Any, node: Any, shape: Shape, nested: _Nested) -> None:
+    import rdflib
+
     if (unique := _one(g, node, "uniqueLang")) is not None:
         if not isinstance(unique, rdflib.Literal) or not isinstance(unique.value, bool):
             raise Unsupported("sh:uniqueLang that is not a boolean")
         if unique.value:
             shape.group_checks.append(unique_lang(shape))
+
+
+def _less_than_or_equals(g: Any, node: Any, shape: Shape, nested: _Nested) -> None:
     for other in g.objects(node, _sh("lessThanOrEquals")):
         shape.group_checks.append(less_than_or_equals(shape, _iri_of(other)))
+
+
+def _or(g: Any, node: Any, shape: Shape, nested: _Nested) -> None:
     for alternatives in g.objects(node, _sh("or")):
         members = set(g.items(alternatives))
         if not members:
             raise Unsupported("empty sh:or")
-        shape.group_checks.append(
-            one_of(shape, [_compile(g, m, compiled, depth + 1) for m in members]))
-    for prop in g.objects(node, _sh("property")):
-        shape.properties.append(_compile(g, prop, compiled, depth + 1))
-    return shape
+        shape.group_checks.append(one_of(shape, [nested(m) for m in members]))
+
+
+#: The compiler of each constraint parameter, in the order a shape's checks run (which is the
+#: order of its results): counts, then checks of each value, then checks of all values together.
+_COMPILERS: dict[str, _Compiler] = {
+    "minCount": _min_count,
+    "maxCount": _max_count,
+    "datatype": _datatype,
+    "nodeKind": _node_kind,
+    "in": _in,
+    "pattern": _pattern,  # with sh:flags
+    "minLength": _min_length,
+    "maxLength": _max_length,
+    "minInclusive": _range("minInclusive", lambda c: c >= 0),
+    "minExclusive": _range("minExclusive", lambda c: c > 0),
+    "maxInclusive": _range("maxInclusive", lambda c: c <= 0),
+    "maxExclusive": _range("maxExclusive", lambda c: c < 0),
+    "languageIn": _language_in,
+    "uniqueLang": _unique_lang,
+    "lessThanOrEquals": _less_than_or_equals,
+    "or": _or,
+}
+#: Shape parameters this engine evaluates: those with a compiler, and sh:flags (sh:pattern's).
+COMPONENTS = frozenset(SH + name for name in (*_COMPILERS, "flags"))

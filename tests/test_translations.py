@@ -23,14 +23,14 @@ HOSTING = ("_hosting_base.html", "hosting.html", "hosting_admin.html", "hosting_
            "hosting_login.html")
 
 
-def asked_in_templates(paths) -> dict[str, str]:
+def asked_in_templates(paths, root: Path = ROOT) -> dict[str, str]:
     env = Environment(extensions=["jinja2.ext.i18n"])
     out: dict[str, str] = {}
     for path in paths:
         for line, _function, message in env.extract_translations(
                 path.read_text(encoding="utf-8"), gettext_functions=("t",)):
             if isinstance(message, str):
-                out.setdefault(message, f"{path.relative_to(ROOT)}:{line}")
+                out.setdefault(message, f"{path.relative_to(root)}:{line}")
     return out
 
 
@@ -44,6 +44,11 @@ def asked_in_code(folder: Path) -> dict[str, str]:
                 if name == "t":
                     out.setdefault(node.args[0].value, f"{path.relative_to(ROOT)}:{node.lineno}")
     return out
+
+
+def untranslated(asked: dict[str, str], swedish: dict[str, str]) -> dict[str, str]:
+    """The strings of *asked* (text → where) that *swedish* has no Swedish for."""
+    return {text: where for text, where in asked.items() if not swedish.get(text)}
 
 
 def _templates(folder: str, hosting: bool | None = None) -> list[Path]:
@@ -69,7 +74,7 @@ def test_every_string_asked_for_has_its_swedish(app):
         if app == "node":
             asked.update(asked_in_code(ROOT / "node"))
         swedish = node_i18n.STRINGS
-    missing = {k: where for k, where in asked.items() if not swedish.get(k)}
+    missing = untranslated(asked, swedish)
     assert asked, "nothing extracted"
     assert not missing, f"asked for but without Swedish: {missing}"
 
@@ -77,13 +82,16 @@ def test_every_string_asked_for_has_its_swedish(app):
 def test_the_check_fails_on_a_string_without_swedish(tmp_path):
     page = tmp_path / "page.html"
     page.write_text("<p>{{ t('Never translated') }}</p>", encoding="utf-8")
-    global ROOT
-    kept, ROOT = ROOT, tmp_path
-    try:
-        asked = asked_in_templates([page])
-    finally:
-        ROOT = kept
-    assert "Never translated" in asked and "Never translated" not in node_i18n.STRINGS
+    asked = asked_in_templates([page], root=tmp_path)
+    assert list(untranslated(asked, node_i18n.STRINGS)) == ["Never translated"]
+
+
+def test_the_check_finds_a_text_chosen_by_language(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<p>{{ 'Sök' if lang == 'sv' else 'Search' }}</p>\n"
+                    "{% if lang == 'en' %}<input type=hidden name=lang value=en>{% endif %}\n"
+                    "{% if sv %}Hej{% endif %}", encoding="utf-8")
+    assert texts_chosen_by_language(page) == [1, 3]
 
 
 @pytest.mark.parametrize("table", ["node fields", "aggregator kinds", "aggregator documents"])

@@ -143,3 +143,11 @@ def test_no_template_chooses_a_text_by_language():
     found = {name: lines for name, lines in found.items() if lines}
     assert set(found) <= set(NOT_YET), f"texts chosen by language in: {found}"
     assert not set(NOT_YET) - set(found), "a template was cleaned: remove it from NOT_YET"
+
+
+@pytest.mark.parametrize("app", ["aggregator", "node"])
+def test_every_string_in_a_dictionary_is_asked_for(app):
+    folder, swedish = (("aggregator", ui.STRINGS) if app == "aggregator"
+                       else ("node", node_i18n.STRINGS))
+    asked = {**asked_in_templates(_templates(folder)), **asked_in_code(ROOT / folder)}
+    assert not [text for text in swedish if text not in asked], "translated but never asked for"

@@ -30,7 +30,6 @@ STRINGS = {
     "SPARQL query": "SPARQL-fråga",
     "Error": "Fel",
     "Skip to content": "Hoppa till innehållet",
-    "Language": "Språk",
     "initiatives": "initiativ",
     "organisations publish": "organisationer publicerar",
     "of": "av",
@@ -43,21 +42,16 @@ STRINGS = {
     "By phase": "Per fas",
     "By state": "Planerat, pågående, avslutat",
     "By theme": "Per område",
-    "By county": "Per län",
     "By organisation type": "Per organisationstyp",
     "Coverage": "Täckning",
     "Coverage by organisation type": "Täckning per organisationstyp",
     "Coverage by county": "Täckning per län",
     "Organisations that do not publish yet": "Organisationer som ännu inte publicerar",
     "County": "Län",
-    "Organisations": "Organisationer",
     "Publishing": "Publicerar",
     "Share": "Andel",
     "Kind": "Typ",
     "Count": "Antal",
-    "municipality": "kommun",
-    "region": "region",
-    "national-agency": "statlig myndighet",
     "Search": "Sök",
     "Search initiatives": "Sök initiativ",
     "Free text": "Fritext",
@@ -67,7 +61,7 @@ STRINGS = {
     "Organisation type": "Organisationstyp",
     "All": "Alla",
     "Title": "Titel",
-    "Modified": "Senast ändrat",
+    "Last changed": "Senast ändrat",
     "results": "träffar",
     "Page": "Sida",
     "Previous": "Föregående",
@@ -78,13 +72,13 @@ STRINGS = {
     "Responsible organisation": "Ansvarig organisation",
     "Description": "Beskrivning",
     "Goal": "Mål",
-    "Problem": "Problem som ska lösas",
+    "Problem to solve": "Problem som ska lösas",
     "Lessons learned": "Lärdomar",
     "Budget": "Budget",
     "Spent to date": "Förbrukat hittills",
-    "Start": "Startdatum",
-    "Planned end": "Planerat slutdatum",
-    "End": "Slutdatum",
+    "Start date": "Startdatum",
+    "Planned end date": "Planerat slutdatum",
+    "End date": "Slutdatum",
     "Partners": "Partner",
     "Code repository": "Källkod",
     "Web page": "Webbsida",
@@ -127,23 +121,16 @@ STRINGS = {
     "Download": "Ladda ner",
     "rows": "rader",
     "Download the whole national graph": "Ladda ner hela den nationella grafen",
-    "No dump has been made yet.": "Ingen dump har gjorts ännu.",
     "Machine-readable": "Maskinläsbart",
     "Stale": "Inaktuella",
     "Not crawled yet": "Inte genomsökt ännu",
     "Show": "Visa",
     "never": "aldrig",
-    "Publisher page": "Utgivarsida",
-    "Rule": "Regel",
     "Message": "Meddelande",
     "Value": "Värde",
     "Field": "Fält",
     "Record": "Post",
-    "Reason": "Orsak",
     "Initiatives per county": "Initiativ per län",
-    "catalog": "Katalogen",
-    "catalog-page": "Katalogsidan",
-    "feed-page": "Flödessidan",
     "The reader's own words": "Tolkens egna ord",
     "The latest crawl failed": "Senaste genomsökningen misslyckades",
     "The latest crawl was refused": "Senaste genomsökningen avvisades",
@@ -200,7 +187,123 @@ STRINGS = {
     "partner links": "partnerlänkar",
     "Map": "Karta",
     "not dated": "utan datum",
+    # _macros.html
+    "table": "tabell",
+    # base.html
+    "national view": "nationell översikt",
+    "Main menu": "Huvudmeny",
+    # initiative.html
+    "since": "sedan",
+    "The solution's spread: adopters by county and over time":
+        "Spridningen av lösningen: återanvändare per län och över tid",
+    # initiatives.html
+    "all": "alla",
+    # node.html
+    "Download the problems": "Ladda ner problemen",
+    # overview.html
+    "how initiatives move from planned to ongoing to completed, per quarter or month, "
+    "nationally and per county.":
+        "hur initiativen rör sig från planerat till pågående till avslutat, per kvartal eller "
+        "månad, i landet och per län.",
+    "How to cite": "Så citerar du",
+    "Also give the date you retrieved the data: the graph changes every day.":
+        "Ange också när du hämtade uppgifterna: grafen ändras varje dag.",
+    "The dataset's description (DCAT-AP-SE)": "Datamängdens beskrivning (DCAT-AP-SE)",
+    # progress.html
+    "How initiatives move from planned to ongoing to completed, from the history: every version "
+    "the nodes have published. The time is when the node published the version.":
+        "Hur initiativen rör sig från planerat till pågående till avslutat, ur historiken: "
+        "varje version som noderna har publicerat. Tiden är när noden publicerade versionen.",
+    "The history is empty here so far: it fills as the aggregator reads the nodes' feeds. After "
+    "the next crawl (pios aggregator crawl) the figures are here.":
+        "Historiken är tom här ännu: den fylls när aggregatorn har läst nodernas flöden. Efter "
+        "nästa insamling (pios aggregator crawl) finns siffrorna här.",
+    "see the table beside it": "se tabellen bredvid",
+    "No phase changes yet: every initiative has one phase in the history.":
+        "Inga fasbyten ännu: varje initiativ har bara en fas i historiken.",
+    "Days from entering the phase until leaving it, over the stays that have ended. Still "
+    "there: initiatives in the phase now (their time is not known yet).":
+        "Dagar från att initiativet kom in i fasen tills det lämnade den, över de perioder som "
+        "har tagit slut. Pågår: initiativ som är kvar i fasen nu (deras tid är inte känd ännu).",
+    "Initiatives not completed whose latest version is more than a year old.":
+        "Initiativ som inte är avslutade och vars senaste version är mer än ett år gammal.",
+    "The": "De",
+    "oldest of": "äldsta av",
+    "None: every initiative not completed has been updated within the year.":
+        "Inga: alla initiativ som inte är avslutade har uppdaterats det senaste året.",
+    # reuse.html
+    "Who builds on whom: initiatives that say they reuse another (pios:reuses, also when a "
+    "publisher marked “We reuse this” on a similar initiative) and organisations that are "
+    "partners in others' initiatives.":
+        "Vem som bygger vidare på vem: initiativ som anger att de återanvänder ett annat "
+        "(pios:reuses, också när en utgivare har markerat ”Vi återanvänder detta” vid ett "
+        "liknande initiativ) och organisationer som är partner i andras initiativ.",
+    "solutions several organisations reuse, over time":
+        "lösningar som flera organisationer återanvänder, över tid",
+    "The network, by solution": "Nätverket, per lösning",
+    "Each solution with the organisations that build on it.":
+        "Varje lösning med de organisationer som bygger vidare på den.",
+    "The 200 most reused are shown; all of them are in the downloads below.":
+        "De 200 mest återanvända visas; alla finns i nedladdningarna nedan.",
+    "No initiative says yet that it reuses another. When a publisher fills in “Reuses” (or "
+    "presses “We reuse this” on a similar initiative in the node's editor) it shows here after "
+    "the next crawl.":
+        "Inget initiativ anger ännu att det återanvänder ett annat. När en utgivare fyller i "
+        "”Återanvänder” (eller trycker ”Vi återanvänder detta” vid ett liknande initiativ i "
+        "nodens redigering) syns det här efter nästa insamling.",
+    "the whole network": "hela nätverket",
+    "organisations as nodes, reuse and partner links as edges (Gephi, Cytoscape, networkx)":
+        "organisationer som noder, återanvändning och partnerskap som kanter (Gephi, Cytoscape, "
+        "networkx)",
+    "one row per link": "en rad per länk",
+    # reuse_map.html
+    "The spread of": "Spridningen av",
+    "Each square is a county, roughly where it lies. The colour shows coverage: the share of "
+    "the county's municipalities and region that publish. The figure below is how many of the "
+    "county's organisations reuse":
+        "Varje ruta är ett län, ungefär där det ligger. Färgen visar täckningen: hur stor del "
+        "av länets kommuner och region som publicerar. Siffran under är hur många av länets "
+        "organisationer som återanvänder",
+    "the solution": "lösningen",
+    "another's solution": "en annans lösning",
+    # reuse_scaling.html
+    "No solution is reused by several organisations yet. The solutions that are reused are in "
+    "the reuse network.":
+        "Ingen lösning återanvänds ännu av flera organisationer. De lösningar som återanvänds "
+        "finns i återanvändningsnätverket.",
+    "organisations in": "organisationer i",
+    "counties": "län",
+    "first": "först",
+    "No reuse has a date in the history yet.":
+        "Ingen återanvändning har ett datum i historiken ännu.",
+    # reuse_solution.html
+    "The initiative's page": "Initiativets sida",
+    "No county (national agencies)": "Utan län (statliga myndigheter)",
+    "own organisation": "egen organisation",
+    "Organisations that take part in the initiative; the date is the first version that named "
+    "them.":
+        "Organisationer som deltar i initiativet; datumet är den första version som nämnde dem.",
     "Scaling follow-up": "Spridning av lösningar",
+    # paragraphs with values (format) and markup between their parts
+    "Solutions that at least %d other organisations reuse, and how they spread: how many "
+    "organisations started reusing the solution per quarter, from the history (the first "
+    "version in which the initiative said so). Reuse inside the solution's own organisation is "
+    "not counted as spread.":
+        "Lösningar som minst %d andra organisationer återanvänder, och hur de har spridits: hur "
+        "många organisationer som har börjat återanvända lösningen per kvartal, ur historiken "
+        "(den första version där initiativet angav det). Återanvändning inom den egna "
+        "organisationen räknas inte som spridning.",
+    "The latest catalog lists only %s of %s initiatives. Nothing has been deleted: the missing "
+    "ones are removed only when the publisher confirms it (":
+        "Den senaste katalogen listar bara %s av %s initiativ. Inget har tagits bort: de som "
+        "saknas tas bort först när utgivaren bekräftar det (",
+    ") or when several consecutive crawls find the same":
+        ") eller när flera genomsökningar i rad visar samma sak",
+    "held since": "kvarhållen sedan",
+    "… and %s more.": "… och %s till.",
+    "The %d most adopted of %d.": "De %d mest spridda av %d.",
+    # the thousands separator of a count in a sentence (node.html)
+    ",": " ",
 }
 
 
@@ -255,11 +358,27 @@ def number(value: int | float | None, lang: str) -> str:
     return f"{value:,}" if lang == "en" else f"{value:,}".replace(",", "\u00a0")
 
 
-#: English words for the keys that are not English sentences themselves.
-ENGLISH = {"catalog": "The catalog", "catalog-page": "The catalog page",
-           "feed-page": "The feed page", "Modified": "Last changed",
-           "Problem": "Problem to solve", "Start": "Start date", "Planned end": "Planned end date",
-           "End": "End date"}
+#: Names of the codes the data carries, by code (an organisation's kind, a document the crawler
+#: reads): data looked up by a code a page only knows at run time, a language map each, like the
+#: node's field labels and the concepts' labels (what the English pages have always shown).
+LABELS: dict[str, dict[str, dict[str, str]]] = {
+    "kind": {
+        "municipality": {"sv": "kommun", "en": "municipality"},
+        "region": {"sv": "region", "en": "region"},
+        "national-agency": {"sv": "statlig myndighet", "en": "national-agency"},
+    },
+    "document": {
+        "catalog": {"sv": "Katalogen", "en": "The catalog"},
+        "catalog-page": {"sv": "Katalogsidan", "en": "The catalog page"},
+        "feed-page": {"sv": "Flödessidan", "en": "The feed page"},
+    },
+}
+
+
+def label(scheme: str, code: str, lang: str) -> str:
+    """The name of *code* in *scheme* (``kind``, ``document``) in *lang*; the code itself when it
+    has none."""
+    return i18n.pick(LABELS.get(scheme, {}).get(code), lang, code)
 
 
 class UI:
@@ -290,9 +409,8 @@ class UI:
         return i18n.choose(request.args.get("lang"), request.cookies.get("lang"))
 
     def t(self, text: str) -> str:
-        if self.lang() == "sv":
-            return STRINGS.get(text, text)
-        return ENGLISH.get(text, text)
+        """The interface string *text* (its English) in the request's language."""
+        return i18n.translate(STRINGS, text, self.lang())
 
     def wants_json(self) -> bool:
         if request.path.endswith(".json") or request.args.get("format") == "json":
@@ -305,7 +423,10 @@ class UI:
             response.status_code = status
             return response
         lang = self.lang()
-        html = render_template(template, t=self.t, lang=lang, data=data, views=self.views,
+        html = render_template(template, t=lambda text: i18n.translate(STRINGS, text, lang),
+                               label=lambda scheme, code: label(scheme, code, lang),
+                               other_lang=i18n.other(lang), language_names=i18n.NAMES,
+                               lang=lang, data=data, views=self.views,
                                when=lambda v: when(v, lang),
                                amount=lambda v, c="SEK": amount(v, lang, c),
                                number=lambda v: number(v, lang),

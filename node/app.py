@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from pios_ld import __version__
 from pios_ld.errors import PiosError
+from pios_ld.i18n import other
 from pios_ld.logs import AccessLog
 from pios_ld.organizations import by_iri
 
@@ -71,7 +72,10 @@ def create_app(config: settings.Config | Mapping[str, Any], access_log: bool = T
         lang = auth.language()
         return {
             "lang": lang,
-            "t": lambda key: i18n.t(key, lang),
+            "t": lambda text: i18n.t(text, lang),
+            "field": lambda name: i18n.field(name, lang),
+            "other_lang": other(lang),
+            "switch": i18n.SWITCH,
             "label": lambda scheme, code: i18n.label(scheme, code, lang),
             "org_name": org.name if org else config.organization,
             "config": config,

@@ -15,33 +15,12 @@ from flask import Flask, jsonify, redirect, render_template, request, session, u
 
 from pios_ld import __version__, organizations
 from pios_ld.errors import NotFoundError, PiosError
-from pios_ld.i18n import choose
+from pios_ld.i18n import NAMES, choose, other
 
 from . import auth, errorpage, i18n, parts
 from .hosting import Hosting
 from .http import secure
 from .store import Store
-
-TEXTS = {
-    "title": ("Organisationer som publiceras här", "Organisations published here"),
-    "admin": ("Administrera organisationerna", "Administer the organisations"),
-    "login": ("Logga in", "Log in"),
-    "logout": ("Logga ut", "Log out"),
-    "name": ("Namn (mappnamn, a–z, 0–9, -)", "Name (folder name, a–z, 0–9, -)"),
-    "org": ("Organisation (namn, kommunkod eller organisationsnummer)",
-            "Organisation (name, municipality code or organisation number)"),
-    "base_url": ("Egen bas-URL", "Its own base URL"),
-    "add": ("Lägg till", "Add"),
-    "remove": ("Ta bort", "Remove"),
-    "added": ("Organisationen lades till.", "The organisation was added."),
-    "removed": ("Organisationen serveras inte längre; dess mapp flyttades till removed/.",
-                "The organisation is no longer served; its folder was moved to removed/."),
-    "wrong": ("Fel namn eller lösenord.", "Wrong name or password."),
-    "user": ("Användarnamn", "User name"),
-    "password": ("Lösenord", "Password"),
-    "none": ("Inga organisationer ännu.", "No organisations yet."),
-    "address": ("Adress", "Address"),
-}
 
 
 def _lang() -> str:
@@ -61,7 +40,8 @@ def create_hosting_app(hosting: Hosting) -> Flask:
 
     def render(template: str, status: int = 200, **values: Any):
         lang = _lang()
-        return render_template(template, lang=lang, t=lambda key: TEXTS[key][lang != "sv"],
+        return render_template(template, lang=lang, t=lambda text: i18n.t(text, lang),
+                               other_lang=other(lang), language_names=NAMES,
                                csrf_token=auth.csrf_token, admin=session.get("admin"),
                                **values), status
 

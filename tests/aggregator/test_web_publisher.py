@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from datetime import datetime
 
 import requests
+from pios_ld.aggregator.ui import LOCAL
 
 NO_PROBLEMS = ("Inga problem vid senaste genomsökningen", "No problems in the latest crawl")
 
@@ -59,7 +61,8 @@ def test_a_failed_node_shows_the_http_status_and_the_time_of_the_last_good_crawl
     swedish = _text(requests.get(f"{server.url}nodes/{node.id}", timeout=30).text)
     assert f"Katalogen {site.base_url}catalog svarade HTTP 503." in swedish
     assert f"Flödessidan {site.base_url}feed-1 svarade HTTP 500." in swedish
-    year, month, day = (int(x) for x in good[:10].split("-"))
+    shown = datetime.fromisoformat(good.replace("Z", "+00:00")).astimezone(LOCAL)  # the page's
+    year, month, day = shown.year, shown.month, shown.day  # Swedish time (a date after 23 UTC)
     months = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
               "september", "oktober", "november", "december"]
     assert re.search(rf"Senaste lyckade genomsökning: {day} {months[month - 1]} {year} "
